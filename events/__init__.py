@@ -1,0 +1,32 @@
+"""The domain of pact-chronology: event types, the rules of an agreement and the replay.
+
+Written rule of this package: nothing here does I/O. No database, no clock, no network,
+no files. Every function is a pure function of its arguments, so the whole history of an
+agreement -- real or hypothetical -- can be replayed and tested in memory. The service
+layer reads events from PostgreSQL and hands them in; "today" is always a parameter.
+"""
+
+from events.envelope import NewEvent, Recorded, Source
+from events.replay import replay, timeline
+from events.rules import RuleViolation, check_history
+from events.status import Interval, Phase, Status, TermStatus, TerminationStatus
+from events.terms import Terms
+from events.types import EVENT_TYPES, Event
+
+__all__ = [
+    "EVENT_TYPES",
+    "Event",
+    "Interval",
+    "NewEvent",
+    "Phase",
+    "Recorded",
+    "RuleViolation",
+    "Source",
+    "Status",
+    "TermStatus",
+    "TerminationStatus",
+    "Terms",
+    "check_history",
+    "replay",
+    "timeline",
+]

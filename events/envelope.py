@@ -1,0 +1,54 @@
+"""The envelope a recorded event travels in: identity, position in its stream, and sources."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from uuid import UUID
+
+from events.types import Event
+
+
+@dataclass(frozen=True, kw_only=True)
+class Source:
+    """A citation: enough for a reader to find the publication again (headline if it has one)."""
+
+    publisher: str
+    title: str | None = None
+    published_on: date | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Recorded:
+    """An event as stored: ``recorded_at`` is transaction time, ``event.occurred_on`` valid time."""
+
+    event: Event
+    event_id: UUID
+    stream_id: str
+    version: int
+    recorded_at: datetime
+    sources: tuple[Source, ...] = ()
+    metadata: Mapping[str, object] = field(default_factory=dict)
+    position: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewEvent:
+    """An event on its way into a stream: it gets its version and ``recorded_at`` on append."""
+
+    event: Event
+    event_id: UUID
+    sources: tuple[Source, ...] = ()
+    metadata: Mapping[str, object] = field(default_factory=dict)
+
+    def recorded(self, stream_id: str, version: int, recorded_at: datetime) -> Recorded:
+        """The record this event would become at ``version`` -- used to check rules before writing."""
+        return Recorded(
+            event=self.event,
+            event_id=self.event_id,
+            stream_id=stream_id,
+            version=version,
+            recorded_at=recorded_at,
+            sources=self.sources,
+            metadata=self.metadata,
+        )

@@ -1,0 +1,149 @@
+"""The replay: an agreement's status on a day, and its timeline, from its events alone.
+
+Both are pure functions of (events, day, known-at instant). ``known_at`` slices transaction
+time: only events recorded at or before that instant count, so an answer once given for a
+past ``known_at`` can never change.
+"""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from datetime import date, datetime
+
+from events.envelope import Recorded
+from events.rules import Agreement, apply, settle, valid_time_order
+from events.status import Interval, Phase, Status, TerminationState, TerminationStatus, TermStatus
+from events.terms import ONE_DAY, notice_deadline, term_on, term_starts_between
+from events.types import AgreementRegistered, ContextNoted
+
+
+def known(records: Iterable[Recorded], known_at: datetime | None) -> list[Recorded]:
+    """The records already recorded at ``known_at`` (all of them when it is None)."""
+    if known_at is None:
+        return list(records)
+    return [r for r in records if r.recorded_at <= known_at]
+
+
+def replay(records: Iterable[Recorded], on: date, known_at: datetime | None = None) -> Status:
+    """The agreement's status on ``on`` as known at ``known_at``."""
+    return status_of(fold(valid_time_order(known(records, known_at)), until=on), on)
+
+
+def fold(ordered: Iterable[Recorded], until: date) -> Agreement:
+    """Apply the events (in valid-time order) that happened on or before ``until``."""
+    state = Agreement()
+    for record in ordered:
+        if record.event.occurred_on > until and state.registration is not None:
+            break
+        state = apply(state, record)
+    return state
+
+
+def status_of(state: Agreement, on: date) -> Status:
+    """Turn the fold state into the public status on ``on``, letting time run first."""
+    state = settle(state, on)
+    if state.registration is None:
+        return Status(phase=Phase.UNKNOWN, since=None)
+    notice = state.notice if state.phase is Phase.IN_FORCE else None
+    termination = None
+    if notice is not None:
+        termination = TerminationStatus(
+            state=TerminationState.SUSPENDED if notice.suspended_on else TerminationState.PENDING,
+            notified_on=notice.notified_on,
+            notified_by=notice.notified_by,
+            effective_on=notice.effective_on,
+            suspended_on=notice.suspended_on,
+            conditional=notice.conditional,
+        )
+    based_on = [state.registration.event_id, state.phase_event]
+    if notice is not None:
+        based_on += [notice.event_id, notice.suspension_id]
+    return Status(
+        phase=state.phase,
+        since=state.since,
+        termination=termination,
+        term=_term_status(state, on),
+        based_on=tuple(dict.fromkeys(i for i in based_on if i is not None)),
+    )
+
+
+def _term_status(state: Agreement, on: date) -> TermStatus | None:
+    if state.phase is not Phase.IN_FORCE or state.in_force_from is None:
+        return None
+    terms = state.profile.terms
+    term = term_on(terms, state.in_force_from, on)
+    if term is None:
+        return None
+    return TermStatus(
+        number=term.number,
+        started_on=term.started_on,
+        ends_on=term.ends_on,
+        notice_deadline=notice_deadline(terms, term),
+        # While the effect of a notice is suspended, the parties may disagree on whether the
+        # automatic renewal runs (GSOMIA 2020-2022); the terms are still computed by the text.
+        renewal_disputed=state.notice is not None and state.notice.suspended_on is not None,
+    )
+
+
+def timeline(
+    records: Iterable[Recorded], start: date, end: date, known_at: datetime | None = None
+) -> list[Interval]:
+    """Consecutive intervals covering [start, end], each with one phase, termination state and term."""
+    ordered = valid_time_order(known(records, known_at))
+    days = sorted({start} | _event_days(ordered, start, end) | _derived_days(ordered, start, end))
+    intervals: list[Interval] = []
+    for day, status in zip(days, _statuses(ordered, days)):
+        key = (status.phase, status.termination.state if status.termination else None, _term_number(status))
+        if intervals and _key(intervals[-1]) == key:
+            continue
+        if intervals:
+            intervals[-1] = replace(intervals[-1], ends_on=day - ONE_DAY)
+        changes = tuple(r.event_id for r in ordered if r.event.occurred_on == day and _changes_status(r))
+        intervals.append(
+            Interval(
+                starts_on=day,
+                ends_on=end,
+                phase=key[0],
+                termination=key[1],
+                term=key[2],
+                changed_by=changes if day > start else (),
+                derived=day > start and not changes,
+            )
+        )
+    return intervals
+
+
+def _statuses(ordered: list[Recorded], days: list[date]) -> Iterator[Status]:
+    """Status on each of ``days`` (ascending) in one pass over the events."""
+    state, index = Agreement(), 0
+    for day in days:
+        while index < len(ordered) and (ordered[index].event.occurred_on <= day or state.registration is None):
+            state = apply(state, ordered[index])
+            index += 1
+        yield status_of(state, day)
+
+
+def _event_days(ordered: list[Recorded], start: date, end: date) -> set[date]:
+    return {r.event.occurred_on for r in ordered if start < r.event.occurred_on <= end}
+
+
+def _derived_days(ordered: list[Recorded], start: date, end: date) -> set[date]:
+    """Days where the rules alone change the status: renewals, and a notice or expiry taking effect."""
+    state = settle(fold(ordered, until=end), end)
+    days: set[date] = set()
+    if state.in_force_from is not None:
+        days.update(term_starts_between(state.profile.terms, state.in_force_from, start + ONE_DAY, end))
+    if state.phase is Phase.TERMINATED and state.since is not None and start < state.since:
+        days.add(state.since)
+    return days
+
+
+def _changes_status(record: Recorded) -> bool:
+    return not isinstance(record.event, (AgreementRegistered, ContextNoted))
+
+
+def _term_number(status: Status) -> int | None:
+    return status.term.number if status.term else None
+
+
+def _key(interval: Interval) -> tuple[Phase, TerminationState | None, int | None]:
+    return (interval.phase, interval.termination, interval.term)

@@ -1,0 +1,238 @@
+"""The rules of an agreement's life: which development may follow which, and what time does.
+
+``apply`` folds one recorded event into the state; ``settle`` lets time pass (a pending
+notice takes effect, a non-renewable term runs out). Rules read the agreement's terms from
+its registration, never GSOMIA-specific constants.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+from uuid import UUID
+
+from events.envelope import Recorded
+from events.status import Phase
+from events.terms import expires_on, notice_effective_on
+from events.types import (
+    AgreementRegistered,
+    ContextNoted,
+    DomesticallyApproved,
+    EnteredIntoForce,
+    Event,
+    Initialed,
+    NegotiationsOpened,
+    NegotiationsResumed,
+    NegotiationsStalled,
+    Signed,
+    TalksRoundHeld,
+    Terminated,
+    TerminationNoticeSuspended,
+    TerminationNoticeWithdrawn,
+    TerminationNotified,
+    type_name,
+)
+
+
+class RuleViolation(Exception):
+    """An event the agreement's rules forbid at that point of its history."""
+
+    def __init__(self, record: Recorded, reason: str) -> None:
+        super().__init__(f"{type_name(record.event)} on {record.event.occurred_on}: {reason}")
+        self.record = record
+        self.reason = reason
+
+
+@dataclass(frozen=True, kw_only=True)
+class Notice:
+    """A termination notice on record, and its suspension if any."""
+
+    event_id: UUID
+    notified_on: date
+    notified_by: str
+    effective_on: date
+    suspension_id: UUID | None = None
+    suspended_on: date | None = None
+    conditional: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Agreement:
+    """The fold state: what the events applied so far say about the agreement."""
+
+    registration: Recorded | None = None
+    phase: Phase = Phase.UNKNOWN
+    since: date | None = None
+    phase_event: UUID | None = None
+    in_force_from: date | None = None
+    notice: Notice | None = None
+
+    @property
+    def profile(self) -> AgreementRegistered:
+        assert self.registration is not None
+        event = self.registration.event
+        assert isinstance(event, AgreementRegistered)
+        return event
+
+
+def valid_time_order(records: Iterable[Recorded]) -> list[Recorded]:
+    """Registration first, then by the day things happened; same-day events in stream order."""
+    return sorted(
+        records,
+        key=lambda r: (not isinstance(r.event, AgreementRegistered), r.event.occurred_on, r.version),
+    )
+
+
+def settle(state: Agreement, day: date) -> Agreement:
+    """Let time run to ``day``: a pending notice takes effect, a one-term agreement expires."""
+    if state.phase is not Phase.IN_FORCE or state.in_force_from is None:
+        return state
+    notice = state.notice
+    if notice and notice.suspended_on is None and day >= notice.effective_on:
+        return replace(state, phase=Phase.TERMINATED, since=notice.effective_on, phase_event=notice.event_id)
+    expiry = expires_on(state.profile.terms, state.in_force_from)
+    if expiry is not None and day >= expiry:
+        return replace(state, phase=Phase.TERMINATED, since=expiry, phase_event=None, notice=None)
+    return state
+
+
+def apply(state: Agreement, record: Recorded) -> Agreement:
+    """Fold one event into the state, or raise RuleViolation if the rules forbid it."""
+    event = record.event
+    if isinstance(event, AgreementRegistered):
+        if state.registration is not None or record.version != 1:
+            raise RuleViolation(record, "an agreement is registered once, as the first event of its stream")
+        return replace(state, registration=record)
+    if state.registration is None:
+        raise RuleViolation(record, "the agreement must be registered before anything else is recorded")
+    state = settle(state, event.occurred_on)
+    return _HANDLERS[type(event)](state, record)
+
+
+def check_history(records: Iterable[Recorded]) -> Agreement:
+    """Fold a whole stream in valid-time order; raise RuleViolation at the first forbidden event."""
+    state = Agreement()
+    for record in valid_time_order(records):
+        state = apply(state, record)
+    return state
+
+
+def _require_phase(state: Agreement, record: Recorded, allowed: set[Phase]) -> None:
+    if state.phase not in allowed:
+        names = ", ".join(sorted(phase.value for phase in allowed))
+        raise RuleViolation(record, f"not allowed while the agreement is {state.phase.value} (allowed when: {names})")
+
+
+def _require_party(state: Agreement, record: Recorded, party: str, field: str) -> None:
+    parties = state.profile.parties
+    if party not in parties:
+        raise RuleViolation(record, f"{field} {party!r} is not a party to the agreement ({', '.join(parties)})")
+
+
+def _move(state: Agreement, record: Recorded, to: Phase) -> Agreement:
+    return replace(state, phase=to, since=record.event.occurred_on, phase_event=record.event_id)
+
+
+def _moves(allowed: set[Phase], to: Phase) -> Callable[[Agreement, Recorded], Agreement]:
+    """A rule that only moves the phase: allowed from ``allowed``, ending in ``to``."""
+
+    def rule(state: Agreement, record: Recorded) -> Agreement:
+        _require_phase(state, record, allowed)
+        return _move(state, record, to)
+
+    return rule
+
+
+def _stays(allowed: set[Phase]) -> Callable[[Agreement, Recorded], Agreement]:
+    """A rule for developments that change no status but only make sense in some phases."""
+
+    def rule(state: Agreement, record: Recorded) -> Agreement:
+        _require_phase(state, record, allowed)
+        return state
+
+    return rule
+
+
+def _domestically_approved(state: Agreement, record: Recorded) -> Agreement:
+    assert isinstance(record.event, DomesticallyApproved)
+    _require_phase(state, record, {Phase.NEGOTIATING, Phase.INITIALED, Phase.SIGNED})
+    _require_party(state, record, record.event.party, "party")
+    return state
+
+
+def _entered_into_force(state: Agreement, record: Recorded) -> Agreement:
+    # A treaty binds only once signed; a non-binding arrangement simply takes effect.
+    if state.profile.legally_binding:
+        if state.phase is not Phase.SIGNED:
+            raise RuleViolation(record, f"the agreement was never signed (it is {state.phase.value})")
+    else:
+        _require_phase(state, record, {Phase.UNKNOWN, Phase.NEGOTIATING, Phase.INITIALED, Phase.SIGNED})
+    return replace(_move(state, record, Phase.IN_FORCE), in_force_from=record.event.occurred_on)
+
+
+def _termination_notified(state: Agreement, record: Recorded) -> Agreement:
+    event = record.event
+    assert isinstance(event, TerminationNotified)
+    _require_phase(state, record, {Phase.IN_FORCE})
+    _require_party(state, record, event.notified_by, "notified_by")
+    if state.notice is not None:
+        raise RuleViolation(
+            record, f"the termination notice of {state.notice.notified_on} is still on record; withdraw it first"
+        )
+    terms = state.profile.terms
+    if terms.notice_days is None:
+        raise RuleViolation(record, "the agreement's terms have no notice period; record 'terminated' instead")
+    assert state.in_force_from is not None
+    effective = notice_effective_on(terms, state.in_force_from, event.occurred_on)
+    notice = Notice(
+        event_id=record.event_id, notified_on=event.occurred_on, notified_by=event.notified_by, effective_on=effective
+    )
+    return replace(state, notice=notice)
+
+
+def _termination_notice_suspended(state: Agreement, record: Recorded) -> Agreement:
+    event = record.event
+    assert isinstance(event, TerminationNoticeSuspended)
+    notice = state.notice
+    if state.phase is not Phase.IN_FORCE or notice is None or notice.suspended_on is not None:
+        raise RuleViolation(record, "there is no pending termination notice to suspend")
+    if event.suspended_by != notice.notified_by:
+        raise RuleViolation(record, f"only {notice.notified_by}, who gave the notice, can suspend it")
+    suspended = replace(
+        notice, suspension_id=record.event_id, suspended_on=event.occurred_on, conditional=event.conditional
+    )
+    return replace(state, notice=suspended)
+
+
+def _termination_notice_withdrawn(state: Agreement, record: Recorded) -> Agreement:
+    event = record.event
+    assert isinstance(event, TerminationNoticeWithdrawn)
+    notice = state.notice
+    if state.phase is not Phase.IN_FORCE or notice is None:
+        raise RuleViolation(record, "there is no termination notice on record to withdraw")
+    if event.withdrawn_by != notice.notified_by:
+        raise RuleViolation(record, f"only {notice.notified_by}, who gave the notice, can withdraw it")
+    return replace(state, notice=None)
+
+
+def _terminated(state: Agreement, record: Recorded) -> Agreement:
+    _require_phase(state, record, {Phase.IN_FORCE})
+    return replace(_move(state, record, Phase.TERMINATED), notice=None)
+
+
+_BEFORE_FORCE = {Phase.NEGOTIATING, Phase.INITIALED}
+
+_HANDLERS: dict[type[Event], Callable[[Agreement, Recorded], Agreement]] = {
+    NegotiationsOpened: _moves({Phase.UNKNOWN}, Phase.NEGOTIATING),
+    TalksRoundHeld: _stays(_BEFORE_FORCE),
+    NegotiationsStalled: _moves(_BEFORE_FORCE, Phase.STALLED),
+    NegotiationsResumed: _moves({Phase.STALLED}, Phase.NEGOTIATING),
+    Initialed: _moves({Phase.UNKNOWN, Phase.NEGOTIATING}, Phase.INITIALED),
+    DomesticallyApproved: _domestically_approved,
+    Signed: _moves({Phase.UNKNOWN} | _BEFORE_FORCE, Phase.SIGNED),
+    EnteredIntoForce: _entered_into_force,
+    TerminationNotified: _termination_notified,
+    TerminationNoticeSuspended: _termination_notice_suspended,
+    TerminationNoticeWithdrawn: _termination_notice_withdrawn,
+    Terminated: _terminated,
+    ContextNoted: _stays(set(Phase)),
+}

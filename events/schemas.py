@@ -1,0 +1,127 @@
+"""Marshmallow schemas for each event type's payload, and for sources.
+
+A payload is everything about an event except its day, which is stored in its own column
+(``occurred_on``). ``decode`` and ``encode`` are the only ways between stored JSON and the
+domain dataclasses, so the API and the store agree on one format.
+"""
+
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+
+from events.envelope import Source
+from events.terms import Terms
+from events.types import EVENT_TYPES, Event, type_name
+
+_TEXT = validate.Length(min=1, max=2000)
+_NAME = validate.Length(min=1, max=200)
+
+
+class TermsSchema(Schema):
+    initial_term_months = fields.Integer(load_default=None, validate=validate.Range(min=1, max=1200))
+    renewal_term_months = fields.Integer(load_default=None, validate=validate.Range(min=1, max=1200))
+    notice_days = fields.Integer(load_default=None, validate=validate.Range(min=0, max=36500))
+
+    @validates_schema
+    def renewal_needs_a_first_term(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("renewal_term_months") and not data.get("initial_term_months"):
+            raise ValidationError("a renewal period needs an initial term", "renewal_term_months")
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> Terms:
+        return Terms(**data)
+
+
+class SourceSchema(Schema):
+    publisher = fields.String(required=True, validate=_NAME)
+    title = fields.String(load_default=None, validate=validate.Length(min=1, max=500))
+    published_on = fields.Date(load_default=None)
+    url = fields.Url(load_default=None, schemes={"http", "https"})
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> Source:
+        return Source(**data)
+
+
+class PayloadSchema(Schema):
+    """Fields every event may carry; lists become tuples so events stay immutable."""
+
+    summary = fields.String(load_default="", validate=validate.Length(max=2000))
+    actors = fields.List(fields.String(validate=_NAME), load_default=list, validate=validate.Length(max=50))
+    place = fields.String(load_default=None, validate=_NAME)
+    note = fields.String(load_default=None, validate=_TEXT)
+
+    @post_load
+    def freeze(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        return {key: tuple(value) if isinstance(value, list) else value for key, value in data.items()}
+
+
+class AgreementRegisteredSchema(PayloadSchema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    parties = fields.List(fields.String(validate=_NAME), required=True, validate=validate.Length(min=2, max=200))
+    terms = fields.Nested(TermsSchema, load_default=Terms)
+    legally_binding = fields.Boolean(load_default=True)
+    timezone = fields.String(load_default="UTC", validate=_NAME)
+
+    @validates_schema
+    def parties_are_distinct(self, data: dict[str, Any], **_: Any) -> None:
+        parties = data.get("parties", [])
+        if len(set(parties)) != len(parties):
+            raise ValidationError("parties must be distinct", "parties")
+
+    @validates_schema
+    def timezone_is_known(self, data: dict[str, Any], **_: Any) -> None:
+        try:
+            ZoneInfo(data.get("timezone", "UTC"))
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValidationError("not an IANA time zone name", "timezone") from None
+
+
+class TalksRoundHeldSchema(PayloadSchema):
+    round = fields.Integer(load_default=None, validate=validate.Range(min=1))
+
+
+class DomesticallyApprovedSchema(PayloadSchema):
+    party = fields.String(required=True, validate=_NAME)
+
+
+class TerminationNotifiedSchema(PayloadSchema):
+    notified_by = fields.String(required=True, validate=_NAME)
+
+
+class TerminationNoticeSuspendedSchema(PayloadSchema):
+    suspended_by = fields.String(required=True, validate=_NAME)
+    conditional = fields.Boolean(load_default=False)
+    condition = fields.String(load_default=None, validate=_TEXT)
+
+
+class TerminationNoticeWithdrawnSchema(PayloadSchema):
+    withdrawn_by = fields.String(required=True, validate=_NAME)
+
+
+_SPECIFIC_SCHEMAS: dict[str, type[PayloadSchema]] = {
+    "agreement_registered": AgreementRegisteredSchema,
+    "talks_round_held": TalksRoundHeldSchema,
+    "domestically_approved": DomesticallyApprovedSchema,
+    "termination_notified": TerminationNotifiedSchema,
+    "termination_notice_suspended": TerminationNoticeSuspendedSchema,
+    "termination_notice_withdrawn": TerminationNoticeWithdrawnSchema,
+}
+
+PAYLOAD_SCHEMAS: dict[str, PayloadSchema] = {
+    name: _SPECIFIC_SCHEMAS.get(name, PayloadSchema)() for name in EVENT_TYPES
+}
+
+SOURCES = SourceSchema(many=True)
+
+
+def decode(event_type: str, occurred_on: Any, payload: dict[str, Any]) -> Event:
+    """Build the domain event; raises ValidationError (with field messages) on a bad payload."""
+    fields_ = PAYLOAD_SCHEMAS[event_type].load(payload)
+    return EVENT_TYPES[event_type](occurred_on=occurred_on, **fields_)
+
+
+def encode(event: Event) -> dict[str, Any]:
+    """The stored JSON payload of ``event`` (its day excluded)."""
+    return PAYLOAD_SCHEMAS[type_name(event)].dump(event)

@@ -1,0 +1,71 @@
+"""What the replay answers: the status of an agreement on one day, and intervals of it."""
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from uuid import UUID
+
+
+class Phase(StrEnum):
+    UNKNOWN = "unknown"
+    NEGOTIATING = "negotiating"
+    STALLED = "stalled"
+    INITIALED = "initialed"
+    SIGNED = "signed"
+    IN_FORCE = "in_force"
+    TERMINATED = "terminated"
+
+
+class TerminationState(StrEnum):
+    PENDING = "pending"
+    SUSPENDED = "suspended"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TerminationStatus:
+    """A termination notice on record; ``effective_on`` is the first day out of force."""
+
+    state: TerminationState
+    notified_on: date
+    notified_by: str
+    effective_on: date
+    suspended_on: date | None = None
+    conditional: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class TermStatus:
+    """The running term; ``renewal_disputed`` while a suspended notice clouds the renewal."""
+
+    number: int
+    started_on: date
+    ends_on: date
+    notice_deadline: date | None
+    renewal_disputed: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Status:
+    phase: "Phase"
+    since: date | None
+    termination: TerminationStatus | None = None
+    term: TermStatus | None = None
+    based_on: tuple[UUID, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Interval:
+    """A maximal run of days with the same phase, termination state and term number.
+
+    ``changed_by`` lists the events dated ``starts_on`` that began the interval; ``derived``
+    is true when the change came from the agreement's rules alone (a renewal, a notice
+    taking effect, an expiry) rather than from a recorded event.
+    """
+
+    starts_on: date
+    ends_on: date
+    phase: Phase
+    termination: TerminationState | None
+    term: int | None
+    changed_by: tuple[UUID, ...] = ()
+    derived: bool = False

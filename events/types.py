@@ -1,0 +1,134 @@
+"""One frozen dataclass per development in an agreement's life, named in the past tense.
+
+The stored type of an event is the stable string in ``EVENT_TYPES``, never a Python path,
+so classes can be renamed or moved without touching stored data.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from events.terms import Terms
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    """What every development has: the day it happened (valid time) and who was involved."""
+
+    occurred_on: date
+    summary: str = ""
+    actors: tuple[str, ...] = ()
+    place: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgreementRegistered(Event):
+    """The agreement enters the chronology: its parties and the terms its text sets."""
+
+    title: str
+    parties: tuple[str, ...]
+    terms: Terms
+    legally_binding: bool = True
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True, kw_only=True)
+class NegotiationsOpened(Event):
+    """The parties agree to negotiate."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TalksRoundHeld(Event):
+    """A round of negotiations took place; it changes no status."""
+
+    round: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class NegotiationsStalled(Event):
+    """Negotiations broke off or a planned signing was aborted."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class NegotiationsResumed(Event):
+    """Stalled negotiations start again."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Initialed(Event):
+    """The negotiators initial (provisionally sign) the agreed text."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DomesticallyApproved(Event):
+    """One party completes a domestic step (cabinet approval, ratification)."""
+
+    party: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Signed(Event):
+    """The agreement is signed."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnteredIntoForce(Event):
+    """The agreement takes effect; term 1 starts on this day."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TerminationNotified(Event):
+    """A party gives written notice of its intention to terminate."""
+
+    notified_by: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TerminationNoticeSuspended(Event):
+    """The notifying party suspends the effect of its notice; the agreement stays in force."""
+
+    suspended_by: str
+    conditional: bool = False
+    condition: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class TerminationNoticeWithdrawn(Event):
+    """A pending or suspended notice is withdrawn: the agreement is plainly in force again."""
+
+    withdrawn_by: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Terminated(Event):
+    """The agreement ends by an act other than a notice (mutual consent, replacement)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContextNoted(Event):
+    """A statement, announcement or world event that belongs on the timeline but changes no status."""
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    "agreement_registered": AgreementRegistered,
+    "negotiations_opened": NegotiationsOpened,
+    "talks_round_held": TalksRoundHeld,
+    "negotiations_stalled": NegotiationsStalled,
+    "negotiations_resumed": NegotiationsResumed,
+    "initialed": Initialed,
+    "domestically_approved": DomesticallyApproved,
+    "signed": Signed,
+    "entered_into_force": EnteredIntoForce,
+    "termination_notified": TerminationNotified,
+    "termination_notice_suspended": TerminationNoticeSuspended,
+    "termination_notice_withdrawn": TerminationNoticeWithdrawn,
+    "terminated": Terminated,
+    "context_noted": ContextNoted,
+}
+
+TYPE_NAMES: dict[type[Event], str] = {cls: name for name, cls in EVENT_TYPES.items()}
+
+
+def type_name(event: Event) -> str:
+    """The stored type string of ``event``."""
+    return TYPE_NAMES[type(event)]
