@@ -1,0 +1,53 @@
+"""The Flask application factory.
+
+``create_app`` opens nothing at import time. Configuration comes from defaults, then
+PACT_* environment variables (``from_prefixed_env``), then DATABASE_URL, then the caller's
+overrides -- tests pass everything explicitly and never touch the environment.
+"""
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from psycopg_pool import ConnectionPool
+
+from service import agreements, health
+from service.database import head_revision
+from service.problems import register_error_handlers
+from service.resources import Resources
+from service.store import EventStore
+
+DEFAULTS: dict[str, Any] = {
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "POOL_MIN_SIZE": 1,
+    "POOL_MAX_SIZE": 10,
+    "POOL_TIMEOUT": 5.0,
+}
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("PACT")
+    if "DATABASE_URL" in os.environ:
+        app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    app.config.update(config or {})
+    if not app.config.get("DATABASE_URL"):
+        raise RuntimeError("DATABASE_URL is not set: run `pact-chronology serve`, which provides one")
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    pool = ConnectionPool(
+        app.config["DATABASE_URL"],
+        min_size=int(app.config["POOL_MIN_SIZE"]),
+        max_size=int(app.config["POOL_MAX_SIZE"]),
+        timeout=float(app.config["POOL_TIMEOUT"]),
+        open=True,
+        name="pact-chronology",
+    )
+    app.extensions["pact"] = Resources(pool=pool, store=EventStore(pool), head_revision=head_revision())
+    register_error_handlers(app)
+    app.register_blueprint(agreements.bp)
+    app.register_blueprint(health.bp)
+    return app
+

@@ -1,0 +1,53 @@
+"""Where the database comes from and how its schema gets to the current revision.
+
+Without DATABASE_URL the service runs PostgreSQL itself, from the binaries the ``pgserver``
+package ships, in a local data folder; with DATABASE_URL it uses that server. Either way
+the schema is only ever created by the alembic revisions in ``migrations/``.
+"""
+
+from importlib import resources
+from pathlib import Path
+
+import psycopg
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+
+DEFAULT_DATA_DIR = Path(".pgdata")
+
+
+def alembic_config(url: str = "") -> Config:
+    """The alembic configuration, built in code so it works from any working directory."""
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("migrations")))
+    # ConfigParser interpolates '%': a password with a percent sign must survive it.
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def migrate(url: str) -> None:
+    """Bring the schema to the newest revision; safe to run from several processes at once."""
+    command.upgrade(alembic_config(url), "head")
+
+
+def head_revision() -> str | None:
+    """The newest revision the code knows."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(connection: psycopg.Connection) -> str | None:
+    """The revision the database is at, or None before the first migration."""
+    exists = connection.execute("SELECT to_regclass('alembic_version') IS NOT NULL").fetchone()
+    if not exists or not exists[0]:
+        return None
+    row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    return row[0] if row else None
+
+
+def start_embedded(data_dir: Path = DEFAULT_DATA_DIR) -> str:
+    """Start (or join) the embedded PostgreSQL in ``data_dir``; it stops when this process exits."""
+    import pgserver  # imported here: it is only needed when no DATABASE_URL is given
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = pgserver.get_server(data_dir.resolve(), cleanup_mode="stop")
+    return server.get_uri()

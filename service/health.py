@@ -1,0 +1,27 @@
+"""Liveness and readiness, for orchestrators and load balancers."""
+
+from flask import Blueprint, Response
+
+from service.database import current_revision
+from service.problems import problem
+from service.resources import resources
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz() -> dict[str, str]:
+    """The process answers; says nothing about the database on purpose."""
+    return {"status": "ok"}
+
+
+@bp.get("/readyz")
+def readyz() -> Response | dict[str, str]:
+    """Ready when the database answers and its schema is at the revision this code expects."""
+    expected = resources().head_revision
+    with resources().pool.connection() as connection:
+        actual = current_revision(connection)
+    if actual != expected:
+        detail = f"database schema is at revision {actual}, the service needs {expected}: run migrations"
+        return problem(503, "not-ready", "Not ready", detail)
+    return {"status": "ready", "database": "ok", "revision": actual or ""}

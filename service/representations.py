@@ -1,0 +1,74 @@
+"""Schemas for what the service answers: statuses, intervals, events, agreements."""
+
+from typing import Any
+
+from marshmallow import Schema, fields
+
+from events import Phase, Recorded
+from events.schemas import SOURCES, TermsSchema, encode
+from events.status import TerminationState
+from events.types import type_name
+
+
+class TerminationOut(Schema):
+    state = fields.Enum(TerminationState, by_value=True)
+    notified_on = fields.Date()
+    notified_by = fields.String()
+    effective_on = fields.Date()
+    suspended_on = fields.Date()
+    conditional = fields.Boolean()
+
+
+class TermOut(Schema):
+    number = fields.Integer()
+    started_on = fields.Date()
+    ends_on = fields.Date()
+    notice_deadline = fields.Date()
+    renewal_disputed = fields.Boolean()
+
+
+class StatusOut(Schema):
+    phase = fields.Enum(Phase, by_value=True)
+    since = fields.Date()
+    termination = fields.Nested(TerminationOut, allow_none=True)
+    term = fields.Nested(TermOut, allow_none=True)
+    based_on = fields.List(fields.UUID())
+
+
+class IntervalOut(Schema):
+    starts_on = fields.Date()
+    ends_on = fields.Date()
+    phase = fields.Enum(Phase, by_value=True)
+    termination = fields.Enum(TerminationState, by_value=True, allow_none=True)
+    term = fields.Integer(allow_none=True)
+    changed_by = fields.List(fields.UUID())
+    derived = fields.Boolean()
+
+
+class AgreementOut(Schema):
+    id = fields.String(attribute="stream_id")
+    title = fields.String()
+    parties = fields.List(fields.String())
+    terms = fields.Nested(TermsSchema)
+    legally_binding = fields.Boolean()
+    timezone = fields.String()
+
+
+STATUS = StatusOut()
+INTERVALS = IntervalOut(many=True)
+TERMS = TermsSchema()
+
+
+def event_out(record: Recorded) -> dict[str, Any]:
+    return {
+        "id": str(record.event_id),
+        "agreement_id": record.stream_id,
+        "version": record.version,
+        "position": record.position,
+        "type": type_name(record.event),
+        "occurred_on": record.event.occurred_on.isoformat(),
+        "recorded_at": record.recorded_at.isoformat(),
+        "payload": encode(record.event),
+        "sources": SOURCES.dump(record.sources),
+        "metadata": dict(record.metadata),
+    }

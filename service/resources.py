@@ -1,0 +1,24 @@
+"""What the views share, built once per app and found through ``current_app``."""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from psycopg_pool import ConnectionPool
+
+from service.store import EventStore
+
+
+@dataclass(frozen=True)
+class Resources:
+    """The connection pool, the event store on it, and the schema revision the code expects."""
+
+    pool: ConnectionPool
+    store: EventStore
+    head_revision: str | None
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def resources() -> Resources:
+    return current_app.extensions["pact"]  # type: ignore[no-any-return]

@@ -1,0 +1,96 @@
+"""Schemas for what clients send: query strings and request bodies.
+
+Unknown fields are rejected (marshmallow's default), so a typo never passes silently.
+"""
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from uuid import uuid4
+
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+
+from events import NewEvent
+from events.schemas import PAYLOAD_SCHEMAS, AgreementRegisteredSchema, SourceSchema, decode
+from events.types import EVENT_TYPES
+
+AGREEMENT_ID = validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,62}$", error="lower-case letters, digits and '-', 2 to 63")
+MAX_EVENTS_PER_APPEND = 100
+
+
+def not_in_future(day: date) -> None:
+    """A development cannot have happened after today anywhere on Earth (UTC+14 is the latest)."""
+    latest_today = (datetime.now(UTC) + timedelta(hours=14)).date()
+    if day > latest_today:
+        raise ValidationError(f"{day} is in the future; record developments once they happened")
+
+
+class StatusQuery(Schema):
+    on = fields.Date(load_default=None)
+
+
+class TimelineQuery(Schema):
+    start = fields.Date(data_key="from", load_default=None)
+    end = fields.Date(data_key="to", load_default=None)
+
+    @validates_schema
+    def ordered(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise ValidationError("must not be before 'from'", "to")
+
+
+class EventsQuery(Schema):
+    after_version = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+
+
+class MetadataSchema(Schema):
+    correlation_id = fields.String(validate=validate.Length(max=200))
+    causation_id = fields.String(validate=validate.Length(max=200))
+    recorded_by = fields.String(validate=validate.Length(max=200))
+
+
+class EventIn(Schema):
+    """One event in an append request; its payload is checked by the schema of its type."""
+
+    id = fields.UUID(load_default=None)
+    type = fields.String(required=True, validate=validate.OneOf(sorted(EVENT_TYPES)))
+    occurred_on = fields.Date(required=True, validate=not_in_future)
+    payload = fields.Dict(keys=fields.String(), load_default=dict)
+    sources = fields.List(fields.Nested(SourceSchema), load_default=list, validate=validate.Length(max=50))
+    metadata = fields.Nested(MetadataSchema, load_default=dict)
+
+    @validates_schema
+    def payload_fits_type(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("type") == "agreement_registered":
+            raise ValidationError("agreements are registered with POST /agreements", "type")
+        schema = PAYLOAD_SCHEMAS.get(data.get("type", ""))
+        if schema is not None:
+            errors = schema.validate(data.get("payload", {}))
+            if errors:
+                raise ValidationError(errors, "payload")
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> NewEvent:
+        return NewEvent(
+            event=decode(data["type"], data["occurred_on"], data["payload"]),
+            event_id=data["id"] or uuid4(),
+            sources=tuple(data["sources"]),
+            metadata=data["metadata"],
+        )
+
+
+class AppendRequest(Schema):
+    expected_version = fields.Integer(load_default=None, validate=validate.Range(min=0))
+    events = fields.List(
+        fields.Nested(EventIn), required=True, validate=validate.Length(min=1, max=MAX_EVENTS_PER_APPEND)
+    )
+
+
+class RegisterRequest(AgreementRegisteredSchema):
+    """The agreement's registration: its id and envelope beside the registration payload."""
+
+    id = fields.String(required=True, validate=AGREEMENT_ID)
+    event_id = fields.UUID(load_default=None)
+    occurred_on = fields.Date(load_default=None, validate=not_in_future)
+    sources = fields.List(fields.Nested(SourceSchema), load_default=list, validate=validate.Length(max=50))
+    metadata = fields.Nested(MetadataSchema, load_default=dict)

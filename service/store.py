@@ -1,0 +1,202 @@
+"""The event store: the only module with SQL for events.
+
+Appends are atomic and optimistic: the caller names the version it read; if another writer
+got there first, nothing is written and VersionConflict says where the stream is now.
+There is no global lock: writers of different streams never wait for each other, and two
+writers of the same stream are told apart by the UNIQUE (stream_id, version) constraint.
+Event ids make appends idempotent: re-sending the same events returns the first result.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
+from psycopg_pool import ConnectionPool
+
+from events import NewEvent, Recorded
+from events.schemas import SOURCES, decode, encode
+from events.types import type_name
+
+
+class StoreError(Exception):
+    """Base of what the store reports to its callers."""
+
+
+class VersionConflict(StoreError):
+    def __init__(self, stream_id: str, expected: int, actual: int) -> None:
+        super().__init__(f"stream {stream_id!r} is at version {actual}, not {expected}")
+        self.stream_id, self.expected, self.actual = stream_id, expected, actual
+
+
+class EventIdConflict(StoreError):
+    """An event id already names a different event, or only part of a batch was stored before."""
+
+    def __init__(self, event_id: UUID, reason: str) -> None:
+        super().__init__(f"event {event_id}: {reason}")
+        self.event_id, self.reason = event_id, reason
+
+
+@dataclass(frozen=True, kw_only=True)
+class AppendResult:
+    stream_id: str
+    first_version: int
+    version: int
+    event_ids: tuple[UUID, ...]
+    recorded_at: datetime
+    replayed: bool = False
+
+
+COLUMNS = "position, event_id, stream_id, version, event_type, occurred_on, recorded_at, payload, sources, metadata"
+
+STREAM_VERSION = "SELECT coalesce(max(version), 0) AS version FROM events WHERE stream_id = %s"
+
+INSERT = """
+INSERT INTO events (event_id, stream_id, version, event_type, occurred_on, payload, sources, metadata)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
+RETURNING recorded_at
+"""
+
+BY_IDS = f"SELECT {COLUMNS} FROM events WHERE event_id = ANY(%s) ORDER BY position"
+
+STREAM = f"SELECT {COLUMNS} FROM events WHERE stream_id = %s AND version > %s ORDER BY version LIMIT %s"
+
+STREAM_IDS = "SELECT stream_id FROM events WHERE version = 1 ORDER BY stream_id"
+
+NO_LIMIT = 2**31 - 1
+
+
+class EventStore:
+    def __init__(self, pool: ConnectionPool) -> None:
+        self.pool = pool
+
+    def append(self, stream_id: str, events: Sequence[NewEvent], expected_version: int) -> AppendResult:
+        """Append all of ``events`` after ``expected_version``, or none of them."""
+        try:
+            return self._append_once(stream_id, events, expected_version)
+        except psycopg.errors.UniqueViolation as error:
+            # A concurrent writer won the race. If it wrote these very events (a retried
+            # request), that is the answer; otherwise the stream moved on under us.
+            earlier = self.previously_appended(stream_id, events)
+            if earlier is not None:
+                return earlier
+            if error.diag.constraint_name == "events_stream_version_key":
+                raise VersionConflict(stream_id, expected_version, self.version(stream_id)) from None
+            raise
+
+    def _append_once(self, stream_id: str, events: Sequence[NewEvent], expected_version: int) -> AppendResult:
+        with self.pool.connection() as connection, connection.transaction():
+            earlier = _previously_appended(connection, stream_id, events)
+            if earlier is not None:
+                return earlier
+            actual = _version(connection, stream_id)
+            if actual != expected_version:
+                raise VersionConflict(stream_id, expected_version, actual)
+            rows = [_insert_row(stream_id, expected_version + i, new) for i, new in enumerate(events, start=1)]
+            with connection.cursor() as cursor:
+                cursor.executemany(INSERT, rows, returning=True)
+                recorded_at = cursor.fetchone()[0]  # type: ignore[index]
+        return AppendResult(
+            stream_id=stream_id,
+            first_version=expected_version + 1,
+            version=expected_version + len(events),
+            event_ids=tuple(new.event_id for new in events),
+            recorded_at=recorded_at,
+        )
+
+    def previously_appended(self, stream_id: str, events: Sequence[NewEvent]) -> AppendResult | None:
+        """The result of an earlier append of exactly these events, or None if none was stored."""
+        with self.pool.connection() as connection:
+            return _previously_appended(connection, stream_id, events)
+
+    def load(self, stream_id: str) -> list[Recorded]:
+        """The whole stream, oldest version first (empty if it does not exist)."""
+        return self.read(stream_id, after_version=0, limit=NO_LIMIT)
+
+    def read(self, stream_id: str, after_version: int, limit: int) -> list[Recorded]:
+        with self.pool.connection() as connection, connection.cursor(row_factory=dict_row) as cursor:
+            rows = cursor.execute(STREAM, (stream_id, after_version, limit)).fetchall()
+        return [_recorded(row) for row in rows]
+
+    def version(self, stream_id: str) -> int:
+        """The stream's current version; 0 if it has no events."""
+        with self.pool.connection() as connection:
+            return _version(connection, stream_id)
+
+    def stream_ids(self) -> list[str]:
+        with self.pool.connection() as connection:
+            return [row[0] for row in connection.execute(STREAM_IDS).fetchall()]
+
+
+def _version(connection: psycopg.Connection, stream_id: str) -> int:
+    row = connection.execute(STREAM_VERSION, (stream_id,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _previously_appended(
+    connection: psycopg.Connection, stream_id: str, events: Sequence[NewEvent]
+) -> AppendResult | None:
+    ids = [new.event_id for new in events]
+    with connection.cursor(row_factory=dict_row) as cursor:
+        rows = {row["event_id"]: row for row in cursor.execute(BY_IDS, (ids,)).fetchall()}
+    if not rows:
+        return None
+    for new in events:
+        row = rows.get(new.event_id)
+        if row is None:
+            raise EventIdConflict(new.event_id, "part of this batch was appended before; send new events on their own")
+        if not _same_event(row, stream_id, new):
+            raise EventIdConflict(new.event_id, "this id was already used for a different event")
+    stored = [rows[i] for i in ids]
+    versions = [row["version"] for row in stored]
+    if versions != list(range(versions[0], versions[0] + len(versions))):
+        raise EventIdConflict(ids[0], "these events were appended before, but not together in this order")
+    return AppendResult(
+        stream_id=stream_id,
+        first_version=versions[0],
+        version=versions[-1],
+        event_ids=tuple(ids),
+        recorded_at=stored[0]["recorded_at"],
+        replayed=True,
+    )
+
+
+def _same_event(row: dict[str, Any], stream_id: str, new: NewEvent) -> bool:
+    """Same stream, type, day, payload and sources; metadata (correlation ids) may differ on a retry."""
+    return (
+        row["stream_id"] == stream_id
+        and row["event_type"] == type_name(new.event)
+        and row["occurred_on"] == new.event.occurred_on
+        and row["payload"] == encode(new.event)
+        and row["sources"] == SOURCES.dump(new.sources)
+    )
+
+
+def _insert_row(stream_id: str, version: int, new: NewEvent) -> tuple[object, ...]:
+    return (
+        new.event_id,
+        stream_id,
+        version,
+        type_name(new.event),
+        new.event.occurred_on,
+        Jsonb(encode(new.event)),
+        Jsonb(SOURCES.dump(new.sources)),
+        Jsonb(dict(new.metadata)),
+    )
+
+
+def _recorded(row: dict[str, Any]) -> Recorded:
+    return Recorded(
+        event=decode(row["event_type"], row["occurred_on"], row["payload"]),
+        event_id=row["event_id"],
+        stream_id=row["stream_id"],
+        version=row["version"],
+        recorded_at=row["recorded_at"],
+        sources=tuple(SOURCES.load(row["sources"])),
+        metadata=row["metadata"],
+        position=row["position"],
+    )
