@@ -192,8 +192,9 @@ def _termination_notified(state: Agreement, record: Recorded) -> Agreement:
 def _termination_notice_suspended(state: Agreement, record: Recorded) -> Agreement:
     event = record.event
     assert isinstance(event, TerminationNoticeSuspended)
+    _require_phase(state, record, {Phase.IN_FORCE})
     notice = state.notice
-    if state.phase is not Phase.IN_FORCE or notice is None or notice.suspended_on is not None:
+    if notice is None or notice.suspended_on is not None:
         raise RuleViolation(record, "there is no pending termination notice to suspend")
     if event.suspended_by != notice.notified_by:
         raise RuleViolation(record, f"only {notice.notified_by}, who gave the notice, can suspend it")
@@ -206,8 +207,9 @@ def _termination_notice_suspended(state: Agreement, record: Recorded) -> Agreeme
 def _termination_notice_withdrawn(state: Agreement, record: Recorded) -> Agreement:
     event = record.event
     assert isinstance(event, TerminationNoticeWithdrawn)
+    _require_phase(state, record, {Phase.IN_FORCE})
     notice = state.notice
-    if state.phase is not Phase.IN_FORCE or notice is None:
+    if notice is None:
         raise RuleViolation(record, "there is no termination notice on record to withdraw")
     if event.withdrawn_by != notice.notified_by:
         raise RuleViolation(record, f"only {notice.notified_by}, who gave the notice, can withdraw it")

@@ -1,0 +1,113 @@
+"""Shared fixtures: one PostgreSQL per test session, one fresh database per test.
+
+The server is the embedded one (pgserver, in a temporary folder) unless TEST_DATABASE_URL
+names another. The schema is migrated once into a template database; each test gets its
+own copy (CREATE DATABASE ... TEMPLATE), so tests are isolated and run in any order.
+"""
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+from uuid import uuid4
+
+import psycopg
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from service.app import create_app
+from service.database import migrate
+from service.resources import Resources
+from service.seeding import seed
+from service.store import EventStore
+
+
+def with_database(url: str, name: str) -> str:
+    """The same server URL, pointing at database ``name``."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    given = os.environ.get("TEST_DATABASE_URL")
+    if given:
+        yield given
+        return
+    import pgserver
+
+    with tempfile.TemporaryDirectory(prefix="pact-pg-") as data_dir:
+        server = pgserver.get_server(Path(data_dir), cleanup_mode="delete")
+        yield server.get_uri()
+        server.cleanup()
+
+
+def _admin(server_url: str) -> psycopg.Connection:
+    return psycopg.connect(with_database(server_url, "postgres"), autocommit=True)
+
+
+@pytest.fixture(scope="session")
+def template_name(server_url: str, worker_id: str) -> Iterator[str]:
+    """A migrated template database, one per test worker so parallel sessions never share it."""
+    name = f"pact_template_{worker_id}_{uuid4().hex[:8]}"
+    with _admin(server_url) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    migrate(with_database(server_url, name))
+    yield name
+    with _admin(server_url) as admin:
+        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def empty_database_url(server_url: str) -> Iterator[str]:
+    """A database with nothing in it, not even the schema."""
+    yield from _fresh_database(server_url, template=None)
+
+
+@pytest.fixture
+def database_url(server_url: str, template_name: str) -> Iterator[str]:
+    """A migrated database of this test's own."""
+    yield from _fresh_database(server_url, template=template_name)
+
+
+def _fresh_database(server_url: str, template: str | None) -> Iterator[str]:
+    name = f"pact_test_{uuid4().hex[:12]}"
+    clause = f' TEMPLATE "{template}"' if template else ""
+    with _admin(server_url) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"{clause}')
+    yield with_database(server_url, name)
+    with _admin(server_url) as admin:
+        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True})
+    yield app
+    resources: Resources = app.extensions["pact"]
+    resources.close()
+
+
+@pytest.fixture
+def store(app: Flask) -> EventStore:
+    return app.extensions["pact"].store  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def seeded(store: EventStore) -> EventStore:
+    """A store holding the shipped chronologies."""
+    seed(store)
+    return store
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def connection(database_url: str) -> Iterator[psycopg.Connection]:
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        yield connection

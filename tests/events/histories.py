@@ -1,0 +1,44 @@
+"""Building histories for replay tests: the real GSOMIA stream and hypothetical ones."""
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from uuid import uuid4
+
+from events import Event, Recorded, Terms
+from events.types import AgreementRegistered, EnteredIntoForce, Signed
+from service.chronology import chronology
+
+RECORDED_AT = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def recorded(events: Iterable[Event], stream_id: str = "test-pact", at: datetime = RECORDED_AT) -> list[Recorded]:
+    """Events as a stream would hold them, versions in the given order."""
+    return [
+        Recorded(event=event, event_id=uuid4(), stream_id=stream_id, version=version, recorded_at=at)
+        for version, event in enumerate(events, start=1)
+    ]
+
+
+def gsomia(*, without: Iterable[str] = ()) -> list[Recorded]:
+    """The real GSOMIA chronology, optionally without some events (by type name)."""
+    from events.types import type_name
+
+    skipped = set(without)
+    stream = chronology("kr-jp-gsomia")
+    kept = [new for new in stream.events if type_name(new.event) not in skipped]
+    return [new.recorded(stream.stream_id, version, RECORDED_AT) for version, new in enumerate(kept, start=1)]
+
+
+def registered(terms: Terms | None = None, *, binding: bool = True, on: date = date(2000, 1, 1)) -> AgreementRegistered:
+    return AgreementRegistered(
+        occurred_on=on,
+        title="A test pact",
+        parties=("A", "B"),
+        terms=terms or Terms(initial_term_months=12, renewal_term_months=12, notice_days=90),
+        legally_binding=binding,
+    )
+
+
+def in_force_from(day: date, terms: Terms | None = None) -> list[Event]:
+    """Registration, signature and entry into force on ``day``: the start of most hypotheticals."""
+    return [registered(terms), Signed(occurred_on=day), EnteredIntoForce(occurred_on=day)]
