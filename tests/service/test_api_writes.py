@@ -1,0 +1,247 @@
+"""Registering agreements and appending events over HTTP, and every way that can fail."""
+
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from service.store import EventStore
+
+SOURCE = {"publisher": "Test Gazette", "title": "A report", "published_on": "2020-01-02", "url": "https://example.org/a"}
+PACT = {
+    "id": "test-pact",
+    "title": "A test pact",
+    "parties": ["A", "B"],
+    "terms": {"initial_term_months": 12, "renewal_term_months": 12, "notice_days": 90},
+    "occurred_on": "2016-01-01",
+    "sources": [SOURCE],
+}
+
+
+def event(kind: str, day: str, **payload: Any) -> dict[str, Any]:
+    return {"type": kind, "occurred_on": day, "payload": payload, "sources": [SOURCE]}
+
+
+def post(client: FlaskClient, path: str, body: Any, **headers: str) -> TestResponse:
+    return client.post(path, json=body, headers=headers)
+
+
+def problem(response: TestResponse, status: int, kind: str) -> dict[str, Any]:
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    body = response.get_json(force=True)
+    assert body["type"] == f"/problems/{kind}"
+    assert body["status"] == status and body["title"] and body["detail"]
+    return body  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def pact(client: FlaskClient) -> str:
+    assert post(client, "/agreements", PACT).status_code == 201
+    signed = [event("signed", "2016-11-23"), event("entered_into_force", "2016-11-23")]
+    assert post(client, "/agreements/test-pact/events", {"events": signed}).status_code == 201
+    return "/agreements/test-pact"
+
+
+def test_registering_an_agreement(client: FlaskClient) -> None:
+    response = post(client, "/agreements", PACT)
+
+    assert response.status_code == 201
+    assert response.headers["Location"] == "/agreements/test-pact"
+    body = response.get_json()
+    assert body["version"] == 1 and body["status"]["phase"] == "unknown"
+    assert body["timezone"] == "UTC" and body["legally_binding"] is True
+
+
+def test_registering_the_same_id_twice_is_a_conflict(client: FlaskClient) -> None:
+    post(client, "/agreements", PACT)
+
+    problem(post(client, "/agreements", PACT), 409, "agreement-exists")
+
+
+def test_appending_returns_201_with_the_new_version(client: FlaskClient, pact: str) -> None:
+    notice = event("termination_notified", "2019-08-23", notified_by="A")
+
+    response = post(client, f"{pact}/events", {"expected_version": 3, "events": [notice]})
+
+    assert response.status_code == 201
+    body = response.get_json()
+    assert (body["version"], body["first_version"], body["replayed"]) == (4, 4, False)
+    assert response.headers["ETag"] == '"4"'
+    assert client.get(f"{pact}/status?on=2019-09-01").get_json()["termination"]["state"] == "pending"
+    listed = client.get(response.headers["Location"]).get_json()["events"]
+    assert [e["id"] for e in listed] == body["event_ids"]
+
+
+def test_expected_version_can_come_from_if_match(client: FlaskClient, pact: str) -> None:
+    notice = event("termination_notified", "2019-08-23", notified_by="A")
+
+    stale = post(client, f"{pact}/events", {"events": [notice]}, **{"If-Match": '"2"'})
+    fresh = post(client, f"{pact}/events", {"events": [notice]}, **{"If-Match": '"3"'})
+
+    body = problem(stale, 412, "precondition-failed")
+    assert (body["expected_version"], body["current_version"]) == (2, 3)
+    assert fresh.status_code == 201
+
+
+@pytest.mark.parametrize("header", ["*", 'W/"3"', '"3", "4"', '"three"'])
+def test_if_match_must_be_one_strong_version_tag(client: FlaskClient, pact: str, header: str) -> None:
+    body = {"events": [event("context_noted", "2019-01-01")]}
+
+    problem(post(client, f"{pact}/events", body, **{"If-Match": header}), 400, "invalid-if-match")
+
+
+def test_if_match_and_body_must_agree(client: FlaskClient, pact: str) -> None:
+    body = {"expected_version": 2, "events": [event("context_noted", "2019-01-01")]}
+
+    problem(post(client, f"{pact}/events", body, **{"If-Match": '"3"'}), 400, "invalid-if-match")
+
+
+def test_a_stale_expected_version_is_a_409_that_appends_nothing(client: FlaskClient, pact: str) -> None:
+    body = {"expected_version": 1, "events": [event("context_noted", "2019-01-01")]}
+
+    conflict = problem(post(client, f"{pact}/events", body), 409, "version-conflict")
+
+    assert (conflict["expected_version"], conflict["current_version"]) == (1, 3)
+    assert client.get(pact).get_json()["version"] == 3
+
+
+def test_resending_the_same_event_ids_returns_the_original_result(client: FlaskClient, pact: str) -> None:
+    body = {"expected_version": 3, "events": [{**event("context_noted", "2019-01-01"), "id": str(uuid4())}]}
+    first = post(client, f"{pact}/events", body)
+
+    again = post(client, f"{pact}/events", body)
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.get_json()["replayed"] is True
+    assert again.get_json()["version"] == first.get_json()["version"] == 4
+    assert client.get(pact).get_json()["version"] == 4
+
+
+def test_the_same_event_id_with_another_body_is_a_409(client: FlaskClient, pact: str) -> None:
+    event_id = str(uuid4())
+    post(client, f"{pact}/events", {"events": [{**event("context_noted", "2019-01-01", summary="x"), "id": event_id}]})
+
+    changed = {"events": [{**event("context_noted", "2019-01-01", summary="y"), "id": event_id}]}
+
+    assert problem(post(client, f"{pact}/events", changed), 409, "event-id-conflict")["event_id"] == event_id
+
+
+@pytest.mark.parametrize(
+    ("events", "pointer", "reason"),
+    [
+        ([event("termination_notice_suspended", "2019-01-01", suspended_by="A")], "/events/0", "no pending"),
+        (
+            [
+                event("termination_notified", "2019-01-01", notified_by="A"),
+                event("termination_notified", "2019-02-01", notified_by="B"),
+            ],
+            "/events/1",
+            "still on record",
+        ),
+        ([event("termination_notified", "2019-01-01", notified_by="Z")], "/events/0", "not a party"),
+        ([event("negotiations_opened", "2015-01-01"), event("signed", "2015-06-01")], "/events", "signed"),
+    ],
+)
+def test_events_the_rules_forbid_are_422_problems_pointing_at_the_event(
+    client: FlaskClient, pact: str, events: list[dict[str, Any]], pointer: str, reason: str
+) -> None:
+    body = problem(post(client, f"{pact}/events", {"events": events}), 422, "rule-violation")
+
+    assert body["errors"][0]["pointer"] == pointer
+    assert reason in body["errors"][0]["detail"]
+    assert client.get(pact).get_json()["version"] == 3
+
+
+def test_entry_into_force_of_an_agreement_never_signed_is_refused(client: FlaskClient) -> None:
+    post(client, "/agreements", PACT)
+
+    body = problem(
+        post(client, "/agreements/test-pact/events", {"events": [event("entered_into_force", "2016-11-23")]}),
+        422,
+        "rule-violation",
+    )
+
+    assert "never signed" in body["detail"]
+
+
+@pytest.mark.parametrize(
+    ("payload", "pointer"),
+    [
+        ({"events": []}, "/events"),
+        ({}, "/events"),
+        ({"events": [event("termination_notified", "2019-01-01")]}, "/events/0/payload/notified_by"),
+        ({"events": [event("no_such_type", "2019-01-01")]}, "/events/0/type"),
+        ({"events": [event("context_noted", "2019-13-01")]}, "/events/0/occurred_on"),
+        ({"events": [event("context_noted", "2999-01-01")]}, "/events/0/occurred_on"),
+        ({"events": [event("context_noted", "2019-01-01", colour="red")]}, "/events/0/payload/colour"),
+        ({"events": [{**event("context_noted", "2019-01-01"), "extra": 1}]}, "/events/0/extra"),
+        ({"events": [event("context_noted", "2019-01-01")], "surprise": True}, "/surprise"),
+        ({"events": [{**event("context_noted", "2019-01-01"), "sources": [{"title": "x"}]}]}, "/events/0/sources/0/publisher"),
+        ({"events": [{**event("context_noted", "2019-01-01"), "id": "not-a-uuid"}]}, "/events/0/id"),
+        ({"events": [event("agreement_registered", "2019-01-01")]}, "/events/0/type"),
+        ({"expected_version": -1, "events": [event("context_noted", "2019-01-01")]}, "/expected_version"),
+    ],
+)
+def test_invalid_bodies_are_422_problems_with_pointers(
+    client: FlaskClient, pact: str, payload: dict[str, Any], pointer: str
+) -> None:
+    body = problem(post(client, f"{pact}/events", payload), 422, "invalid-body")
+
+    assert pointer in [error["pointer"] for error in body["errors"]]
+    assert client.get(pact).get_json()["version"] == 3
+
+
+@pytest.mark.parametrize(
+    ("change", "pointer"),
+    [
+        ({"id": "Not A Slug"}, "/id"),
+        ({"parties": ["A"]}, "/parties"),
+        ({"parties": ["A", "A"]}, "/parties"),
+        ({"terms": {"renewal_term_months": 12}}, "/terms/renewal_term_months"),
+        ({"timezone": "Mars/Olympus"}, "/timezone"),
+        ({"title": ""}, "/title"),
+        ({"unknown": 1}, "/unknown"),
+    ],
+)
+def test_invalid_registrations_are_422_problems(client: FlaskClient, change: dict[str, Any], pointer: str) -> None:
+    body = problem(post(client, "/agreements", {**PACT, **change}), 422, "invalid-body")
+
+    assert pointer in [error["pointer"] for error in body["errors"]]
+    assert client.get("/agreements").get_json()["agreements"] == []
+
+
+def test_a_body_that_is_not_json_is_415(client: FlaskClient, pact: str) -> None:
+    response = client.post(f"{pact}/events", data="events=1", content_type="application/x-www-form-urlencoded")
+
+    problem(response, 415, "unsupported-media-type")
+
+
+def test_malformed_json_is_400(client: FlaskClient, pact: str) -> None:
+    response = client.post(f"{pact}/events", data="{not json", content_type="application/json")
+
+    problem(response, 400, "malformed-json")
+
+
+def test_a_json_array_body_is_422(client: FlaskClient, pact: str) -> None:
+    problem(post(client, f"{pact}/events", [1, 2]), 422, "invalid-body")
+
+
+def test_an_oversized_body_is_413(client: FlaskClient, pact: str) -> None:
+    huge = {"events": [event("context_noted", "2019-01-01", summary="x" * (2 * 1024 * 1024))]}
+
+    problem(post(client, f"{pact}/events", huge), 413, "request-entity-too-large")
+
+
+def test_appending_to_an_unknown_agreement_is_404(client: FlaskClient) -> None:
+    response = post(client, "/agreements/nope/events", {"events": [event("context_noted", "2019-01-01")]})
+
+    problem(response, 404, "agreement-not-found")
+
+
+def test_metadata_records_the_request_correlation_id(client: FlaskClient, pact: str, store: EventStore) -> None:
+    post(client, f"{pact}/events", {"events": [event("context_noted", "2019-01-01")]}, **{"X-Request-ID": "req-42"})
+
+    assert store.load("test-pact")[-1].metadata == {"correlation_id": "req-42"}
