@@ -86,3 +86,7 @@ def serve(host: str, port: int, workers: int) -> None:
             sys.exit(server.wait())
         except KeyboardInterrupt:
             server.send_signal(signal.SIGINT)
+
+
+if __name__ == "__main__":
+    main()

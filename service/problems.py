@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import psycopg
-from flask import Flask, Response, json, request
+from flask import Flask, Response, current_app, request
 from marshmallow import ValidationError
 from psycopg_pool import PoolTimeout
 from werkzeug.exceptions import HTTPException
@@ -56,7 +56,10 @@ class BadPrecondition(Exception):
 
 def problem(status: int, slug: str, title: str, detail: str, **extensions: Any) -> Response:
     body = {"type": f"/problems/{slug}", "title": title, "status": status, "detail": detail, **extensions}
-    return Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+    response = current_app.json.response(body)
+    response.status_code = status
+    response.mimetype = PROBLEM_JSON
+    return response
 
 
 def pointers(messages: Any, prefix: str = "") -> Iterator[dict[str, str]]:

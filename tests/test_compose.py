@@ -1,0 +1,62 @@
+"""compose.yaml and docker/ checked statically: no Docker engine is needed to catch drift.
+
+The commands the containers run are the ones the other tests run natively
+(`pact-chronology migrate`, `serve`, pytest with TEST_DATABASE_URL).
+"""
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from service.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "compose.yaml").read_text())  # type: ignore[no-any-return]
+
+
+def test_the_stack_has_database_migration_api_and_tests(compose: dict[str, Any]) -> None:
+    assert set(compose["services"]) == {"postgres", "migrate", "api", "tests"}
+    assert compose["services"]["tests"]["profiles"] == ["test"]
+
+
+def test_services_wait_for_what_they_need(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+
+    assert services["migrate"]["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+    for name in ("api", "tests"):
+        assert services[name]["depends_on"] == {
+            "postgres": {"condition": "service_healthy"},
+            "migrate": {"condition": "service_completed_successfully"},
+        }
+
+
+def test_long_running_services_have_health_checks(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+
+    assert "pg_isready" in " ".join(services["postgres"]["healthcheck"]["test"])
+    assert "/readyz" in " ".join(services["api"]["healthcheck"]["test"])
+
+
+def test_app_services_run_existing_cli_commands_against_the_compose_database(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+
+    for name in ("migrate", "api"):
+        command = services[name]["command"]
+        assert command[0] == "pact-chronology" and command[1] in main.commands
+        assert "@postgres:5432/" in services[name]["environment"]["DATABASE_URL"]
+    assert "@postgres:5432/" in services["tests"]["environment"]["TEST_DATABASE_URL"]
+
+
+def test_the_dockerfile_copies_only_what_exists() -> None:
+    dockerfile = (ROOT / "docker" / "Dockerfile").read_text()
+
+    copied = [word for line in re.findall(r"^COPY (.+)$", dockerfile, re.M) for word in line.split()[:-1]]
+    assert copied and all((ROOT / path).exists() for path in copied)
+    assert "pact-chronology" in dockerfile and "/readyz" in dockerfile
