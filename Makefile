@@ -4,13 +4,18 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test compose-check clean
+.PHONY: run test lint compose-check clean
 
 run: $(VENV)/.installed
 	$(BIN)/pact-chronology serve
 
 test: $(VENV)/.installed
 	$(BIN)/pytest -n auto
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check events service migrations tests
+	$(BIN)/ruff format --check events service migrations tests
+	$(BIN)/mypy
 
 # Static validation of the compose file; needs the docker-compose command (no engine).
 compose-check:

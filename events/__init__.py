@@ -9,7 +9,7 @@ layer reads events from PostgreSQL and hands them in; "today" is always a parame
 from events.envelope import NewEvent, Recorded, Source
 from events.replay import replay, timeline
 from events.rules import RuleViolation, check_history
-from events.status import Interval, Phase, Status, TermStatus, TerminationStatus
+from events.status import Interval, Phase, Status, TerminationStatus, TermStatus
 from events.terms import Terms
 from events.types import EVENT_TYPES, Event
 

@@ -84,14 +84,12 @@ def _term_status(state: Agreement, on: date) -> TermStatus | None:
     )
 
 
-def timeline(
-    records: Iterable[Recorded], start: date, end: date, known_at: datetime | None = None
-) -> list[Interval]:
+def timeline(records: Iterable[Recorded], start: date, end: date, known_at: datetime | None = None) -> list[Interval]:
     """Consecutive intervals covering [start, end], each with one phase, termination state and term."""
     ordered = valid_time_order(known(records, known_at))
     days = sorted({start} | _event_days(ordered, start, end) | _derived_days(ordered, start, end))
     intervals: list[Interval] = []
-    for day, status in zip(days, _statuses(ordered, days)):
+    for day, status in zip(days, _statuses(ordered, days), strict=True):
         key = (status.phase, status.termination.state if status.termination else None, _term_number(status))
         if intervals and _key(intervals[-1]) == key:
             continue

@@ -189,15 +189,22 @@ def _termination_notified(state: Agreement, record: Recorded) -> Agreement:
     return replace(state, notice=notice)
 
 
+def _own_notice(state: Agreement, record: Recorded, party: str, action: str, *, pending_only: bool) -> Notice:
+    """The notice on record that ``party`` -- who must be the one that gave it -- wants to act on."""
+    _require_phase(state, record, {Phase.IN_FORCE})
+    notice = state.notice
+    if notice is None or (pending_only and notice.suspended_on is not None):
+        kind = "pending termination notice" if pending_only else "termination notice on record"
+        raise RuleViolation(record, f"there is no {kind} to {action}")
+    if party != notice.notified_by:
+        raise RuleViolation(record, f"only {notice.notified_by}, who gave the notice, can {action} it")
+    return notice
+
+
 def _termination_notice_suspended(state: Agreement, record: Recorded) -> Agreement:
     event = record.event
     assert isinstance(event, TerminationNoticeSuspended)
-    _require_phase(state, record, {Phase.IN_FORCE})
-    notice = state.notice
-    if notice is None or notice.suspended_on is not None:
-        raise RuleViolation(record, "there is no pending termination notice to suspend")
-    if event.suspended_by != notice.notified_by:
-        raise RuleViolation(record, f"only {notice.notified_by}, who gave the notice, can suspend it")
+    notice = _own_notice(state, record, event.suspended_by, "suspend", pending_only=True)
     suspended = replace(
         notice, suspension_id=record.event_id, suspended_on=event.occurred_on, conditional=event.conditional
     )
@@ -207,12 +214,7 @@ def _termination_notice_suspended(state: Agreement, record: Recorded) -> Agreeme
 def _termination_notice_withdrawn(state: Agreement, record: Recorded) -> Agreement:
     event = record.event
     assert isinstance(event, TerminationNoticeWithdrawn)
-    _require_phase(state, record, {Phase.IN_FORCE})
-    notice = state.notice
-    if notice is None:
-        raise RuleViolation(record, "there is no termination notice on record to withdraw")
-    if event.withdrawn_by != notice.notified_by:
-        raise RuleViolation(record, f"only {notice.notified_by}, who gave the notice, can withdraw it")
+    _own_notice(state, record, event.withdrawn_by, "withdraw", pending_only=False)
     return replace(state, notice=None)
 
 

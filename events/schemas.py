@@ -109,9 +109,7 @@ _SPECIFIC_SCHEMAS: dict[str, type[PayloadSchema]] = {
     "termination_notice_withdrawn": TerminationNoticeWithdrawnSchema,
 }
 
-PAYLOAD_SCHEMAS: dict[str, PayloadSchema] = {
-    name: _SPECIFIC_SCHEMAS.get(name, PayloadSchema)() for name in EVENT_TYPES
-}
+PAYLOAD_SCHEMAS: dict[str, PayloadSchema] = {name: _SPECIFIC_SCHEMAS.get(name, PayloadSchema)() for name in EVENT_TYPES}
 
 SOURCES = SourceSchema(many=True)
 

@@ -177,7 +177,7 @@ def _today(zone: str) -> date:
 
 def _query(schema: Schema) -> dict[str, Any]:
     try:
-        return schema.load(request.args.to_dict(flat=True))  # type: ignore[return-value]
+        return schema.load(request.args.to_dict(flat=True))
     except ValidationError as error:
         raise InvalidQuery(error) from None
 
@@ -191,7 +191,7 @@ def _body(schema: Schema) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InvalidBody({"_schema": ["the request body must be a JSON object"]})
     try:
-        return schema.load(data)  # type: ignore[return-value]
+        return schema.load(data)
     except ValidationError as error:
         raise InvalidBody(error.messages) from None
 

@@ -50,4 +50,3 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(agreements.bp)
     app.register_blueprint(health.bp)
     return app
-

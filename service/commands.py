@@ -79,5 +79,3 @@ def _append_checked(
         index = new_ids.index(violation.record.event_id) if violation.record.event_id in new_ids else None
         raise EventRejected(violation, index) from None
     return store.append(agreement_id, events, expected_version)
-
-

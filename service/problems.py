@@ -56,8 +56,7 @@ class BadPrecondition(Exception):
 
 def problem(status: int, slug: str, title: str, detail: str, **extensions: Any) -> Response:
     body = {"type": f"/problems/{slug}", "title": title, "status": status, "detail": detail, **extensions}
-    response = current_app.json.response(body)
-    response.status_code = status
+    response = Response(current_app.json.dumps(body, separators=(",", ":")), status=status)
     response.mimetype = PROBLEM_JSON
     return response
 
@@ -95,7 +94,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(PreconditionFailed)
     def precondition_failed(error: PreconditionFailed) -> Response:
         return problem(
-            412, "precondition-failed", "Precondition failed", str(error), expected_version=error.expected,
+            412,
+            "precondition-failed",
+            "Precondition failed",
+            str(error),
+            expected_version=error.expected,
             current_version=error.actual,
         )
 
@@ -121,7 +124,11 @@ def register_error_handlers(app: Flask) -> None:
     def version_conflict(error: VersionConflict) -> Response:
         detail = f"expected version {error.expected}, but the agreement is at version {error.actual}"
         return problem(
-            409, "version-conflict", "Version conflict", detail, expected_version=error.expected,
+            409,
+            "version-conflict",
+            "Version conflict",
+            detail,
+            expected_version=error.expected,
             current_version=error.actual,
         )
 

@@ -45,15 +45,6 @@ class IntervalOut(Schema):
     derived = fields.Boolean()
 
 
-class AgreementOut(Schema):
-    id = fields.String(attribute="stream_id")
-    title = fields.String()
-    parties = fields.List(fields.String())
-    terms = fields.Nested(TermsSchema)
-    legally_binding = fields.Boolean()
-    timezone = fields.String()
-
-
 STATUS = StatusOut()
 INTERVALS = IntervalOut(many=True)
 TERMS = TermsSchema()

@@ -21,4 +21,5 @@ class Resources:
 
 
 def resources() -> Resources:
-    return current_app.extensions["pact"]  # type: ignore[no-any-return]
+    resources: Resources = current_app.extensions["pact"]
+    return resources

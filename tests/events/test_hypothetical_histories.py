@@ -44,7 +44,10 @@ def test_without_the_suspension_the_2023_withdrawal_is_refused() -> None:
 def test_a_notice_80_days_before_the_term_end_takes_effect_a_term_later() -> None:
     term_end = date(2019, 11, 22)
     history = recorded(
-        [*in_force_from(date(2016, 11, 23)), TerminationNotified(occurred_on=term_end - timedelta(days=80), notified_by="A")]
+        [
+            *in_force_from(date(2016, 11, 23)),
+            TerminationNotified(occurred_on=term_end - timedelta(days=80), notified_by="A"),
+        ]
     )
 
     status = replay(history, date(2019, 11, 23))
@@ -106,7 +109,11 @@ def test_an_agreement_in_force_on_a_leap_day_has_terms_that_return_to_it() -> No
     status = replay(history, date(2024, 2, 29))
 
     assert status.term is not None
-    assert (status.term.number, status.term.started_on, status.term.ends_on) == (5, date(2024, 2, 29), date(2025, 2, 27))
+    assert (status.term.number, status.term.started_on, status.term.ends_on) == (
+        5,
+        date(2024, 2, 29),
+        date(2025, 2, 27),
+    )
     assert status.term.notice_deadline == date(2024, 11, 29)
 
 
@@ -172,9 +179,24 @@ def test_an_explicit_termination_ends_the_agreement_that_day() -> None:
             ],
             "still on record",
         ),
-        ([*in_force_from(date(2016, 1, 1)), TerminationNotified(occurred_on=date(2019, 1, 1), notified_by="C")], "not a party"),
-        ([*in_force_from(date(2016, 1, 1)), TerminationNoticeSuspended(occurred_on=date(2019, 1, 1), suspended_by="A")], "no pending"),
-        ([*in_force_from(date(2016, 1, 1)), TerminationNoticeWithdrawn(occurred_on=date(2019, 1, 1), withdrawn_by="A")], "no termination notice"),
+        (
+            [*in_force_from(date(2016, 1, 1)), TerminationNotified(occurred_on=date(2019, 1, 1), notified_by="C")],
+            "not a party",
+        ),
+        (
+            [
+                *in_force_from(date(2016, 1, 1)),
+                TerminationNoticeSuspended(occurred_on=date(2019, 1, 1), suspended_by="A"),
+            ],
+            "no pending",
+        ),
+        (
+            [
+                *in_force_from(date(2016, 1, 1)),
+                TerminationNoticeWithdrawn(occurred_on=date(2019, 1, 1), withdrawn_by="A"),
+            ],
+            "no termination notice",
+        ),
         (
             [
                 *in_force_from(date(2016, 1, 1)),
@@ -183,9 +205,29 @@ def test_an_explicit_termination_ends_the_agreement_that_day() -> None:
             ],
             "only A",
         ),
-        ([*in_force_from(date(2016, 1, 1), Terms()), TerminationNotified(occurred_on=date(2019, 1, 1), notified_by="A")], "no notice period"),
-        ([*in_force_from(date(2016, 1, 1)), Terminated(occurred_on=date(2017, 1, 1)), Signed(occurred_on=date(2018, 1, 1))], "terminated"),
-        ([registered(), NegotiationsOpened(occurred_on=date(2010, 1, 1)), NegotiationsOpened(occurred_on=date(2011, 1, 1))], "negotiating"),
+        (
+            [
+                *in_force_from(date(2016, 1, 1), Terms()),
+                TerminationNotified(occurred_on=date(2019, 1, 1), notified_by="A"),
+            ],
+            "no notice period",
+        ),
+        (
+            [
+                *in_force_from(date(2016, 1, 1)),
+                Terminated(occurred_on=date(2017, 1, 1)),
+                Signed(occurred_on=date(2018, 1, 1)),
+            ],
+            "terminated",
+        ),
+        (
+            [
+                registered(),
+                NegotiationsOpened(occurred_on=date(2010, 1, 1)),
+                NegotiationsOpened(occurred_on=date(2011, 1, 1)),
+            ],
+            "negotiating",
+        ),
         ([registered(), registered()], "registered once"),
     ],
     ids=[

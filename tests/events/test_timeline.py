@@ -52,7 +52,12 @@ def test_a_notice_taking_effect_is_a_derived_change() -> None:
 
     last = timeline(history, date(2019, 1, 1), date(2021, 1, 1))[-1]
 
-    assert (last.starts_on, last.phase, last.derived, last.changed_by) == (date(2019, 11, 23), Phase.TERMINATED, True, ())
+    assert (last.starts_on, last.phase, last.derived, last.changed_by) == (
+        date(2019, 11, 23),
+        Phase.TERMINATED,
+        True,
+        (),
+    )
 
 
 def test_a_one_day_timeline_is_one_interval() -> None:
@@ -96,7 +101,7 @@ def test_timeline_agrees_with_replay_on_every_day(history: list, offsets: list[i
     intervals = timeline(history, start, end)
 
     assert intervals[0].starts_on == start and intervals[-1].ends_on == end
-    for before, after in zip(intervals, intervals[1:]):
+    for before, after in zip(intervals, intervals[1:], strict=False):
         assert after.starts_on == before.ends_on + timedelta(days=1)
         assert (before.phase, before.termination, before.term) != (after.phase, after.termination, after.term)
     for offset in offsets:

@@ -118,9 +118,7 @@ def test_each_event_carries_its_sources_and_both_times(client: FlaskClient) -> N
         ("/agreements/kr-jp-gsomia/events?after_version=-1", "after_version"),
     ],
 )
-def test_bad_query_parameters_are_problems_naming_the_parameter(
-    client: FlaskClient, path: str, parameter: str
-) -> None:
+def test_bad_query_parameters_are_problems_naming_the_parameter(client: FlaskClient, path: str, parameter: str) -> None:
     response = client.get(path)
 
     assert response.status_code == 400

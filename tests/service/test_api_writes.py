@@ -9,7 +9,12 @@ from werkzeug.test import TestResponse
 
 from service.store import EventStore
 
-SOURCE = {"publisher": "Test Gazette", "title": "A report", "published_on": "2020-01-02", "url": "https://example.org/a"}
+SOURCE = {
+    "publisher": "Test Gazette",
+    "title": "A report",
+    "published_on": "2020-01-02",
+    "url": "https://example.org/a",
+}
 PACT = {
     "id": "test-pact",
     "title": "A test pact",
@@ -179,7 +184,10 @@ def test_entry_into_force_of_an_agreement_never_signed_is_refused(client: FlaskC
         ({"events": [event("context_noted", "2019-01-01", colour="red")]}, "/events/0/payload/colour"),
         ({"events": [{**event("context_noted", "2019-01-01"), "extra": 1}]}, "/events/0/extra"),
         ({"events": [event("context_noted", "2019-01-01")], "surprise": True}, "/surprise"),
-        ({"events": [{**event("context_noted", "2019-01-01"), "sources": [{"title": "x"}]}]}, "/events/0/sources/0/publisher"),
+        (
+            {"events": [{**event("context_noted", "2019-01-01"), "sources": [{"title": "x"}]}]},
+            "/events/0/sources/0/publisher",
+        ),
         ({"events": [{**event("context_noted", "2019-01-01"), "id": "not-a-uuid"}]}, "/events/0/id"),
         ({"events": [event("agreement_registered", "2019-01-01")]}, "/events/0/type"),
         ({"expected_version": -1, "events": [event("context_noted", "2019-01-01")]}, "/expected_version"),
