@@ -55,9 +55,12 @@ COLUMNS = "position, event_id, stream_id, version, event_type, occurred_on, reco
 
 STREAM_VERSION = "SELECT coalesce(max(version), 0) AS version FROM events WHERE stream_id = %s"
 
+# One statement for the whole batch: its events share recorded_at (statement time).
 INSERT = """
 INSERT INTO events (event_id, stream_id, version, event_type, occurred_on, payload, sources, metadata)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
+SELECT * FROM unnest(
+    %s::uuid[], %s::text[], %s::integer[], %s::text[], %s::date[], %s::jsonb[], %s::jsonb[], %s::jsonb[]
+)
 RETURNING recorded_at
 """
 
@@ -97,9 +100,8 @@ class EventStore:
             if actual != expected_version:
                 raise VersionConflict(stream_id, expected_version, actual)
             rows = [_insert_row(stream_id, expected_version + i, new) for i, new in enumerate(events, start=1)]
-            with connection.cursor() as cursor:
-                cursor.executemany(INSERT, rows, returning=True)
-                recorded_at = cursor.fetchone()[0]  # type: ignore[index]
+            columns = [list(column) for column in zip(*rows, strict=True)]
+            recorded_at = connection.execute(INSERT, columns).fetchall()[0][0]
         return AppendResult(
             stream_id=stream_id,
             first_version=expected_version + 1,

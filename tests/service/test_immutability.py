@@ -1,4 +1,5 @@
-"""Recorded events cannot be changed or removed: PostgreSQL itself refuses."""
+"""Recorded events cannot be changed, removed, or committed long after they were recorded:
+PostgreSQL itself refuses."""
 
 from datetime import date
 from uuid import uuid4
@@ -31,3 +32,17 @@ def test_the_database_refuses(statement: str, one_event: EventStore, connection:
         connection.execute(statement)
 
     assert connection.execute("SELECT count(*), min(occurred_on) FROM events").fetchone() == (1, date(2020, 1, 1))
+
+
+def test_an_append_that_commits_too_long_after_it_was_recorded_fails(connection: psycopg.Connection) -> None:
+    insert = (
+        "INSERT INTO events (event_id, stream_id, version, event_type, occurred_on, payload)"
+        " VALUES (%s, 's', 1, 'context_noted', '2020-01-01', '{}')"
+    )
+
+    with pytest.raises(psycopg.errors.TransactionRollback, match="after it was recorded"):
+        with connection.transaction():
+            connection.execute("SET LOCAL pact.max_commit_lag = '1 microsecond'")
+            connection.execute(insert, (uuid4(),))
+
+    assert connection.execute("SELECT count(*) FROM events").fetchone() == (0,)
