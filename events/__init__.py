@@ -6,9 +6,10 @@ agreement -- real or hypothetical -- can be replayed and tested in memory. The s
 layer reads events from PostgreSQL and hands them in; "today" is always a parameter.
 """
 
-from events.envelope import NewEvent, Recorded, Source
-from events.replay import replay, timeline
-from events.rules import RuleViolation, check_history
+from events.envelope import NewEvent, Recorded
+from events.errors import RuleViolation
+from events.replay import check_history, developments, replay, timeline
+from events.sources import Source
 from events.status import Interval, Phase, Status, TerminationStatus, TermStatus
 from events.terms import Terms
 from events.types import EVENT_TYPES, Event
@@ -27,6 +28,7 @@ __all__ = [
     "TerminationStatus",
     "Terms",
     "check_history",
+    "developments",
     "replay",
     "timeline",
 ]

@@ -2,25 +2,20 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from uuid import UUID
 
+from events.sources import Source
 from events.types import Event
 
 
 @dataclass(frozen=True, kw_only=True)
-class Source:
-    """A citation: enough for a reader to find the publication again (headline if it has one)."""
-
-    publisher: str
-    title: str | None = None
-    published_on: date | None = None
-    url: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
 class Recorded:
-    """An event as stored: ``recorded_at`` is transaction time, ``event.occurred_on`` valid time."""
+    """An event as stored: ``recorded_at`` is transaction time, ``event.occurred_on`` valid time.
+
+    ``corrected_by`` is empty for an event as stored; the effective view of a stream
+    (events/corrections.py) fills it with the corrections applied to the event.
+    """
 
     event: Event
     event_id: UUID
@@ -30,6 +25,7 @@ class Recorded:
     sources: tuple[Source, ...] = ()
     metadata: Mapping[str, object] = field(default_factory=dict)
     position: int | None = None
+    corrected_by: tuple[UUID, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -9,11 +9,25 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date, datetime
 
+from events.corrections import effective
 from events.envelope import Recorded
 from events.rules import Agreement, apply, settle, valid_time_order
 from events.status import Interval, Phase, Status, TerminationState, TerminationStatus, TermStatus
 from events.terms import ONE_DAY, notice_deadline, term_on, term_starts_between
 from events.types import AgreementRegistered, ContextNoted
+
+
+def check_history(records: Iterable[Recorded]) -> Agreement:
+    """Fold a whole stream, corrections applied; raise RuleViolation at the first forbidden event."""
+    state = Agreement()
+    for record in valid_time_order(effective(records)):
+        state = apply(state, record)
+    return state
+
+
+def developments(records: Iterable[Recorded], known_at: datetime | None = None) -> list[Recorded]:
+    """What the stream says happened, as known at ``known_at``: corrected, in valid-time order."""
+    return valid_time_order(effective(known(records, known_at)))
 
 
 def known(records: Iterable[Recorded], known_at: datetime | None) -> list[Recorded]:
@@ -25,7 +39,7 @@ def known(records: Iterable[Recorded], known_at: datetime | None) -> list[Record
 
 def replay(records: Iterable[Recorded], on: date, known_at: datetime | None = None) -> Status:
     """The agreement's status on ``on`` as known at ``known_at``."""
-    return status_of(fold(valid_time_order(known(records, known_at)), until=on), on)
+    return status_of(fold(developments(records, known_at), until=on), on)
 
 
 def fold(ordered: Iterable[Recorded], until: date) -> Agreement:
@@ -54,15 +68,17 @@ def status_of(state: Agreement, on: date) -> Status:
             suspended_on=notice.suspended_on,
             conditional=notice.conditional,
         )
-    based_on = [state.registration.event_id, state.phase_event]
+    # Why this answer: the terms, the step that began the phase (and, once signed, the
+    # signature the later phases rest on), and the notice and its suspension if any.
+    based_on = [state.registration, state.signature, state.phase_event]
     if notice is not None:
-        based_on += [notice.event_id, notice.suspension_id]
+        based_on += [notice.record, notice.suspension]
     return Status(
         phase=state.phase,
         since=state.since,
         termination=termination,
         term=_term_status(state, on),
-        based_on=tuple(dict.fromkeys(i for i in based_on if i is not None)),
+        based_on=tuple({r.event_id: r for r in based_on if r is not None}.values()),
     )
 
 
@@ -86,7 +102,7 @@ def _term_status(state: Agreement, on: date) -> TermStatus | None:
 
 def timeline(records: Iterable[Recorded], start: date, end: date, known_at: datetime | None = None) -> list[Interval]:
     """Consecutive intervals covering [start, end], each with one phase, termination state and term."""
-    ordered = valid_time_order(known(records, known_at))
+    ordered = developments(records, known_at)
     days = sorted({start} | _event_days(ordered, start, end) | _derived_days(ordered, start, end))
     intervals: list[Interval] = []
     for day, status in zip(days, _statuses(ordered, days), strict=True):

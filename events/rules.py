@@ -8,9 +8,9 @@ its registration, never GSOMIA-specific constants.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
-from uuid import UUID
 
 from events.envelope import Recorded
+from events.errors import RuleViolation
 from events.status import Phase
 from events.terms import expires_on, notice_effective_on
 from events.types import (
@@ -29,28 +29,18 @@ from events.types import (
     TerminationNoticeSuspended,
     TerminationNoticeWithdrawn,
     TerminationNotified,
-    type_name,
 )
-
-
-class RuleViolation(Exception):
-    """An event the agreement's rules forbid at that point of its history."""
-
-    def __init__(self, record: Recorded, reason: str) -> None:
-        super().__init__(f"{type_name(record.event)} on {record.event.occurred_on}: {reason}")
-        self.record = record
-        self.reason = reason
 
 
 @dataclass(frozen=True, kw_only=True)
 class Notice:
     """A termination notice on record, and its suspension if any."""
 
-    event_id: UUID
+    record: Recorded
     notified_on: date
     notified_by: str
     effective_on: date
-    suspension_id: UUID | None = None
+    suspension: Recorded | None = None
     suspended_on: date | None = None
     conditional: bool = False
 
@@ -62,7 +52,8 @@ class Agreement:
     registration: Recorded | None = None
     phase: Phase = Phase.UNKNOWN
     since: date | None = None
-    phase_event: UUID | None = None
+    phase_event: Recorded | None = None
+    signature: Recorded | None = None
     in_force_from: date | None = None
     notice: Notice | None = None
 
@@ -88,7 +79,7 @@ def settle(state: Agreement, day: date) -> Agreement:
         return state
     notice = state.notice
     if notice and notice.suspended_on is None and day >= notice.effective_on:
-        return replace(state, phase=Phase.TERMINATED, since=notice.effective_on, phase_event=notice.event_id)
+        return replace(state, phase=Phase.TERMINATED, since=notice.effective_on, phase_event=notice.record)
     expiry = expires_on(state.profile.terms, state.in_force_from)
     if expiry is not None and day >= expiry:
         return replace(state, phase=Phase.TERMINATED, since=expiry, phase_event=None, notice=None)
@@ -108,14 +99,6 @@ def apply(state: Agreement, record: Recorded) -> Agreement:
     return _HANDLERS[type(event)](state, record)
 
 
-def check_history(records: Iterable[Recorded]) -> Agreement:
-    """Fold a whole stream in valid-time order; raise RuleViolation at the first forbidden event."""
-    state = Agreement()
-    for record in valid_time_order(records):
-        state = apply(state, record)
-    return state
-
-
 def _require_phase(state: Agreement, record: Recorded, allowed: set[Phase]) -> None:
     if state.phase not in allowed:
         names = ", ".join(sorted(phase.value for phase in allowed))
@@ -129,7 +112,7 @@ def _require_party(state: Agreement, record: Recorded, party: str, field: str) -
 
 
 def _move(state: Agreement, record: Recorded, to: Phase) -> Agreement:
-    return replace(state, phase=to, since=record.event.occurred_on, phase_event=record.event_id)
+    return replace(state, phase=to, since=record.event.occurred_on, phase_event=record)
 
 
 def _moves(allowed: set[Phase], to: Phase) -> Callable[[Agreement, Recorded], Agreement]:
@@ -159,6 +142,11 @@ def _domestically_approved(state: Agreement, record: Recorded) -> Agreement:
     return state
 
 
+def _signed(state: Agreement, record: Recorded) -> Agreement:
+    _require_phase(state, record, {Phase.UNKNOWN} | _BEFORE_FORCE)
+    return replace(_move(state, record, Phase.SIGNED), signature=record)
+
+
 def _entered_into_force(state: Agreement, record: Recorded) -> Agreement:
     # A treaty binds only once signed; a non-binding arrangement simply takes effect.
     if state.profile.legally_binding:
@@ -183,9 +171,7 @@ def _termination_notified(state: Agreement, record: Recorded) -> Agreement:
         raise RuleViolation(record, "the agreement's terms have no notice period; record 'terminated' instead")
     assert state.in_force_from is not None
     effective = notice_effective_on(terms, state.in_force_from, event.occurred_on)
-    notice = Notice(
-        event_id=record.event_id, notified_on=event.occurred_on, notified_by=event.notified_by, effective_on=effective
-    )
+    notice = Notice(record=record, notified_on=event.occurred_on, notified_by=event.notified_by, effective_on=effective)
     return replace(state, notice=notice)
 
 
@@ -205,9 +191,7 @@ def _termination_notice_suspended(state: Agreement, record: Recorded) -> Agreeme
     event = record.event
     assert isinstance(event, TerminationNoticeSuspended)
     notice = _own_notice(state, record, event.suspended_by, "suspend", pending_only=True)
-    suspended = replace(
-        notice, suspension_id=record.event_id, suspended_on=event.occurred_on, conditional=event.conditional
-    )
+    suspended = replace(notice, suspension=record, suspended_on=event.occurred_on, conditional=event.conditional)
     return replace(state, notice=suspended)
 
 
@@ -232,7 +216,7 @@ _HANDLERS: dict[type[Event], Callable[[Agreement, Recorded], Agreement]] = {
     NegotiationsResumed: _moves({Phase.STALLED}, Phase.NEGOTIATING),
     Initialed: _moves({Phase.UNKNOWN, Phase.NEGOTIATING}, Phase.INITIALED),
     DomesticallyApproved: _domestically_approved,
-    Signed: _moves({Phase.UNKNOWN} | _BEFORE_FORCE, Phase.SIGNED),
+    Signed: _signed,
     EnteredIntoForce: _entered_into_force,
     TerminationNotified: _termination_notified,
     TerminationNoticeSuspended: _termination_notice_suspended,

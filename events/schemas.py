@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from events.envelope import Source
+from events.sources import Source
 from events.terms import Terms
 from events.types import EVENT_TYPES, Event, type_name
 
@@ -100,6 +100,25 @@ class TerminationNoticeWithdrawnSchema(PayloadSchema):
     withdrawn_by = fields.String(required=True, validate=_NAME)
 
 
+class EventCorrectedSchema(PayloadSchema):
+    corrects = fields.UUID(required=True)
+    reason = fields.String(required=True, validate=_TEXT)
+    corrected_occurred_on = fields.Date(load_default=None)
+    corrected_payload = fields.Dict(keys=fields.String(), load_default=None)
+    corrected_sources = fields.List(fields.Nested(SourceSchema), load_default=None, validate=validate.Length(min=1))
+
+    @validates_schema
+    def corrects_something(self, data: dict[str, Any], **_: Any) -> None:
+        fields_ = ("corrected_occurred_on", "corrected_payload", "corrected_sources")
+        if all(data.get(name) is None for name in fields_):
+            raise ValidationError(f"give at least one of {', '.join(fields_)}")
+
+
+class EventRetractedSchema(PayloadSchema):
+    retracts = fields.UUID(required=True)
+    reason = fields.String(required=True, validate=_TEXT)
+
+
 _SPECIFIC_SCHEMAS: dict[str, type[PayloadSchema]] = {
     "agreement_registered": AgreementRegisteredSchema,
     "talks_round_held": TalksRoundHeldSchema,
@@ -107,6 +126,8 @@ _SPECIFIC_SCHEMAS: dict[str, type[PayloadSchema]] = {
     "termination_notified": TerminationNotifiedSchema,
     "termination_notice_suspended": TerminationNoticeSuspendedSchema,
     "termination_notice_withdrawn": TerminationNoticeWithdrawnSchema,
+    "event_corrected": EventCorrectedSchema,
+    "event_retracted": EventRetractedSchema,
 }
 
 PAYLOAD_SCHEMAS: dict[str, PayloadSchema] = {name: _SPECIFIC_SCHEMAS.get(name, PayloadSchema)() for name in EVENT_TYPES}

@@ -3,7 +3,11 @@
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING
 from uuid import UUID
+
+if TYPE_CHECKING:
+    from events.envelope import Recorded
 
 
 class Phase(StrEnum):
@@ -50,7 +54,7 @@ class Status:
     since: date | None
     termination: TerminationStatus | None = None
     term: TermStatus | None = None
-    based_on: tuple[UUID, ...] = ()
+    based_on: tuple["Recorded", ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

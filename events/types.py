@@ -4,9 +4,13 @@ The stored type of an event is the stable string in ``EVENT_TYPES``, never a Pyt
 so classes can be renamed or moved without touching stored data.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
+from uuid import UUID
 
+from events.sources import Source
 from events.terms import Terms
 
 
@@ -109,6 +113,30 @@ class ContextNoted(Event):
     """A statement, announcement or world event that belongs on the timeline but changes no status."""
 
 
+@dataclass(frozen=True, kw_only=True)
+class EventCorrected(Event):
+    """An earlier event of the stream was wrong in its day, payload or sources.
+
+    The original stays as recorded; from the moment this correction is recorded, replays
+    read the original with these values instead. Payload fields given here replace the
+    original's; fields not given stay. ``occurred_on`` is the day the correction was made.
+    """
+
+    corrects: UUID
+    reason: str
+    corrected_occurred_on: date | None = None
+    corrected_payload: Mapping[str, Any] | None = None
+    corrected_sources: tuple[Source, ...] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventRetracted(Event):
+    """An earlier event should never have been recorded; replays ignore it from now on."""
+
+    retracts: UUID
+    reason: str
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     "agreement_registered": AgreementRegistered,
     "negotiations_opened": NegotiationsOpened,
@@ -124,7 +152,12 @@ EVENT_TYPES: dict[str, type[Event]] = {
     "termination_notice_withdrawn": TerminationNoticeWithdrawn,
     "terminated": Terminated,
     "context_noted": ContextNoted,
+    "event_corrected": EventCorrected,
+    "event_retracted": EventRetracted,
 }
+
+# Events about the record rather than about the agreement: they act in transaction time.
+REVISIONS = (EventCorrected, EventRetracted)
 
 TYPE_NAMES: dict[type[Event], str] = {cls: name for name, cls in EVENT_TYPES.items()}
 

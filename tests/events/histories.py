@@ -42,3 +42,18 @@ def registered(terms: Terms | None = None, *, binding: bool = True, on: date = d
 def in_force_from(day: date, terms: Terms | None = None) -> list[Event]:
     """Registration, signature and entry into force on ``day``: the start of most hypotheticals."""
     return [registered(terms), Signed(occurred_on=day), EnteredIntoForce(occurred_on=day)]
+
+
+class Stream:
+    """A stream written over time: each ``add`` records events at the instant given."""
+
+    def __init__(self, stream_id: str = "test-pact") -> None:
+        self.stream_id = stream_id
+        self.records: list[Recorded] = []
+
+    def add(self, event: Event, at: datetime) -> Recorded:
+        record = Recorded(
+            event=event, event_id=uuid4(), stream_id=self.stream_id, version=len(self.records) + 1, recorded_at=at
+        )
+        self.records.append(record)
+        return record

@@ -87,17 +87,18 @@ def test_from_march_21_2023_the_pact_is_plainly_in_force() -> None:
     assert status.term is not None and status.term.renewal_disputed is False
 
 
-def test_based_on_names_registration_entry_into_force_notice_and_suspension() -> None:
+def test_based_on_names_registration_signature_entry_into_force_notice_and_suspension() -> None:
     by_type = {type(r.event).__name__: r.event_id for r in HISTORY}
 
     status = replay(HISTORY, date(2020, 1, 1))
 
-    assert status.based_on == (
+    assert [r.event_id for r in status.based_on] == [
         by_type["AgreementRegistered"],
+        by_type["Signed"],
         by_type["EnteredIntoForce"],
         by_type["TerminationNotified"],
         by_type["TerminationNoticeSuspended"],
-    )
+    ]
 
 
 def test_known_at_before_anything_was_recorded_knows_nothing() -> None:
