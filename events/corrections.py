@@ -100,3 +100,12 @@ def _apply(current: Recorded, correction: Recorded) -> Recorded:
 def is_revision(record: Recorded) -> bool:
     """True for corrections and retractions: records about the record, not the agreement."""
     return isinstance(record.event, REVISIONS)
+
+
+def target_of(record_or_event: object) -> UUID | None:
+    """The event a correction or retraction names, or None for any other event."""
+    if isinstance(record_or_event, EventCorrected):
+        return record_or_event.corrects
+    if isinstance(record_or_event, EventRetracted):
+        return record_or_event.retracts
+    return None

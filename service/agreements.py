@@ -2,26 +2,35 @@
 
 Views parse, call, shape: each one loads its input with a schema, asks the store or the
 replay, and dumps the answer. Errors are exceptions, turned into problems in one place.
+Read answers go through ``cached``: a cheap knowledge query decides the ETag first, so a
+client holding the current answer gets a 304 without any event being read or replayed.
 """
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from uuid import uuid4
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, jsonify, request, url_for
-from marshmallow import Schema, ValidationError
-from werkzeug.exceptions import UnsupportedMediaType
+from flask import Blueprint, Response, jsonify, url_for
+from marshmallow import ValidationError
 
-from events import NewEvent, Recorded, replay, timeline
-from events.types import AgreementRegistered
-from service import commands
-from service.problems import BadPrecondition, InvalidBody, InvalidQuery, MalformedJson, PreconditionFailed
-from service.representations import INTERVALS, STATUS, TERMS, event_out
+from events import NewEvent, Recorded, developments, replay, timeline
+from events.history import changes
+from events.types import AgreementRegistered, type_name
+from service import commands, http
+from service.caching import cached, knowledge_tag
+from service.problems import BadPrecondition, InvalidQuery, PreconditionFailed
+from service.representations import INTERVALS, STATUS, TERMS, event_out, status_out
 from service.resources import resources
-from service.schemas import AppendRequest, EventsQuery, RegisterRequest, StatusQuery, TimelineQuery
-from service.store import AppendResult, VersionConflict
+from service.schemas import (
+    AppendRequest,
+    EventsQuery,
+    HistoryQuery,
+    RegisterRequest,
+    StatusQuery,
+    TimelineQuery,
+)
+from service.store import AppendResult, Knowledge, VersionConflict
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 
@@ -29,7 +38,12 @@ bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 # service enumerate thousands of renewals.
 MAX_TIMELINE_DAYS = 300 * 366
 
-STATUS_QUERY, TIMELINE_QUERY, EVENTS_QUERY = StatusQuery(), TimelineQuery(), EventsQuery()
+STATUS_QUERY, TIMELINE_QUERY, EVENTS_QUERY, HISTORY_QUERY = (
+    StatusQuery(),
+    TimelineQuery(),
+    EventsQuery(),
+    HistoryQuery(),
+)
 APPEND_REQUEST, REGISTER_REQUEST = AppendRequest(), RegisterRequest()
 
 
@@ -41,14 +55,14 @@ def list_agreements() -> dict[str, Any]:
 
 @bp.post("")
 def register_agreement() -> tuple[dict[str, Any], int, dict[str, str]]:
-    data = _body(REGISTER_REQUEST)
+    data = http.body(REGISTER_REQUEST)
     envelope = {key: data.pop(key) for key in ("id", "event_id", "occurred_on", "sources", "metadata")}
-    profile = AgreementRegistered(occurred_on=envelope["occurred_on"] or _today(data["timezone"]), **data)
+    profile = AgreementRegistered(occurred_on=envelope["occurred_on"] or http.today(data["timezone"]), **data)
     registration = NewEvent(
         event=profile,
         event_id=envelope["event_id"] or uuid4(),
         sources=envelope["sources"],
-        metadata=_metadata(envelope["metadata"]),
+        metadata=http.metadata(envelope["metadata"]),
     )
     commands.register(resources().store, envelope["id"], registration)
     body = _agreement(_history(envelope["id"]))
@@ -61,55 +75,96 @@ def get_agreement(agreement_id: str) -> dict[str, Any]:
 
 
 @bp.get("/<agreement_id>/status")
-def get_status(agreement_id: str) -> dict[str, Any]:
-    query = _query(STATUS_QUERY)
-    history = _history(agreement_id)
-    on = query["on"] or _today(_profile(history).timezone)
-    return {"agreement_id": agreement_id, "on": on.isoformat(), **STATUS.dump(replay(history, on))}
+def get_status(agreement_id: str) -> Response:
+    query = http.query(STATUS_QUERY)
+    known_at = query["known_at"]
+    knowledge = _knowledge(agreement_id, known_at)
+    on = query["on"] or http.today(knowledge.timezone)  # type: ignore[arg-type]
+
+    def answer() -> dict[str, Any]:
+        status = replay(resources().store.load(agreement_id, known_at), on)
+        return {**_echo(agreement_id, knowledge, known_at), "on": on.isoformat(), **status_out(status)}
+
+    return cached(("status", agreement_id, on, knowledge_tag(knowledge, known_at)), known_at, answer)
 
 
 @bp.get("/<agreement_id>/timeline")
-def get_timeline(agreement_id: str) -> dict[str, Any]:
-    query = _query(TIMELINE_QUERY)
-    history = _history(agreement_id)
-    start = query["start"] or min(record.event.occurred_on for record in history)
-    end = query["end"] or _today(_profile(history).timezone)
-    if start > end:
-        raise InvalidQuery(ValidationError({"from": [f"{start} is after 'to' ({end})"]}))
-    if (end - start).days > MAX_TIMELINE_DAYS:
-        raise InvalidQuery(ValidationError({"to": ["a timeline spans at most 300 years"]}))
-    return {
-        "agreement_id": agreement_id,
-        "from": start.isoformat(),
-        "to": end.isoformat(),
-        "intervals": INTERVALS.dump(timeline(history, start, end)),
-    }
+def get_timeline(agreement_id: str) -> Response:
+    query = http.query(TIMELINE_QUERY)
+    known_at = query["known_at"]
+    knowledge = _knowledge(agreement_id, known_at)
+    end = query["end"] or http.today(knowledge.timezone)  # type: ignore[arg-type]
+
+    def answer() -> dict[str, Any]:
+        records = resources().store.load(agreement_id, known_at)
+        start = query["start"] or min((r.event.occurred_on for r in developments(records)), default=end)
+        if start > end:
+            raise InvalidQuery(ValidationError({"from": [f"{start} is after 'to' ({end})"]}))
+        if (end - start).days > MAX_TIMELINE_DAYS:
+            raise InvalidQuery(ValidationError({"to": ["a timeline spans at most 300 years"]}))
+        return {
+            **_echo(agreement_id, knowledge, known_at),
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "intervals": INTERVALS.dump(timeline(records, start, end)),
+        }
+
+    parts = ("timeline", agreement_id, query["start"], end, knowledge_tag(knowledge, known_at))
+    return cached(parts, known_at, answer)
 
 
 @bp.get("/<agreement_id>/events")
-def list_events(agreement_id: str) -> dict[str, Any]:
-    query = _query(EVENTS_QUERY)
-    store = resources().store
-    page = store.read(agreement_id, after_version=query["after_version"], limit=query["limit"] + 1)
-    if not page and store.version(agreement_id) == 0:
-        raise commands.AgreementNotFound(agreement_id)
-    more = len(page) > query["limit"]
-    page = page[: query["limit"]]
-    return {
-        "agreement_id": agreement_id,
-        "events": [event_out(record) for record in page],
-        "next_after_version": page[-1].version if more else None,
-    }
+def list_events(agreement_id: str) -> Response:
+    query = http.query(EVENTS_QUERY)
+    known_at, after, limit = query["known_at"], query["after_version"], query["limit"]
+    knowledge = _knowledge(agreement_id, known_at)
+
+    def answer() -> dict[str, Any]:
+        page = resources().store.read(agreement_id, after_version=after, limit=limit + 1, known_at=known_at)
+        more = len(page) > limit
+        page = page[:limit]
+        return {
+            **_echo(agreement_id, knowledge, known_at),
+            "events": [event_out(record) for record in page],
+            "next_after_version": page[-1].version if more else None,
+        }
+
+    return cached(("events", agreement_id, after, limit, knowledge_tag(knowledge, known_at)), known_at, answer)
+
+
+@bp.get("/<agreement_id>/history")
+def get_history(agreement_id: str) -> Response:
+    query = http.query(HISTORY_QUERY)
+    knowledge = _knowledge(agreement_id, None)
+    on = query["on"] or http.today(knowledge.timezone)  # type: ignore[arg-type]
+
+    def answer() -> dict[str, Any]:
+        found = changes(resources().store.load(agreement_id), on)
+        return {
+            "agreement_id": agreement_id,
+            "on": on.isoformat(),
+            "changes": [
+                {
+                    "recorded_at": change.recorded_at.isoformat(),
+                    "old": STATUS.dump(change.before),
+                    "new": STATUS.dump(change.after),
+                    "events": [_reference(record) for record in change.records],
+                }
+                for change in found
+            ],
+        }
+
+    return cached(("history", agreement_id, on, knowledge_tag(knowledge, None)), None, answer)
 
 
 @bp.post("/<agreement_id>/events")
 def append_events(agreement_id: str) -> Response:
-    data = _body(APPEND_REQUEST)
-    from_header = _if_match_version()
+    data = http.body(APPEND_REQUEST)
+    from_header = http.if_match_version()
     if from_header is not None and data["expected_version"] not in (None, from_header):
         raise BadPrecondition(f"If-Match names version {from_header}, the body version {data['expected_version']}")
     expected = from_header if from_header is not None else data["expected_version"]
-    events = [_with_metadata(new) for new in data["events"]]
+    events = [replace(new, metadata=http.metadata(dict(new.metadata))) for new in data["events"]]
     try:
         result = commands.append(resources().store, agreement_id, events, expected)
     except VersionConflict as conflict:
@@ -142,9 +197,23 @@ def _appended(agreement_id: str, result: AppendResult) -> Response:
     return response
 
 
+def _knowledge(agreement_id: str, known_at: datetime | None) -> Knowledge:
+    knowledge = resources().store.knowledge(agreement_id, known_at)
+    if knowledge.timezone is None:
+        raise commands.AgreementNotFound(agreement_id)
+    return knowledge
+
+
+def _echo(agreement_id: str, knowledge: Knowledge, known_at: datetime | None) -> dict[str, Any]:
+    """Both time axes of the answer. Without ``known_at`` the answer is the latest knowledge,
+    which is the knowledge as of the newest event's recorded_at: that instant is echoed."""
+    instant = known_at or knowledge.horizon
+    return {"agreement_id": agreement_id, "known_at": instant.isoformat() if instant else None}
+
+
 def _agreement(history: list[Recorded]) -> dict[str, Any]:
     profile = _profile(history)
-    today = _today(profile.timezone)
+    today = http.today(profile.timezone)
     return {
         "id": history[0].stream_id,
         "title": profile.title,
@@ -153,8 +222,12 @@ def _agreement(history: list[Recorded]) -> dict[str, Any]:
         "legally_binding": profile.legally_binding,
         "timezone": profile.timezone,
         "version": history[-1].version,
-        "status": {"on": today.isoformat(), **STATUS.dump(replay(history, today))},
+        "status": {"on": today.isoformat(), **status_out(replay(history, today))},
     }
+
+
+def _reference(record: Recorded) -> dict[str, Any]:
+    return {"id": str(record.event_id), "type": type_name(record.event), "version": record.version}
 
 
 def _history(agreement_id: str) -> list[Recorded]:
@@ -168,53 +241,3 @@ def _profile(history: list[Recorded]) -> AgreementRegistered:
     event = history[0].event
     assert isinstance(event, AgreementRegistered)
     return event
-
-
-def _today(zone: str) -> date:
-    """Today where the agreement lives: GSOMIA's days are Seoul days."""
-    return datetime.now(ZoneInfo(zone)).date()
-
-
-def _query(schema: Schema) -> dict[str, Any]:
-    try:
-        return schema.load(request.args.to_dict(flat=True))
-    except ValidationError as error:
-        raise InvalidQuery(error) from None
-
-
-def _body(schema: Schema) -> dict[str, Any]:
-    if not request.is_json:
-        raise UnsupportedMediaType("send the request body as application/json")
-    data = request.get_json(silent=True)
-    if data is None:
-        raise MalformedJson("the request body is not valid JSON")
-    if not isinstance(data, dict):
-        raise InvalidBody({"_schema": ["the request body must be a JSON object"]})
-    try:
-        return schema.load(data)
-    except ValidationError as error:
-        raise InvalidBody(error.messages) from None
-
-
-def _if_match_version() -> int | None:
-    """The version named by If-Match ("3" or W/"3" are not the same: only strong tags count)."""
-    header = request.headers.get("If-Match")
-    if header is None:
-        return None
-    tags = request.if_match
-    if tags.star_tag or len(tags.as_set()) != 1 or tags.as_set(include_weak=True) != tags.as_set():
-        raise BadPrecondition('If-Match must be one strong entity tag naming a version, like "3"')
-    (tag,) = tags.as_set()
-    if not tag.isdigit():
-        raise BadPrecondition(f'If-Match tag "{tag}" is not a version number')
-    return int(tag)
-
-
-def _metadata(given: dict[str, Any]) -> dict[str, Any]:
-    """Fill in the correlation id from the request when the client gave none."""
-    correlation = request.headers.get("X-Request-ID") or request.headers.get("X-Correlation-ID")
-    return {"correlation_id": correlation, **given} if correlation else dict(given)
-
-
-def _with_metadata(new: NewEvent) -> NewEvent:
-    return replace(new, metadata=_metadata(dict(new.metadata)))

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from events import NewEvent, Recorded, RuleViolation, check_history
+from events.corrections import target_of
 from events.types import AgreementRegistered
 from service.store import AppendResult, EventStore, VersionConflict
 
@@ -32,6 +33,29 @@ class AgreementExists(Exception):
     def __init__(self, agreement_id: str) -> None:
         super().__init__(f"agreement {agreement_id!r} is already registered")
         self.agreement_id = agreement_id
+
+
+def _refuse_foreign_targets(
+    store: EventStore, agreement_id: str, history: Sequence[Recorded], proposed: Sequence[Recorded]
+) -> None:
+    """A correction naming another agreement's event gets a precise refusal, not "unknown"."""
+    ours = {record.event_id for record in [*history, *proposed]}
+    for index, record in enumerate(proposed):
+        target = target_of(record.event)
+        if target is not None and target not in ours:
+            owner = store.owner(target)
+            if owner is not None:
+                reason = f"event {target} belongs to agreement {owner!r}, not {agreement_id!r}"
+                raise EventRejected(RuleViolation(record, reason), index)
+
+
+def _index_of_cause(violation: RuleViolation, proposed: Sequence[Recorded]) -> int | None:
+    """Which new event made the history invalid: the event itself, or the latest correction of it."""
+    new_ids = [record.event_id for record in proposed]
+    for cause in [violation.record.event_id, *reversed(violation.record.corrected_by)]:
+        if cause in new_ids:
+            return new_ids.index(cause)
+    return None
 
 
 def register(store: EventStore, agreement_id: str, registration: NewEvent) -> AppendResult:
@@ -72,10 +96,9 @@ def _append_checked(
 ) -> AppendResult:
     now = datetime.now(UTC)
     proposed = [new.recorded(agreement_id, expected_version + i, now) for i, new in enumerate(events, start=1)]
+    _refuse_foreign_targets(store, agreement_id, history, proposed)
     try:
         check_history([*history, *proposed])
     except RuleViolation as violation:
-        new_ids = [new.event_id for new in events]
-        index = new_ids.index(violation.record.event_id) if violation.record.event_id in new_ids else None
-        raise EventRejected(violation, index) from None
+        raise EventRejected(violation, _index_of_cause(violation, proposed)) from None
     return store.append(agreement_id, events, expected_version)

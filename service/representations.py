@@ -4,7 +4,7 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
-from events import Phase, Recorded
+from events import Phase, Recorded, Status
 from events.schemas import SOURCES, TermsSchema, encode
 from events.status import TerminationState
 from events.types import type_name
@@ -32,7 +32,6 @@ class StatusOut(Schema):
     since = fields.Date()
     termination = fields.Nested(TerminationOut, allow_none=True)
     term = fields.Nested(TermOut, allow_none=True)
-    based_on = fields.List(fields.UUID())
 
 
 class IntervalOut(Schema):
@@ -48,6 +47,24 @@ class IntervalOut(Schema):
 STATUS = StatusOut()
 INTERVALS = IntervalOut(many=True)
 TERMS = TermsSchema()
+
+
+def status_out(status: Status) -> dict[str, Any]:
+    """The status with the provenance of every event it rests on."""
+    return {**STATUS.dump(status), "based_on": [provenance(record) for record in status.based_on]}
+
+
+def provenance(record: Recorded) -> dict[str, Any]:
+    """An event as the answer used it -- corrections applied -- with its sources."""
+    return {
+        "id": str(record.event_id),
+        "type": type_name(record.event),
+        "occurred_on": record.event.occurred_on.isoformat(),
+        "recorded_at": record.recorded_at.isoformat(),
+        "payload": encode(record.event),
+        "sources": SOURCES.dump(record.sources),
+        "corrected_by": [str(event_id) for event_id in record.corrected_by],
+    }
 
 
 def event_out(record: Recorded) -> dict[str, Any]:

@@ -11,10 +11,11 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from events import NewEvent
 from events.schemas import PAYLOAD_SCHEMAS, AgreementRegisteredSchema, SourceSchema, decode
-from events.types import EVENT_TYPES
+from events.types import EVENT_TYPES, REVISIONS, TYPE_NAMES
 
 AGREEMENT_ID = validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,62}$", error="lower-case letters, digits and '-', 2 to 63")
 MAX_EVENTS_PER_APPEND = 100
+REVISION_TYPES = {TYPE_NAMES[cls] for cls in REVISIONS}
 
 
 def not_in_future(day: date) -> None:
@@ -24,13 +25,24 @@ def not_in_future(day: date) -> None:
         raise ValidationError(f"{day} is in the future; record developments once they happened")
 
 
+def known_at() -> fields.AwareDateTime:
+    """An instant of transaction time; the offset is required so it means one instant only."""
+    return fields.AwareDateTime(format="iso", load_default=None)
+
+
 class StatusQuery(Schema):
+    on = fields.Date(load_default=None)
+    known_at = known_at()
+
+
+class HistoryQuery(Schema):
     on = fields.Date(load_default=None)
 
 
 class TimelineQuery(Schema):
     start = fields.Date(data_key="from", load_default=None)
     end = fields.Date(data_key="to", load_default=None)
+    known_at = known_at()
 
     @validates_schema
     def ordered(self, data: dict[str, Any], **_: Any) -> None:
@@ -41,6 +53,7 @@ class TimelineQuery(Schema):
 class EventsQuery(Schema):
     after_version = fields.Integer(load_default=0, validate=validate.Range(min=0))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+    known_at = known_at()
 
 
 class MetadataSchema(Schema):
@@ -50,29 +63,46 @@ class MetadataSchema(Schema):
 
 
 class EventIn(Schema):
-    """One event in an append request; its payload is checked by the schema of its type."""
+    """One event in an append request; its payload is checked by the schema of its type.
+
+    Every event needs at least one source. A correction or retraction may leave out
+    ``occurred_on``: it then happened today (UTC).
+    """
 
     id = fields.UUID(load_default=None)
     type = fields.String(required=True, validate=validate.OneOf(sorted(EVENT_TYPES)))
-    occurred_on = fields.Date(required=True, validate=not_in_future)
+    occurred_on = fields.Date(load_default=None, validate=not_in_future)
     payload = fields.Dict(keys=fields.String(), load_default=dict)
-    sources = fields.List(fields.Nested(SourceSchema), load_default=list, validate=validate.Length(max=50))
+    sources = fields.List(fields.Nested(SourceSchema), required=True, validate=validate.Length(min=1, max=50))
     metadata = fields.Nested(MetadataSchema, load_default=dict)
+
+    @validates_schema
+    def dated(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("occurred_on") is None and data.get("type") not in REVISION_TYPES:
+            raise ValidationError("Missing data for required field.", "occurred_on")
 
     @validates_schema
     def payload_fits_type(self, data: dict[str, Any], **_: Any) -> None:
         if data.get("type") == "agreement_registered":
             raise ValidationError("agreements are registered with POST /agreements", "type")
         schema = PAYLOAD_SCHEMAS.get(data.get("type", ""))
-        if schema is not None:
-            errors = schema.validate(data.get("payload", {}))
-            if errors:
-                raise ValidationError(errors, "payload")
+        if schema is None:
+            return
+        try:
+            payload = schema.load(data.get("payload", {}))
+        except ValidationError as error:
+            raise ValidationError(error.messages, "payload") from None
+        if payload.get("corrected_occurred_on"):
+            try:
+                not_in_future(payload["corrected_occurred_on"])
+            except ValidationError as error:
+                raise ValidationError({"corrected_occurred_on": error.messages}, "payload") from None
 
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> NewEvent:
+        day = data["occurred_on"] or datetime.now(UTC).date()
         return NewEvent(
-            event=decode(data["type"], data["occurred_on"], data["payload"]),
+            event=decode(data["type"], day, data["payload"]),
             event_id=data["id"] or uuid4(),
             sources=tuple(data["sources"]),
             metadata=data["metadata"],

@@ -42,6 +42,20 @@ class EventIdConflict(StoreError):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Knowledge:
+    """What a stream holds as known at an instant, without reading its events.
+
+    ``timezone`` is None when the agreement does not exist at all; ``horizon`` is the
+    recorded_at of the newest event known (None when none is).
+    """
+
+    timezone: str | None
+    known: int
+    version: int
+    horizon: datetime | None
+
+
+@dataclass(frozen=True, kw_only=True)
 class AppendResult:
     stream_id: str
     first_version: int
@@ -66,7 +80,23 @@ RETURNING recorded_at
 
 BY_IDS = f"SELECT {COLUMNS} FROM events WHERE event_id = ANY(%s) ORDER BY position"
 
-STREAM = f"SELECT {COLUMNS} FROM events WHERE stream_id = %s AND version > %s ORDER BY version LIMIT %s"
+# known_at NULL means "everything recorded so far".
+STREAM = f"""
+SELECT {COLUMNS} FROM events
+WHERE stream_id = %s AND version > %s AND recorded_at <= coalesce(%s::timestamptz, 'infinity')
+ORDER BY version LIMIT %s
+"""
+
+KNOWLEDGE = """
+SELECT (SELECT payload ->> 'timezone' FROM events WHERE stream_id = %(stream)s AND version = 1) AS timezone,
+       count(*) AS known,
+       coalesce(max(version), 0) AS version,
+       max(recorded_at) AS horizon
+FROM events
+WHERE stream_id = %(stream)s AND recorded_at <= coalesce(%(known_at)s::timestamptz, 'infinity')
+"""
+
+OWNER = "SELECT stream_id FROM events WHERE event_id = %s"
 
 STREAM_IDS = "SELECT stream_id FROM events WHERE version = 1 ORDER BY stream_id"
 
@@ -115,14 +145,27 @@ class EventStore:
         with self.pool.connection() as connection:
             return _previously_appended(connection, stream_id, events)
 
-    def load(self, stream_id: str) -> list[Recorded]:
-        """The whole stream, oldest version first (empty if it does not exist)."""
-        return self.read(stream_id, after_version=0, limit=NO_LIMIT)
+    def load(self, stream_id: str, known_at: datetime | None = None) -> list[Recorded]:
+        """The stream as recorded at ``known_at`` (default: now), oldest version first."""
+        return self.read(stream_id, after_version=0, limit=NO_LIMIT, known_at=known_at)
 
-    def read(self, stream_id: str, after_version: int, limit: int) -> list[Recorded]:
+    def read(self, stream_id: str, after_version: int, limit: int, known_at: datetime | None = None) -> list[Recorded]:
         with self.pool.connection() as connection, connection.cursor(row_factory=dict_row) as cursor:
-            rows = cursor.execute(STREAM, (stream_id, after_version, limit)).fetchall()
+            rows = cursor.execute(STREAM, (stream_id, after_version, known_at, limit)).fetchall()
         return [_recorded(row) for row in rows]
+
+    def knowledge(self, stream_id: str, known_at: datetime | None = None) -> Knowledge:
+        """One cheap query that tells whether anything changed, before any event is read."""
+        with self.pool.connection() as connection, connection.cursor(row_factory=dict_row) as cursor:
+            row = cursor.execute(KNOWLEDGE, {"stream": stream_id, "known_at": known_at}).fetchone()
+        assert row is not None
+        return Knowledge(**row)
+
+    def owner(self, event_id: UUID) -> str | None:
+        """The stream an event belongs to, if it exists anywhere."""
+        with self.pool.connection() as connection:
+            row = connection.execute(OWNER, (event_id,)).fetchone()
+        return row[0] if row else None
 
     def version(self, stream_id: str) -> int:
         """The stream's current version; 0 if it has no events."""

@@ -31,7 +31,12 @@ def test_status_on_2019_09_01_is_in_force_with_a_pending_termination(client: Fla
         "notice_deadline": "2019-08-24",
         "renewal_disputed": False,
     }
-    assert len(body["based_on"]) == 3
+    assert [e["type"] for e in body["based_on"]] == [
+        "agreement_registered",
+        "signed",
+        "entered_into_force",
+        "termination_notified",
+    ]
 
 
 def test_status_defaults_to_today_in_the_agreements_time_zone(client: FlaskClient) -> None:
