@@ -36,6 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config.get("DATABASE_URL"):
         raise RuntimeError("DATABASE_URL is not set: run `pact-chronology serve`, which provides one")
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
     pool = ConnectionPool(
         app.config["DATABASE_URL"],
