@@ -4,6 +4,8 @@ from datetime import UTC, date, datetime
 from uuid import uuid4
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from events import Phase, RuleViolation, Source, check_history, developments, replay
 from events.types import (
@@ -148,3 +150,37 @@ def test_a_retracted_event_cannot_be_corrected_or_retracted_again(stream: Stream
     for records in (stream.records, again.records):
         with pytest.raises(RuleViolation, match="was retracted"):
             check_history(records)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    recorded_day=st.dates(date(2017, 1, 1), date(2022, 12, 31)),
+    true_day=st.dates(date(2017, 1, 1), date(2022, 12, 31)),
+    on=st.dates(date(2015, 1, 1), date(2025, 12, 31)),
+)
+def test_a_correction_answers_as_if_the_event_had_been_recorded_right(
+    recorded_day: date, true_day: date, on: date
+) -> None:
+    wrong, right = Stream(), Stream()
+    for event in in_force_from(date(2016, 11, 23)):
+        wrong.add(event, at=JAN)
+        right.add(event, at=JAN)
+    notice = wrong.add(TerminationNotified(occurred_on=recorded_day, notified_by="A"), at=FEB)
+    wrong.add(correction(notice, corrected_occurred_on=true_day), at=MAR)
+    right.add(TerminationNotified(occurred_on=true_day, notified_by="A"), at=FEB)
+    wrong.add(retraction(notice), at=APR)
+
+    corrected, as_if_right = replay(wrong.records, on, known_at=MAR), replay(right.records, on)
+    retracted, never_notified = replay(wrong.records, on), replay(right.records[:3], on)
+
+    assert (corrected.phase, corrected.since, corrected.termination, corrected.term) == (
+        as_if_right.phase,
+        as_if_right.since,
+        as_if_right.termination,
+        as_if_right.term,
+    )
+    assert (retracted.phase, retracted.termination, retracted.term) == (
+        never_notified.phase,
+        never_notified.termination,
+        never_notified.term,
+    )
