@@ -17,7 +17,7 @@ from marshmallow import ValidationError
 from events.envelope import Recorded
 from events.errors import RuleViolation
 from events.schemas import decode, encode
-from events.types import REVISIONS, AgreementRegistered, EventCorrected, EventRetracted, type_name
+from events.types import AgreementRegistered, EventCorrected, EventRetracted, type_name
 
 
 @dataclass
@@ -95,11 +95,6 @@ def _apply(current: Recorded, correction: Recorded) -> Recorded:
         raise RuleViolation(correction, f"the corrected payload is invalid: {error.messages}") from None
     sources = change.corrected_sources if change.corrected_sources is not None else current.sources
     return replace(current, event=event, sources=sources)
-
-
-def is_revision(record: Recorded) -> bool:
-    """True for corrections and retractions: records about the record, not the agreement."""
-    return isinstance(record.event, REVISIONS)
 
 
 def target_of(record_or_event: object) -> UUID | None:

@@ -79,7 +79,7 @@ def get_status(agreement_id: str) -> Response:
     query = http.query(STATUS_QUERY)
     known_at = query["known_at"]
     knowledge = _knowledge(agreement_id, known_at)
-    on = query["on"] or http.today(knowledge.timezone)  # type: ignore[arg-type]
+    on = query["on"] or http.today(knowledge.timezone)
 
     def answer() -> dict[str, Any]:
         status = replay(resources().store.load(agreement_id, known_at), on)
@@ -93,7 +93,7 @@ def get_timeline(agreement_id: str) -> Response:
     query = http.query(TIMELINE_QUERY)
     known_at = query["known_at"]
     knowledge = _knowledge(agreement_id, known_at)
-    end = query["end"] or http.today(knowledge.timezone)  # type: ignore[arg-type]
+    end = query["end"] or http.today(knowledge.timezone)
 
     def answer() -> dict[str, Any]:
         records = resources().store.load(agreement_id, known_at)
@@ -136,7 +136,7 @@ def list_events(agreement_id: str) -> Response:
 def get_history(agreement_id: str) -> Response:
     query = http.query(HISTORY_QUERY)
     knowledge = _knowledge(agreement_id, None)
-    on = query["on"] or http.today(knowledge.timezone)  # type: ignore[arg-type]
+    on = query["on"] or http.today(knowledge.timezone)
 
     def answer() -> dict[str, Any]:
         found = changes(resources().store.load(agreement_id), on)
@@ -199,7 +199,7 @@ def _appended(agreement_id: str, result: AppendResult) -> Response:
 
 def _knowledge(agreement_id: str, known_at: datetime | None) -> Knowledge:
     knowledge = resources().store.knowledge(agreement_id, known_at)
-    if knowledge.timezone is None:
+    if knowledge is None:
         raise commands.AgreementNotFound(agreement_id)
     return knowledge
 

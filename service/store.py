@@ -45,11 +45,10 @@ class EventIdConflict(StoreError):
 class Knowledge:
     """What a stream holds as known at an instant, without reading its events.
 
-    ``timezone`` is None when the agreement does not exist at all; ``horizon`` is the
-    recorded_at of the newest event known (None when none is).
+    ``horizon`` is the recorded_at of the newest event known (None when none is).
     """
 
-    timezone: str | None
+    timezone: str
     known: int
     version: int
     horizon: datetime | None
@@ -154,12 +153,14 @@ class EventStore:
             rows = cursor.execute(STREAM, (stream_id, after_version, known_at, limit)).fetchall()
         return [_recorded(row) for row in rows]
 
-    def knowledge(self, stream_id: str, known_at: datetime | None = None) -> Knowledge:
-        """One cheap query that tells whether anything changed, before any event is read."""
+    def knowledge(self, stream_id: str, known_at: datetime | None = None) -> Knowledge | None:
+        """One cheap query that tells whether anything changed, before any event is read.
+
+        None when the agreement does not exist at all.
+        """
         with self.pool.connection() as connection, connection.cursor(row_factory=dict_row) as cursor:
             row = cursor.execute(KNOWLEDGE, {"stream": stream_id, "known_at": known_at}).fetchone()
-        assert row is not None
-        return Knowledge(**row)
+        return Knowledge(**row) if row and row["timezone"] is not None else None
 
     def owner(self, event_id: UUID) -> str | None:
         """The stream an event belongs to, if it exists anywhere."""
