@@ -46,10 +46,15 @@ def fold(ordered: Iterable[Recorded], until: date) -> Agreement:
     """Apply the events (in valid-time order) that happened on or before ``until``."""
     state = Agreement()
     for record in ordered:
-        if record.event.occurred_on > until and state.registration is not None:
+        if not _due(record, until, state):
             break
         state = apply(state, record)
     return state
+
+
+def _due(record: Recorded, day: date, state: Agreement) -> bool:
+    """Whether a fold up to ``day`` applies ``record``: the registration always comes first."""
+    return record.event.occurred_on <= day or state.registration is None
 
 
 def status_of(state: Agreement, on: date) -> Status:
@@ -130,7 +135,7 @@ def _statuses(ordered: list[Recorded], days: list[date]) -> Iterator[Status]:
     """Status on each of ``days`` (ascending) in one pass over the events."""
     state, index = Agreement(), 0
     for day in days:
-        while index < len(ordered) and (ordered[index].event.occurred_on <= day or state.registration is None):
+        while index < len(ordered) and _due(ordered[index], day, state):
             state = apply(state, ordered[index])
             index += 1
         yield status_of(state, day)

@@ -3,11 +3,9 @@
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING
 from uuid import UUID
 
-if TYPE_CHECKING:
-    from events.envelope import Recorded
+from events.envelope import Recorded
 
 
 class Phase(StrEnum):
@@ -50,11 +48,11 @@ class TermStatus:
 
 @dataclass(frozen=True, kw_only=True)
 class Status:
-    phase: "Phase"
+    phase: Phase
     since: date | None
     termination: TerminationStatus | None = None
     term: TermStatus | None = None
-    based_on: tuple["Recorded", ...] = ()
+    based_on: tuple[Recorded, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -58,25 +58,29 @@ def provenance(record: Recorded) -> dict[str, Any]:
     """An event as the answer used it -- corrections applied -- with its sources."""
     return {
         "id": str(record.event_id),
-        "type": type_name(record.event),
-        "occurred_on": record.event.occurred_on.isoformat(),
-        "recorded_at": record.recorded_at.isoformat(),
-        "payload": encode(record.event),
-        "sources": SOURCES.dump(record.sources),
+        **_content(record),
         "corrected_by": [str(event_id) for event_id in record.corrected_by],
     }
 
 
 def event_out(record: Recorded) -> dict[str, Any]:
+    """An event as stored, with its place in the stream and its metadata."""
     return {
         "id": str(record.event_id),
         "agreement_id": record.stream_id,
         "version": record.version,
         "position": record.position,
+        **_content(record),
+        "metadata": dict(record.metadata),
+    }
+
+
+def _content(record: Recorded) -> dict[str, Any]:
+    """What happened, when, when it was recorded, and on whose word."""
+    return {
         "type": type_name(record.event),
         "occurred_on": record.event.occurred_on.isoformat(),
         "recorded_at": record.recorded_at.isoformat(),
         "payload": encode(record.event),
         "sources": SOURCES.dump(record.sources),
-        "metadata": dict(record.metadata),
     }
