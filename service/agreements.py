@@ -17,7 +17,7 @@ from marshmallow import ValidationError
 from events import NewEvent, Recorded, developments, replay, timeline
 from events.history import changes
 from events.types import AgreementRegistered, type_name
-from service import commands, http
+from service import auth, commands, http
 from service.caching import cached, knowledge_tag
 from service.problems import BadPrecondition, InvalidQuery, PreconditionFailed
 from service.representations import INTERVALS, STATUS, TERMS, event_out, status_out
@@ -55,6 +55,7 @@ def list_agreements() -> dict[str, Any]:
 
 @bp.post("")
 def register_agreement() -> tuple[dict[str, Any], int, dict[str, str]]:
+    writer = auth.writer()
     data = http.body(REGISTER_REQUEST)
     envelope = {key: data.pop(key) for key in ("id", "event_id", "occurred_on", "sources", "metadata")}
     profile = AgreementRegistered(occurred_on=envelope["occurred_on"] or http.today(data["timezone"]), **data)
@@ -62,7 +63,7 @@ def register_agreement() -> tuple[dict[str, Any], int, dict[str, str]]:
         event=profile,
         event_id=envelope["event_id"] or uuid4(),
         sources=envelope["sources"],
-        metadata=http.metadata(envelope["metadata"]),
+        metadata=http.metadata(envelope["metadata"], writer),
     )
     commands.register(resources().store, envelope["id"], registration)
     body = _agreement(_history(envelope["id"]))
@@ -159,12 +160,13 @@ def get_history(agreement_id: str) -> Response:
 
 @bp.post("/<agreement_id>/events")
 def append_events(agreement_id: str) -> Response:
+    writer = auth.writer()
     data = http.body(APPEND_REQUEST)
     from_header = http.if_match_version()
     if from_header is not None and data["expected_version"] not in (None, from_header):
         raise BadPrecondition(f"If-Match names version {from_header}, the body version {data['expected_version']}")
     expected = from_header if from_header is not None else data["expected_version"]
-    events = [replace(new, metadata=http.metadata(dict(new.metadata))) for new in data["events"]]
+    events = [replace(new, metadata=http.metadata(dict(new.metadata), writer)) for new in data["events"]]
     try:
         result = commands.append(resources().store, agreement_id, events, expected)
     except VersionConflict as conflict:

@@ -22,7 +22,13 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "POOL_MIN_SIZE": 1,
     "POOL_MAX_SIZE": 10,
-    "POOL_TIMEOUT": 5.0,
+    # With the database gone, a request waits this long for a connection before its 503.
+    "POOL_TIMEOUT": 1.5,
+    # A connection attempt that keeps failing is given up after this long, so the pool
+    # tries afresh on the next request instead of backing off for minutes: once the
+    # database is back, the next request reconnects at once.
+    "POOL_RECONNECT_TIMEOUT": 1.0,
+    "CONNECT_TIMEOUT": 2,
 }
 
 
@@ -43,6 +49,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         min_size=int(app.config["POOL_MIN_SIZE"]),
         max_size=int(app.config["POOL_MAX_SIZE"]),
         timeout=float(app.config["POOL_TIMEOUT"]),
+        reconnect_timeout=float(app.config["POOL_RECONNECT_TIMEOUT"]),
+        # A connection that died with the server is found before a request uses it.
+        check=ConnectionPool.check_connection,
+        kwargs={"connect_timeout": int(app.config["CONNECT_TIMEOUT"])},
         open=True,
         name="pact-chronology",
     )

@@ -1,23 +1,30 @@
-"""The `pact-chronology` command: serve the API, migrate the schema, load the chronologies.
+"""The `pact-chronology` command: serve the API, migrate the schema, load the chronologies,
+mint and revoke write tokens.
 
 Every command uses DATABASE_URL when it is set, and otherwise starts the embedded
 PostgreSQL in PACT_DATA_DIR (default ./.pgdata), which stops again when the command exits.
+DATABASE_URL names the owner of the schema for every command but `serve`, which also
+accepts the service role itself (then it neither migrates nor seeds).
 """
 
 import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import click
+import psycopg
 from psycopg_pool import ConnectionPool
 
-from service import database
+from service import database, tokens
 from service.seeding import seed as seed_store
 from service.store import EventStore
+
+T = TypeVar("T")
 
 
 def database_url() -> str:
@@ -42,10 +49,18 @@ def main() -> None:
 
 @main.command()
 def migrate() -> None:
-    """Bring the database schema to the newest revision."""
+    """Bring the database schema to the newest revision.
+
+    With PACT_SERVICE_PASSWORD set, also give the service role (pact_api) that password,
+    for an API that connects as that role with its own DATABASE_URL (as in compose.yaml).
+    """
     url = database_url()
     database.migrate(url)
     click.echo(f"schema at revision {database.head_revision()}")
+    password = os.environ.get("PACT_SERVICE_PASSWORD")
+    if password:
+        database.service_role_url(url, password)
+        click.echo(f"role {database.SERVICE_ROLE} may log in with PACT_SERVICE_PASSWORD")
 
 
 @main.command()
@@ -62,18 +77,18 @@ def seed() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, envvar="PACT_HOST")
 @click.option("--port", default=8000, show_default=True, envvar="PACT_PORT", type=int)
 @click.option("--workers", default=2, show_default=True, envvar="PACT_WORKERS", type=int)
-def serve(host: str, port: int, workers: int) -> None:
-    """Migrate, load the chronologies into an empty store, and serve the API with gunicorn."""
-    url = database_url()
-    database.migrate(url)
-    with event_store(url) as store:
-        if not store.stream_ids():
-            for seeded in seed_store(store):
-                click.echo(f"loaded {seeded.stream_id}: {seeded.appended} events", err=True)
+@click.option("--threads", default=8, show_default=True, envvar="PACT_THREADS", type=int)
+def serve(host: str, port: int, workers: int, threads: int) -> None:
+    """Migrate, load the chronologies into an empty store, and serve the API with gunicorn,
+    connected as the least-privilege service role."""
+    url = service_url(database_url())
     command = [
         sys.executable, "-m", "gunicorn",
         "--bind", f"{host}:{port}",
         "--workers", str(workers),
+        "--worker-class", "service.serving.ProblemThreadWorker",
+        "--threads", str(threads),
+        "--keep-alive", "5",
         "--access-logfile", "-",
         "service.app:create_app()",
     ]  # fmt: skip
@@ -86,6 +101,70 @@ def serve(host: str, port: int, workers: int) -> None:
             sys.exit(server.wait())
         except KeyboardInterrupt:
             server.send_signal(signal.SIGINT)
+
+
+def service_url(url: str) -> str:
+    """Bootstrap as the owner -- migrate, seed an empty store, let the service role log
+    in -- and return the URL the API connects with: always the service role's."""
+    if database.is_service_role(url):
+        return url
+    database.migrate(url)
+    with event_store(url) as store:
+        if not store.stream_ids():
+            for seeded in seed_store(store):
+                click.echo(f"loaded {seeded.stream_id}: {seeded.appended} events", err=True)
+    click.echo(
+        "Reads are open to all; writes need a token: pact-chronology token create --name NAME"
+        " (or `make token NAME=...`), then send 'Authorization: Bearer <token>'",
+        err=True,
+    )
+    return database.service_role_url(url, os.environ.get("PACT_SERVICE_PASSWORD"))
+
+
+@main.group()
+def token() -> None:
+    """Mint, list and revoke the bearer tokens that writes need."""
+
+
+@token.command("create")
+@click.option("--name", required=True, help="who holds the token; recorded as recorded_by on what it writes")
+def token_create(name: str) -> None:
+    """Mint a token and print it: it is shown this once and stored only hashed."""
+    with _owner_connection() as connection:
+        click.echo(_or_fail(lambda: tokens.create(connection, name)))
+
+
+@token.command("list")
+def token_list() -> None:
+    """Every token's name, when it was created and when it was revoked."""
+    with _owner_connection() as connection:
+        for info in tokens.listing(connection):
+            revoked = f"revoked {info.revoked_at.isoformat()}" if info.revoked_at else "active"
+            click.echo(f"{info.name}\tcreated {info.created_at.isoformat()}\t{revoked}")
+
+
+@token.command("revoke")
+@click.argument("name")
+def token_revoke(name: str) -> None:
+    """Revoke the token NAME at once: its next request is refused."""
+    with _owner_connection() as connection:
+        _or_fail(lambda: tokens.revoke(connection, name))
+        click.echo(f"revoked {name}")
+
+
+@contextmanager
+def _owner_connection() -> Iterator[psycopg.Connection]:
+    url = database_url()
+    database.migrate(url)
+    with psycopg.connect(url, autocommit=True) as connection:
+        yield connection
+
+
+def _or_fail(action: Callable[[], T]) -> T:
+    try:
+        return action()
+    except tokens.TokenError as error:
+        raise click.ClickException(str(error)) from None
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ package ships, in a local data folder; with DATABASE_URL it uses that server. Ei
 the schema is only ever created by the alembic revisions in ``migrations/``.
 """
 
+import secrets
 from importlib import resources
 from pathlib import Path
 
@@ -12,8 +13,13 @@ import psycopg
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
 
 DEFAULT_DATA_DIR = Path(".pgdata")
+
+# The least-privilege role the API connects as, created by migration 0002.
+SERVICE_ROLE = "pact_api"
 
 
 def alembic_config(url: str = "") -> Config:
@@ -51,3 +57,25 @@ def start_embedded(data_dir: Path = DEFAULT_DATA_DIR) -> str:
     data_dir.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(data_dir.resolve(), cleanup_mode="stop")
     return server.get_uri()
+
+
+def is_service_role(url: str) -> bool:
+    """Whether ``url`` already connects as the service role, which may not migrate or seed."""
+    with psycopg.connect(url, connect_timeout=10) as connection:
+        row = connection.execute("SELECT current_user = %s", (SERVICE_ROLE,)).fetchone()
+    return bool(row and row[0])
+
+
+def service_role_url(url: str, password: str | None = None) -> str:
+    """Give the service role a password -- a fresh random one unless given -- and return
+    the connection string for it on the same server and database as ``url`` (the owner's).
+
+    A fresh password on every start means no password for the API is ever written down.
+    """
+    password = password or secrets.token_urlsafe(32)
+    with psycopg.connect(url, autocommit=True, connect_timeout=10) as connection:
+        statement = sql.SQL("ALTER ROLE {} WITH LOGIN PASSWORD {}").format(
+            sql.Identifier(SERVICE_ROLE), sql.Literal(password)
+        )
+        connection.execute(statement)
+    return make_conninfo(url, user=SERVICE_ROLE, password=password)

@@ -50,7 +50,9 @@ def if_match_version() -> int | None:
     return int(tag)
 
 
-def metadata(given: dict[str, Any]) -> dict[str, Any]:
-    """Fill in the correlation id from the request when the client gave none."""
+def metadata(given: dict[str, Any], writer: str) -> dict[str, Any]:
+    """The client's metadata, the correlation id from the request when the client gave
+    none, and who wrote it -- the token's name, which no client can set."""
     correlation = request.headers.get("X-Request-ID") or request.headers.get("X-Correlation-ID")
-    return {"correlation_id": correlation, **given} if correlation else dict(given)
+    defaults = {"correlation_id": correlation} if correlation else {}
+    return {**defaults, **given, "recorded_by": writer}

@@ -16,6 +16,7 @@ from marshmallow import ValidationError
 from psycopg_pool import PoolTimeout
 from werkzeug.exceptions import HTTPException
 
+from service.auth import Unauthorized
 from service.commands import AgreementExists, AgreementNotFound, EventRejected
 from service.store import EventIdConflict, VersionConflict
 
@@ -52,6 +53,15 @@ class PreconditionFailed(Exception):
 
 class BadPrecondition(Exception):
     """If-Match is not a single version tag, or disagrees with expected_version in the body."""
+
+
+class ClientTimeout(Exception):
+    """The client stopped sending its request (line, headers or body) part-way."""
+
+
+def slug(title: str) -> str:
+    """The problem type's last segment for a status title: "URI Too Long" -> "uri-too-long"."""
+    return title.lower().replace(" ", "-")
 
 
 def problem(status: int, slug: str, title: str, detail: str, **extensions: Any) -> Response:
@@ -106,6 +116,12 @@ def register_error_handlers(app: Flask) -> None:
     def bad_precondition(error: BadPrecondition) -> Response:
         return problem(400, "invalid-if-match", "Invalid If-Match header", str(error))
 
+    @app.errorhandler(Unauthorized)
+    def unauthorized(error: Unauthorized) -> Response:
+        response = problem(401, "unauthorized", "Unauthorized", str(error))
+        response.headers["WWW-Authenticate"] = error.challenge
+        return response
+
     @app.errorhandler(EventRejected)
     def rule_violation(error: EventRejected) -> Response:
         pointer = f"/events/{error.index}" if error.index is not None else "/events"
@@ -139,10 +155,15 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
         status = error.code or 500
-        slug = (error.name or "error").lower().replace(" ", "-")
-        response = problem(status, slug, error.name, error.description or error.name)
+        response = problem(status, slug(error.name or "error"), error.name, error.description or error.name)
         if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
             response.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
+        return response
+
+    @app.errorhandler(ClientTimeout)
+    def client_timeout(error: ClientTimeout) -> Response:
+        response = problem(408, "request-timeout", "Request Timeout", str(error))
+        response.headers["Connection"] = "close"
         return response
 
     @app.errorhandler(PoolTimeout)

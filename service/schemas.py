@@ -59,7 +59,6 @@ class EventsQuery(Schema):
 class MetadataSchema(Schema):
     correlation_id = fields.String(validate=validate.Length(max=200))
     causation_id = fields.String(validate=validate.Length(max=200))
-    recorded_by = fields.String(validate=validate.Length(max=200))
 
 
 class EventIn(Schema):

@@ -5,6 +5,7 @@ names another. The schema is migrated once into a template database; each test g
 own copy (CREATE DATABASE ... TEMPLATE), so tests are isolated and run in any order.
 """
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -16,9 +17,11 @@ import psycopg
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from psycopg.conninfo import make_conninfo
 
+from service import tokens
 from service.app import create_app
-from service.database import migrate
+from service.database import SERVICE_ROLE, migrate
 from service.resources import Resources
 from service.seeding import seed
 from service.store import EventStore
@@ -55,6 +58,7 @@ def template_name(server_url: str, worker_id: str) -> Iterator[str]:
     with _admin(server_url) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     migrate(with_database(server_url, name))
+    _let_the_service_role_log_in(server_url)
     yield name
     with _admin(server_url) as admin:
         admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
@@ -72,6 +76,24 @@ def database_url(server_url: str, template_name: str) -> Iterator[str]:
     yield from _fresh_database(server_url, template=template_name)
 
 
+def service_password(server_url: str) -> str:
+    """One password for the service role per test server, the same in every test worker."""
+    return hashlib.sha256(f"pact-test:{server_url}".encode()).hexdigest()
+
+
+def _let_the_service_role_log_in(server_url: str) -> None:
+    """Roles belong to the server, so parallel workers take turns setting the password."""
+    with _admin(server_url) as admin, admin.transaction():
+        admin.execute("SELECT pg_advisory_xact_lock(7346002)")
+        admin.execute(f"ALTER ROLE {SERVICE_ROLE} WITH LOGIN PASSWORD '{service_password(server_url)}'")
+
+
+@pytest.fixture
+def service_url(server_url: str, database_url: str) -> str:
+    """This test's database, as the least-privilege role the API connects as."""
+    return make_conninfo(database_url, user=SERVICE_ROLE, password=service_password(server_url))
+
+
 def _fresh_database(server_url: str, template: str | None) -> Iterator[str]:
     name = f"pact_test_{uuid4().hex[:12]}"
     clause = f' TEMPLATE "{template}"' if template else ""
@@ -83,8 +105,8 @@ def _fresh_database(server_url: str, template: str | None) -> Iterator[str]:
 
 
 @pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
-    app = create_app({"DATABASE_URL": database_url, "TESTING": True})
+def app(service_url: str) -> Iterator[Flask]:
+    app = create_app({"DATABASE_URL": service_url, "TESTING": True})
     yield app
     resources: Resources = app.extensions["pact"]
     resources.close()
@@ -103,7 +125,22 @@ def seeded(store: EventStore) -> EventStore:
 
 
 @pytest.fixture
-def client(app: Flask) -> FlaskClient:
+def token(connection: psycopg.Connection) -> str:
+    """A write token named "test-writer"."""
+    return tokens.create(connection, "test-writer")
+
+
+@pytest.fixture
+def client(app: Flask, token: str) -> FlaskClient:
+    """A client that writes with a valid token unless a request says otherwise."""
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client
+
+
+@pytest.fixture
+def anonymous(app: Flask) -> FlaskClient:
+    """A client without credentials."""
     return app.test_client()
 
 

@@ -3,6 +3,7 @@
 import pytest
 from flask.testing import FlaskClient
 
+from service.database import head_revision
 from service.store import EventStore
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -157,4 +158,4 @@ def test_an_unknown_route_and_a_wrong_method_are_problems_too(client: FlaskClien
 def test_health_and_readiness(client: FlaskClient, seeded: EventStore) -> None:
     assert client.get("/healthz").get_json() == {"status": "ok"}
     ready = client.get("/readyz").get_json()
-    assert ready["status"] == "ready" and ready["revision"] == "0001"
+    assert ready["status"] == "ready" and ready["revision"] == head_revision()

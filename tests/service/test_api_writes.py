@@ -209,7 +209,9 @@ def test_appending_to_an_unknown_agreement_is_404(client: FlaskClient) -> None:
     problem(response, 404, "agreement-not-found")
 
 
-def test_metadata_records_the_request_correlation_id(client: FlaskClient, pact: str, store: EventStore) -> None:
+def test_metadata_records_the_request_correlation_id_and_the_writer(
+    client: FlaskClient, pact: str, store: EventStore
+) -> None:
     post(client, f"{pact}/events", {"events": [event("context_noted", "2019-01-01")]}, **{"X-Request-ID": "req-42"})
 
-    assert store.load("test-pact")[-1].metadata == {"correlation_id": "req-42"}
+    assert store.load("test-pact")[-1].metadata == {"correlation_id": "req-42", "recorded_by": "test-writer"}
