@@ -26,6 +26,7 @@ from service.schemas import (
     AppendRequest,
     EventsQuery,
     HistoryQuery,
+    ListQuery,
     RegisterRequest,
     StatusQuery,
     TimelineQuery,
@@ -44,11 +45,12 @@ STATUS_QUERY, TIMELINE_QUERY, EVENTS_QUERY, HISTORY_QUERY = (
     EventsQuery(),
     HistoryQuery(),
 )
-APPEND_REQUEST, REGISTER_REQUEST = AppendRequest(), RegisterRequest()
+APPEND_REQUEST, REGISTER_REQUEST, LIST_QUERY = AppendRequest(), RegisterRequest(), ListQuery()
 
 
 @bp.get("")
 def list_agreements() -> dict[str, Any]:
+    http.query(LIST_QUERY)
     store = resources().store
     return {"agreements": [_agreement(store.load(agreement_id)) for agreement_id in store.stream_ids()]}
 
@@ -70,12 +72,12 @@ def register_agreement() -> tuple[dict[str, Any], int, dict[str, str]]:
     return body, 201, {"Location": url_for(".get_agreement", agreement_id=envelope["id"])}
 
 
-@bp.get("/<agreement_id>")
+@bp.get("/<agreement:agreement_id>")
 def get_agreement(agreement_id: str) -> dict[str, Any]:
     return _agreement(_history(agreement_id))
 
 
-@bp.get("/<agreement_id>/status")
+@bp.get("/<agreement:agreement_id>/status")
 def get_status(agreement_id: str) -> Response:
     query = http.query(STATUS_QUERY)
     known_at = query["known_at"]
@@ -89,7 +91,7 @@ def get_status(agreement_id: str) -> Response:
     return cached(("status", agreement_id, on, knowledge_tag(knowledge, known_at)), known_at, answer)
 
 
-@bp.get("/<agreement_id>/timeline")
+@bp.get("/<agreement:agreement_id>/timeline")
 def get_timeline(agreement_id: str) -> Response:
     query = http.query(TIMELINE_QUERY)
     known_at = query["known_at"]
@@ -114,7 +116,7 @@ def get_timeline(agreement_id: str) -> Response:
     return cached(parts, known_at, answer)
 
 
-@bp.get("/<agreement_id>/events")
+@bp.get("/<agreement:agreement_id>/events")
 def list_events(agreement_id: str) -> Response:
     query = http.query(EVENTS_QUERY)
     known_at, after, limit = query["known_at"], query["after_version"], query["limit"]
@@ -133,7 +135,7 @@ def list_events(agreement_id: str) -> Response:
     return cached(("events", agreement_id, after, limit, knowledge_tag(knowledge, known_at)), known_at, answer)
 
 
-@bp.get("/<agreement_id>/history")
+@bp.get("/<agreement:agreement_id>/history")
 def get_history(agreement_id: str) -> Response:
     query = http.query(HISTORY_QUERY)
     knowledge = _knowledge(agreement_id, None)
@@ -158,7 +160,7 @@ def get_history(agreement_id: str) -> Response:
     return cached(("history", agreement_id, on, knowledge_tag(knowledge, None)), None, answer)
 
 
-@bp.post("/<agreement_id>/events")
+@bp.post("/<agreement:agreement_id>/events")
 def append_events(agreement_id: str) -> Response:
     writer = auth.writer()
     data = http.body(APPEND_REQUEST)

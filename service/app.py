@@ -11,11 +11,13 @@ from typing import Any
 
 from flask import Flask
 from psycopg_pool import ConnectionPool
+from werkzeug.routing import BaseConverter
 
 from service import agreements, health
 from service.database import head_revision
 from service.problems import register_error_handlers
 from service.resources import Resources
+from service.schemas import AGREEMENT_ID_PATTERN
 from service.store import EventStore
 
 DEFAULTS: dict[str, Any] = {
@@ -30,6 +32,13 @@ DEFAULTS: dict[str, Any] = {
     "POOL_RECONNECT_TIMEOUT": 1.0,
     "CONNECT_TIMEOUT": 2,
 }
+
+
+class AgreementIdConverter(BaseConverter):
+    """Only a well-formed agreement id matches a route (anything else is a 404), so no NUL
+    byte or other oddity in a path ever reaches the database."""
+
+    regex = AGREEMENT_ID_PATTERN
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -57,6 +66,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         name="pact-chronology",
     )
     app.extensions["pact"] = Resources(pool=pool, store=EventStore(pool), head_revision=head_revision())
+    app.url_map.converters["agreement"] = AgreementIdConverter
     register_error_handlers(app)
     app.register_blueprint(agreements.bp)
     app.register_blueprint(health.bp)

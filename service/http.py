@@ -1,14 +1,29 @@
-"""Reading requests: query strings, JSON bodies, preconditions, and what "today" means."""
+"""Reading requests: query strings, JSON bodies, preconditions, and what "today" means.
 
+Parsing is strict and bounded, because whatever gets past it reaches PostgreSQL or the
+replay: a body is read up to the size limit (chunked ones too), nested at most
+MAX_DEPTH deep, and no string in it -- key or value -- may hold a NUL or a lone
+surrogate, which PostgreSQL cannot store. A query parameter may appear once.
+"""
+
+import json
+import re
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import request
+from flask import current_app, request
 from marshmallow import Schema, ValidationError
-from werkzeug.exceptions import UnsupportedMediaType
+from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
 from service.problems import BadPrecondition, InvalidBody, InvalidQuery, MalformedJson
+
+# Deep enough for any event (a correction's payload nests a few levels), shallow enough
+# that walking a body can never exhaust the stack.
+MAX_DEPTH = 32
+# A stream has fewer than 2^31 versions (the column is an integer).
+IF_MATCH = re.compile(r'^"([0-9]{1,10})"$')
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 
 
 def today(zone: str) -> date:
@@ -17,8 +32,12 @@ def today(zone: str) -> date:
 
 
 def query(schema: Schema) -> dict[str, Any]:
+    args = request.args
+    errors = {name: ["give this parameter once"] for name in args if len(args.getlist(name)) > 1}
     try:
-        return schema.load(request.args.to_dict(flat=True))
+        if errors:
+            raise ValidationError(errors)
+        return schema.load(args.to_dict(flat=True))
     except ValidationError as error:
         raise InvalidQuery(error) from None
 
@@ -26,28 +45,82 @@ def query(schema: Schema) -> dict[str, Any]:
 def body(schema: Schema) -> dict[str, Any]:
     if not request.is_json:
         raise UnsupportedMediaType("send the request body as application/json")
-    data = request.get_json(silent=True)
-    if data is None:
-        raise MalformedJson("the request body is not valid JSON")
+    data = _json(_raw_body())
     if not isinstance(data, dict):
         raise InvalidBody({"_schema": ["the request body must be a JSON object"]})
+    problems = _unstorable(data)
+    if problems:
+        # InvalidBody joins the keys onto the root pointer itself.
+        raise InvalidBody({pointer.removeprefix("/"): messages for pointer, messages in problems.items()})
     try:
         return schema.load(data)
     except ValidationError as error:
         raise InvalidBody(error.messages) from None
 
 
+def _raw_body() -> bytes:
+    """The body, refused with 413 once it passes the limit, whether or not it said its length."""
+    if request.content_length is not None:
+        return request.get_data(cache=False)  # werkzeug refuses a declared length over the limit
+    limit = int(current_app.config["MAX_CONTENT_LENGTH"])
+    data: bytes = request.environ["wsgi.input"].read(limit + 1)
+    if len(data) > limit:
+        raise RequestEntityTooLarge()
+    return data
+
+
+def _json(raw: bytes) -> Any:
+    def refuse_constant(name: str) -> None:
+        raise ValueError(f"{name} is not JSON")
+
+    try:
+        return json.loads(raw, parse_constant=refuse_constant)
+    except RecursionError:
+        raise MalformedJson(f"the request body nests deeper than {MAX_DEPTH} levels") from None
+    except ValueError as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise MalformedJson(f"the request body is not valid JSON: {error}") from None
+
+
+def _unstorable(document: Any) -> dict[str, list[str]]:
+    """JSON Pointers to the strings that cannot be stored, and to nesting past MAX_DEPTH.
+    Walks with an explicit stack, so depth costs no recursion."""
+    found: dict[str, list[str]] = {}
+    stack: list[tuple[str, Any, int]] = [("", document, 0)]
+    while stack:
+        pointer, value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            found[pointer] = [f"nested deeper than {MAX_DEPTH} levels"]
+            continue
+        items: Any = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        if isinstance(value, str) and _UNSTORABLE.search(value):
+            found[pointer] = ["text may not contain NUL characters or unpaired surrogates"]
+        for key, child in items:
+            child_pointer = f"{pointer}/{_escape(str(key))}"
+            if isinstance(key, str) and _UNSTORABLE.search(key):
+                found[_printable(child_pointer)] = ["a key may not contain NUL characters or unpaired surrogates"]
+                continue
+            stack.append((child_pointer, child, depth + 1))
+    return found
+
+
+def _escape(key: str) -> str:
+    """A key as a JSON Pointer reference token (RFC 6901)."""
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def _printable(pointer: str) -> str:
+    return _UNSTORABLE.sub("\ufffd", pointer)
+
+
 def if_match_version() -> int | None:
-    """The version named by If-Match ("3"); weak tags and lists are refused."""
-    if request.headers.get("If-Match") is None:
+    """The version named by If-Match ("3"); anything but one strong tag of digits is refused."""
+    header = request.headers.get("If-Match")
+    if header is None:
         return None
-    tags = request.if_match
-    if tags.star_tag or len(tags.as_set()) != 1 or tags.as_set(include_weak=True) != tags.as_set():
+    found = IF_MATCH.match(header.strip())
+    if found is None:
         raise BadPrecondition('If-Match must be one strong entity tag naming a version, like "3"')
-    (tag,) = tags.as_set()
-    if not tag.isdigit():
-        raise BadPrecondition(f'If-Match tag "{tag}" is not a version number')
-    return int(tag)
+    return int(found.group(1))
 
 
 def metadata(given: dict[str, Any], writer: str) -> dict[str, Any]:

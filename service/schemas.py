@@ -10,10 +10,12 @@ from uuid import uuid4
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from events import NewEvent
+from events.fields import Count, Day, Instant, QueryCount
 from events.schemas import PAYLOAD_SCHEMAS, AgreementRegisteredSchema, SourceSchema, decode
 from events.types import EVENT_TYPES, REVISIONS, TYPE_NAMES
 
-AGREEMENT_ID = validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,62}$", error="lower-case letters, digits and '-', 2 to 63")
+AGREEMENT_ID_PATTERN = r"[a-z0-9][a-z0-9-]{1,62}"
+AGREEMENT_ID = validate.Regexp(rf"{AGREEMENT_ID_PATTERN}\Z", error="lower-case letters, digits and '-', 2 to 63")
 MAX_EVENTS_PER_APPEND = 100
 REVISION_TYPES = {TYPE_NAMES[cls] for cls in REVISIONS}
 
@@ -25,23 +27,23 @@ def not_in_future(day: date) -> None:
         raise ValidationError(f"{day} is in the future; record developments once they happened")
 
 
-def known_at() -> fields.AwareDateTime:
+def known_at() -> Instant:
     """An instant of transaction time; the offset is required so it means one instant only."""
-    return fields.AwareDateTime(format="iso", load_default=None)
+    return Instant(load_default=None)
 
 
 class StatusQuery(Schema):
-    on = fields.Date(load_default=None)
+    on = Day(load_default=None)
     known_at = known_at()
 
 
 class HistoryQuery(Schema):
-    on = fields.Date(load_default=None)
+    on = Day(load_default=None)
 
 
 class TimelineQuery(Schema):
-    start = fields.Date(data_key="from", load_default=None)
-    end = fields.Date(data_key="to", load_default=None)
+    start = Day(data_key="from", load_default=None)
+    end = Day(data_key="to", load_default=None)
     known_at = known_at()
 
     @validates_schema
@@ -51,9 +53,13 @@ class TimelineQuery(Schema):
 
 
 class EventsQuery(Schema):
-    after_version = fields.Integer(load_default=0, validate=validate.Range(min=0))
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+    after_version = QueryCount(load_default=0)
+    limit = QueryCount(load_default=100, minimum=1, maximum=1000)
     known_at = known_at()
+
+
+class ListQuery(Schema):
+    """GET /agreements takes no parameters (yet): any given is a mistake worth telling."""
 
 
 class MetadataSchema(Schema):
@@ -70,7 +76,7 @@ class EventIn(Schema):
 
     id = fields.UUID(load_default=None)
     type = fields.String(required=True, validate=validate.OneOf(sorted(EVENT_TYPES)))
-    occurred_on = fields.Date(load_default=None, validate=not_in_future)
+    occurred_on = Day(load_default=None, validate=not_in_future)
     payload = fields.Dict(keys=fields.String(), load_default=dict)
     sources = fields.List(fields.Nested(SourceSchema), required=True, validate=validate.Length(min=1, max=50))
     metadata = fields.Nested(MetadataSchema, load_default=dict)
@@ -109,7 +115,7 @@ class EventIn(Schema):
 
 
 class AppendRequest(Schema):
-    expected_version = fields.Integer(load_default=None, validate=validate.Range(min=0))
+    expected_version = Count(load_default=None)
     events = fields.List(
         fields.Nested(EventIn), required=True, validate=validate.Length(min=1, max=MAX_EVENTS_PER_APPEND)
     )
@@ -120,6 +126,6 @@ class RegisterRequest(AgreementRegisteredSchema):
 
     id = fields.String(required=True, validate=AGREEMENT_ID)
     event_id = fields.UUID(load_default=None)
-    occurred_on = fields.Date(load_default=None, validate=not_in_future)
+    occurred_on = Day(load_default=None, validate=not_in_future)
     sources = fields.List(fields.Nested(SourceSchema), load_default=list, validate=validate.Length(max=50))
     metadata = fields.Nested(MetadataSchema, load_default=dict)

@@ -33,19 +33,27 @@ READ_TIMEOUT = float(os.environ.get("PACT_READ_TIMEOUT", "10"))
 class _DeadlineSocket(socket.socket):
     """A client socket whose every read gives up after ``read_timeout`` seconds.
 
-    After a read timed out the socket reads as closed, so that gunicorn, draining what is
-    left of the request once the 408 is sent, closes the connection instead of waiting again.
+    A read that times out before any of the answer was sent means the client stalled its
+    request: ClientTimeout, answered with 408. One that times out after is gunicorn
+    draining what is left of a request already answered, which it handles itself. After
+    a ClientTimeout the socket reads as closed, so nobody waits on that client again.
     """
 
     read_timeout: float = READ_TIMEOUT
+    answered: bool = False
     timed_out: bool = False
 
     def setblocking(self, flag: bool) -> None:
         # gunicorn calls setblocking(True) before each request; keep the deadline instead.
         if flag:
             self.settimeout(self.read_timeout)
+            self.answered = False
         else:
             super().setblocking(False)
+
+    def sendall(self, data: Any, flags: int = 0) -> None:
+        self.answered = True
+        super().sendall(data, flags)
 
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
         if self.timed_out:
@@ -53,6 +61,8 @@ class _DeadlineSocket(socket.socket):
         try:
             return super().recv(bufsize, flags)
         except TimeoutError:
+            if self.answered:
+                raise
             self.timed_out = True
             raise ClientTimeout(f"the client sent nothing for {self.read_timeout:g} s") from None
 

@@ -1,0 +1,135 @@
+"""Slow, idle and malformed clients against the real server: nobody can hold the workers,
+and every error the server stack produces is application/problem+json."""
+
+import json
+import socket
+from collections.abc import Iterator
+from contextlib import ExitStack
+from urllib.parse import urlsplit
+from urllib.request import urlopen
+
+import psycopg
+import pytest
+
+from service import tokens
+from tests.e2e.conftest import Serve
+
+READ_TIMEOUT = 2
+
+
+@pytest.fixture
+def server(serve: Serve) -> str:
+    # One worker, so every connection below lands on the same one: the worst case.
+    return serve("--workers", "1", PACT_READ_TIMEOUT=str(READ_TIMEOUT))
+
+
+def connect(base: str) -> socket.socket:
+    parts = urlsplit(base)
+    return socket.create_connection((parts.hostname, parts.port), timeout=30)
+
+
+def exchange(base: str, raw: bytes) -> tuple[int, dict[str, str], bytes]:
+    """Send ``raw`` and read the whole answer (the server closes after an error)."""
+    with connect(base) as sock:
+        sock.sendall(raw)
+        return read_response(sock)
+
+
+def read_response(sock: socket.socket) -> tuple[int, dict[str, str], bytes]:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        assert chunk, f"connection closed before a response: {data!r}"
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {name.lower(): value.strip() for name, _, value in (line.partition(":") for line in lines[1:])}
+    while len(body) < int(headers.get("content-length", 0)):
+        chunk = sock.recv(65536)
+        assert chunk
+        body += chunk
+    return int(lines[0].split()[1]), headers, body
+
+
+def assert_problem(answer: tuple[int, dict[str, str], bytes], status: int) -> dict[str, object]:
+    code, headers, body = answer
+    assert code == status, body
+    assert headers["content-type"] == "application/problem+json"
+    problem = json.loads(body)
+    assert problem["status"] == status and problem["title"] and problem["detail"]
+    return problem  # type: ignore[no-any-return]
+
+
+def stalled_append(authorization: str) -> bytes:
+    """An append whose body stops 90 bytes short of its Content-Length."""
+    return (
+        b"POST /agreements/kr-jp-gsomia/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Authorization: " + authorization.encode() + b'\r\nContent-Length: 100\r\n\r\n{"events"'
+    )
+
+
+@pytest.fixture
+def hogs(server: str, connection: psycopg.Connection) -> Iterator[socket.socket]:
+    """Eight idle connections and one authorised append whose body never finishes arriving."""
+    token = tokens.create(connection, "slow-writer")
+    with ExitStack() as stack:
+        for _ in range(8):
+            stack.enter_context(connect(server))
+        stalled = stack.enter_context(connect(server))
+        stalled.sendall(stalled_append(f"Bearer {token}"))
+        yield stalled
+
+
+def test_idle_and_stalled_clients_do_not_block_other_requests(server: str, hogs: socket.socket) -> None:
+    for path in ("/healthz", "/agreements/kr-jp-gsomia/status?on=2019-09-01"):
+        with urlopen(server + path, timeout=1) as response:
+            assert response.status == 200
+
+
+def test_a_body_shorter_than_its_content_length_ends_in_408(server: str, hogs: socket.socket) -> None:
+    problem = assert_problem(read_response(hogs), 408)
+
+    assert problem["type"] == "/problems/request-timeout"
+    assert hogs.recv(1) == b""  # and the connection is closed
+
+
+def test_an_unauthorised_stalled_body_gets_its_401_and_the_connection_is_closed(server: str) -> None:
+    with connect(server) as sock:
+        sock.sendall(stalled_append("Bearer pact_nobody"))
+
+        assert_problem(read_response(sock), 401)
+        assert sock.recv(1) == b""
+
+
+def test_headers_that_stop_half_way_end_in_408(server: str) -> None:
+    problem = assert_problem(exchange(server, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: "), 408)
+
+    assert problem["type"] == "/problems/request-timeout"
+
+
+@pytest.mark.parametrize(
+    ("raw", "status"),
+    [
+        (b"GET /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+        (b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + b"X-A: b\r\n" * 200 + b"\r\n", 431),
+        (b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 9000 + b"\r\n\r\n", 431),
+        (b"POST /agreements HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n", 400),
+        (b"POST /agreements HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400),
+        (b"GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n", 400),
+        (b"\x00\x01\x02 nonsense\r\n\r\n", 400),
+    ],
+)
+def test_errors_of_the_server_itself_are_problems(server: str, raw: bytes, status: int) -> None:
+    assert_problem(exchange(server, raw), status)
+
+
+def test_a_chunked_body_over_the_limit_is_413(server: str, connection: psycopg.Connection) -> None:
+    token = tokens.create(connection, "big-writer")
+    chunk = b"a" * 65536
+    body = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(20)) + b"0\r\n\r\n"
+    raw = (
+        b"POST /agreements HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\nAuthorization: Bearer " + token.encode() + b"\r\n\r\n" + body
+    )
+
+    assert_problem(exchange(server, raw), 413)
