@@ -67,9 +67,14 @@ def register_agreement() -> tuple[dict[str, Any], int, dict[str, str]]:
         sources=envelope["sources"],
         metadata=http.metadata(envelope["metadata"], writer),
     )
-    commands.register(resources().store, envelope["id"], registration)
+    result = commands.register(resources().store, envelope["id"], registration)
     body = _agreement(_history(envelope["id"]))
-    return body, 201, {"Location": url_for(".get_agreement", agreement_id=envelope["id"])}
+    status = 200 if result.replayed else 201
+    return (
+        {**body, "replayed": result.replayed},
+        status,
+        {"Location": url_for(".get_agreement", agreement_id=envelope["id"])},
+    )
 
 
 @bp.get("/<agreement:agreement_id>")

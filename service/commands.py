@@ -5,7 +5,7 @@ was read: if anything was appended in between, the store refuses (VersionConflic
 than letting two individually valid appends combine into a history the rules forbid.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from events import NewEvent, Recorded, RuleViolation, check_history
@@ -58,11 +58,19 @@ def _index_of_cause(violation: RuleViolation, proposed: Sequence[Recorded]) -> i
     return None
 
 
+# Writers of one stream that send no expected version retry after losing a race; each
+# round one of them wins, so this bounds the wait of the unluckiest among many writers.
+MAX_ATTEMPTS = 64
+
+
 def register(store: EventStore, agreement_id: str, registration: NewEvent) -> AppendResult:
-    """Open a new stream with the agreement's registration."""
+    """Open a new stream with the agreement's registration; a retry of a registration
+    that was stored gets the original result, marked replayed."""
     assert isinstance(registration.event, AgreementRegistered)
     try:
-        return _append_checked(store, agreement_id, [registration], history=[], expected_version=0)
+        return _replayed_or(
+            store, agreement_id, [registration], lambda: _append_checked(store, agreement_id, [registration], [], 0)
+        )
     except VersionConflict:
         raise AgreementExists(agreement_id) from None
 
@@ -72,12 +80,48 @@ def append(
 ) -> AppendResult:
     """Append developments to a registered agreement.
 
-    ``expected_version`` None means "whatever the stream is at now" -- the rules are still
-    checked against exactly that version.
+    A retry of an append that was stored gets the original result (``replayed``), whatever
+    its expected version says. ``expected_version`` None means "whatever the stream is at
+    now": the rules are still checked against exactly that version, and a writer that
+    loses a race to another reads the stream again and retries instead of failing.
     """
+
+    def attempt() -> AppendResult:
+        return _replayed_or(
+            store, agreement_id, events, lambda: _append_once(store, agreement_id, events, expected_version)
+        )
+
+    for _ in range(MAX_ATTEMPTS - 1):
+        try:
+            return attempt()
+        except VersionConflict:
+            if expected_version is not None:
+                raise
+    return attempt()
+
+
+def _replayed_or(
+    store: EventStore, agreement_id: str, events: Sequence[NewEvent], write: Callable[[], AppendResult]
+) -> AppendResult:
+    """The result of an earlier append of these very events if there was one, else ``write``'s.
+
+    Checked again after a conflict, because the conflict may be with this very request,
+    sent twice at once."""
     earlier = store.previously_appended(agreement_id, events)
     if earlier is not None:
         return earlier
+    try:
+        return write()
+    except VersionConflict:
+        earlier = store.previously_appended(agreement_id, events)
+        if earlier is not None:
+            return earlier
+        raise
+
+
+def _append_once(
+    store: EventStore, agreement_id: str, events: Sequence[NewEvent], expected_version: int | None
+) -> AppendResult:
     history = store.load(agreement_id)
     if not history:
         raise AgreementNotFound(agreement_id)
