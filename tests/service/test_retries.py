@@ -51,7 +51,7 @@ def test_identical_appends_sent_at_once_all_get_the_stored_answer(
         body = {"events": [note], **({"expected_version": version} if precondition == "body" else {})}
         headers = {"If-Match": f'"{version}"'} if precondition == "If-Match" else {}
 
-        responses = at_once(WRITERS, lambda _: post(f"{pact}/events", body, **headers))
+        responses = at_once(WRITERS, lambda _, body=body, headers=headers: post(f"{pact}/events", body, **headers))
 
         statuses = Counter(response.status_code for response in responses)
         assert statuses == {201: 1, 200: WRITERS - 1}, [r.get_json() for r in responses]
