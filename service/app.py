@@ -6,6 +6,7 @@ overrides -- tests pass everything explicitly and never touch the environment.
 """
 
 import os
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,7 +14,7 @@ from flask import Flask
 from psycopg_pool import ConnectionPool
 from werkzeug.routing import BaseConverter
 
-from service import agreements, health
+from service import agreements, feed, health
 from service.database import head_revision
 from service.problems import register_error_handlers
 from service.resources import Resources
@@ -31,6 +32,10 @@ DEFAULTS: dict[str, Any] = {
     # database is back, the next request reconnects at once.
     "POOL_RECONNECT_TIMEOUT": 1.0,
     "CONNECT_TIMEOUT": 2,
+    # Live streams (GET /events/stream) each hold a thread and a connection: at most this
+    # many per worker, each ended after STREAM_SECONDS (the client resumes where it was).
+    "MAX_STREAMS": 4,
+    "STREAM_SECONDS": 300,
 }
 
 
@@ -65,9 +70,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         open=True,
         name="pact-chronology",
     )
+    app.extensions["pact_streams"] = threading.BoundedSemaphore(int(app.config["MAX_STREAMS"]))
     app.extensions["pact"] = Resources(pool=pool, store=EventStore(pool), head_revision=head_revision())
     app.url_map.converters["agreement"] = AgreementIdConverter
     register_error_handlers(app)
     app.register_blueprint(agreements.bp)
+    app.register_blueprint(feed.bp)
     app.register_blueprint(health.bp)
     return app

@@ -55,6 +55,10 @@ class BadPrecondition(Exception):
     """If-Match is not a single version tag, or disagrees with expected_version in the body."""
 
 
+class StreamsExhausted(Exception):
+    """Every slot for a live stream in this worker is taken."""
+
+
 class ClientTimeout(Exception):
     """The client stopped sending its request (line, headers or body) part-way."""
 
@@ -164,6 +168,13 @@ def register_error_handlers(app: Flask) -> None:
     def client_timeout(error: ClientTimeout) -> Response:
         response = problem(408, "request-timeout", "Request Timeout", str(error))
         response.headers["Connection"] = "close"
+        return response
+
+    @app.errorhandler(StreamsExhausted)
+    def streams_exhausted(error: StreamsExhausted) -> Response:
+        detail = "this server follows as many live streams as it can; retry, or poll GET /events"
+        response = problem(503, "streams-exhausted", "Too many live streams", detail)
+        response.headers["Retry-After"] = "5"
         return response
 
     @app.errorhandler(PoolTimeout)

@@ -3,6 +3,7 @@
 Unknown fields are rejected (marshmallow's default), so a typo never passes silently.
 """
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import uuid4
@@ -13,6 +14,7 @@ from events import NewEvent
 from events.fields import Count, Day, Instant, QueryCount
 from events.schemas import PAYLOAD_SCHEMAS, AgreementRegisteredSchema, SourceSchema, decode
 from events.types import EVENT_TYPES, REVISIONS, TYPE_NAMES
+from service.store import START, Cursor
 
 AGREEMENT_ID_PATTERN = r"[a-z0-9][a-z0-9-]{1,62}"
 AGREEMENT_ID = validate.Regexp(rf"{AGREEMENT_ID_PATTERN}\Z", error="lower-case letters, digits and '-', 2 to 63")
@@ -56,6 +58,29 @@ class EventsQuery(Schema):
     after_version = QueryCount(load_default=0)
     limit = QueryCount(load_default=100, minimum=1, maximum=1000)
     known_at = known_at()
+
+
+class CursorField(fields.Field):
+    """A feed cursor as the feed hands it out: "<transaction>-<position>"."""
+
+    PATTERN = re.compile(r"([0-9]{1,19})-([0-9]{1,19})")
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Cursor:
+        found = self.PATTERN.fullmatch(value) if isinstance(value, str) else None
+        if found is None or max(int(found.group(1)), int(found.group(2))) >= 2**63:
+            raise ValidationError("not a feed cursor like 812-27 (take one from the feed)")
+        return Cursor(int(found.group(1)), int(found.group(2)))
+
+
+CURSOR = CursorField()
+
+
+class StreamQuery(Schema):
+    after = CursorField(load_default=START)
+
+
+class FeedQuery(StreamQuery):
+    limit = QueryCount(load_default=100, minimum=1, maximum=1000)
 
 
 class ListQuery(Schema):

@@ -5,8 +5,10 @@ got there first, nothing is written and VersionConflict says where the stream is
 There is no global lock: writers of different streams never wait for each other, and two
 writers of the same stream are told apart by the UNIQUE (stream_id, version) constraint.
 Event ids make appends idempotent: re-sending the same events returns the first result.
+The feed of all events (``feed``) is gap-safe without any lock on appends: see FEED.
 """
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -54,6 +56,23 @@ class Knowledge:
     horizon: datetime | None
 
 
+@dataclass(frozen=True, order=True)
+class Cursor:
+    """A place in the feed of all events: after the event at ``position``, written by
+    transaction ``transaction``. The feed is ordered by (transaction, position) and read
+    only below the oldest transaction still running, so nothing can ever appear behind
+    a cursor once it was handed out. Written "<transaction>-<position>"."""
+
+    transaction: int
+    position: int
+
+    def __str__(self) -> str:
+        return f"{self.transaction}-{self.position}"
+
+
+START = Cursor(0, 0)
+
+
 @dataclass(frozen=True, kw_only=True)
 class AppendResult:
     stream_id: str
@@ -97,9 +116,26 @@ WHERE stream_id = %(stream)s AND recorded_at <= coalesce(%(known_at)s::timestamp
 
 OWNER = "SELECT stream_id FROM events WHERE event_id = %s"
 
+# Every transaction below the snapshot's xmin has ended, and every transaction yet to
+# commit has an id at or above it: rows below the horizon are all there will ever be.
+FEED = f"""
+SELECT {COLUMNS}, transaction_id::text AS transaction FROM events
+WHERE (transaction_id, position) > (%(transaction)s::xid8, %(position)s)
+  AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+ORDER BY transaction_id, position
+LIMIT %(limit)s
+"""
+
+# Sent once an append has committed, in a transaction of its own: listeners never hear of
+# an event before they can read it, and no append waits on the notification queue's lock.
+CHANNEL = "pact_events"
+NOTIFY = f"SELECT pg_notify('{CHANNEL}', %s)"
+
 STREAM_IDS = "SELECT stream_id FROM events WHERE version = 1 ORDER BY stream_id"
 
 NO_LIMIT = 2**31 - 1
+
+log = logging.getLogger(__name__)
 
 
 class EventStore:
@@ -121,16 +157,18 @@ class EventStore:
             raise
 
     def _append_once(self, stream_id: str, events: Sequence[NewEvent], expected_version: int) -> AppendResult:
-        with self.pool.connection() as connection, connection.transaction():
-            earlier = _previously_appended(connection, stream_id, events)
-            if earlier is not None:
-                return earlier
-            actual = _version(connection, stream_id)
-            if actual != expected_version:
-                raise VersionConflict(stream_id, expected_version, actual)
-            rows = [_insert_row(stream_id, expected_version + i, new) for i, new in enumerate(events, start=1)]
-            columns = [list(column) for column in zip(*rows, strict=True)]
-            recorded_at = connection.execute(INSERT, columns).fetchall()[0][0]
+        with self.pool.connection() as connection:
+            with connection.transaction():
+                earlier = _previously_appended(connection, stream_id, events)
+                if earlier is not None:
+                    return earlier
+                actual = _version(connection, stream_id)
+                if actual != expected_version:
+                    raise VersionConflict(stream_id, expected_version, actual)
+                rows = [_insert_row(stream_id, expected_version + i, new) for i, new in enumerate(events, start=1)]
+                columns = [list(column) for column in zip(*rows, strict=True)]
+                recorded_at = connection.execute(INSERT, columns).fetchall()[0][0]
+            _notify(connection, stream_id)
         return AppendResult(
             stream_id=stream_id,
             first_version=expected_version + 1,
@@ -162,6 +200,13 @@ class EventStore:
             row = cursor.execute(KNOWLEDGE, {"stream": stream_id, "known_at": known_at}).fetchone()
         return Knowledge(**row) if row and row["timezone"] is not None else None
 
+    def feed(self, after: Cursor, limit: int) -> list[tuple[Cursor, Recorded]]:
+        """Events of all streams after ``after``, in feed order, each with its cursor."""
+        parameters = {"transaction": str(after.transaction), "position": after.position, "limit": limit}
+        with self.pool.connection() as connection, connection.cursor(row_factory=dict_row) as cursor:
+            rows = cursor.execute(FEED, parameters).fetchall()
+        return [(Cursor(int(row.pop("transaction")), row["position"]), _recorded(row)) for row in rows]
+
     def owner(self, event_id: UUID) -> str | None:
         """The stream an event belongs to, if it exists anywhere."""
         with self.pool.connection() as connection:
@@ -176,6 +221,16 @@ class EventStore:
     def stream_ids(self) -> list[str]:
         with self.pool.connection() as connection:
             return [row[0] for row in connection.execute(STREAM_IDS).fetchall()]
+
+
+def _notify(connection: psycopg.Connection, stream_id: str) -> None:
+    """Tell feed listeners; the events are stored whatever happens here, and listeners
+    also poll, so a lost notification only delays them."""
+    try:
+        with connection.transaction():
+            connection.execute(NOTIFY, (stream_id,))
+    except psycopg.Error as error:
+        log.warning("stored events of %s but could not notify listeners: %s", stream_id, error)
 
 
 def _version(connection: psycopg.Connection, stream_id: str) -> int:

@@ -1,0 +1,109 @@
+"""The feed of all events, for catching up (GET /events) and for following live
+(GET /events/stream, Server-Sent Events).
+
+Both read the same gap-safe order (see ``Cursor`` and FEED in service/store.py) and hand
+out cursors: a client that resumes from the last cursor it saw gets every event after it
+exactly once, even events whose transaction began earlier and committed later. The stream
+wakes on the notification every append sends after committing, and also looks again every
+POLL_SECONDS, since a transaction that ends without appending sends none.
+"""
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import psycopg
+from flask import Blueprint, Response, current_app, jsonify, request
+from marshmallow import ValidationError
+
+from events import Recorded
+from service import http
+from service.problems import InvalidQuery, StreamsExhausted
+from service.representations import event_out
+from service.resources import resources
+from service.schemas import CURSOR, FeedQuery, StreamQuery
+from service.store import CHANNEL, Cursor, EventStore
+
+bp = Blueprint("feed", __name__, url_prefix="/events")
+
+FEED_QUERY, STREAM_QUERY = FeedQuery(), StreamQuery()
+POLL_SECONDS = 1.0
+HEARTBEAT_SECONDS = 15.0
+PAGE = 100
+
+
+@bp.get("")
+def catch_up() -> Response:
+    query = http.query(FEED_QUERY)
+    page = resources().store.feed(query["after"], query["limit"])
+    body = {
+        "events": [_entry(cursor, record) for cursor, record in page],
+        "next_after": str(page[-1][0] if page else query["after"]),
+    }
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/stream")
+def stream() -> Response:
+    """Server-Sent Events from ``after`` (or the Last-Event-ID header an EventSource sends
+    when it reconnects); the response ends after STREAM_SECONDS and the client reconnects
+    from where it was. Each stream holds a thread and a connection, so a worker serves at
+    most MAX_STREAMS at once."""
+    after = _resume_point(http.query(STREAM_QUERY))
+    slots: threading.BoundedSemaphore = current_app.extensions["pact_streams"]
+    if not slots.acquire(blocking=False):
+        raise StreamsExhausted()
+    try:
+        # Listening starts before catching up, so no event falls between the two; and it
+        # starts here, so a database that is gone is a 503, not a broken stream.
+        listener = psycopg.connect(current_app.config["DATABASE_URL"], autocommit=True, connect_timeout=2)
+        listener.execute(f"LISTEN {CHANNEL}")
+    except BaseException:
+        slots.release()
+        raise
+    seconds = float(current_app.config["STREAM_SECONDS"])
+    response = Response(_events(resources().store, listener, after, seconds), mimetype="text/event-stream")
+    response.headers.update({"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    response.call_on_close(listener.close)
+    response.call_on_close(slots.release)
+    return response
+
+
+def _resume_point(query: dict[str, Any]) -> Cursor:
+    """Where the stream starts: Last-Event-ID (an EventSource reconnecting) or ``after``."""
+    header = request.headers.get("Last-Event-ID")
+    if header is None:
+        return query["after"]
+    try:
+        return CURSOR.deserialize(header)
+    except ValidationError as error:
+        raise InvalidQuery(ValidationError({"Last-Event-ID": error.messages})) from None
+
+
+def _events(store: EventStore, listener: psycopg.Connection, after: Cursor, seconds: float) -> Iterator[str]:
+    """The stream's body: whatever is there after ``after``, then each event as it comes,
+    with a comment line every HEARTBEAT_SECONDS of quiet, by which a client that went away
+    is noticed."""
+    yield f"retry: {int(POLL_SECONDS * 1000)}\n\n"
+    now = time.monotonic()
+    deadline, quiet_since = now + seconds, now
+    while time.monotonic() < deadline:
+        page = store.feed(after, PAGE)
+        for cursor, record in page:
+            yield f"id: {cursor}\nevent: event\ndata: {json.dumps(_entry(cursor, record))}\n\n"
+            after, quiet_since = cursor, time.monotonic()
+        if len(page) == PAGE:
+            continue
+        for _ in listener.notifies(timeout=POLL_SECONDS, stop_after=1):
+            pass
+        if time.monotonic() - quiet_since >= HEARTBEAT_SECONDS:
+            yield ": keep-alive\n\n"
+            quiet_since = time.monotonic()
+
+
+def _entry(cursor: Cursor, record: Recorded) -> dict[str, Any]:
+    return {"cursor": str(cursor), **event_out(record)}
