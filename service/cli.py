@@ -49,14 +49,19 @@ def main() -> None:
 
 @main.command()
 def migrate() -> None:
-    """Bring the database schema to the newest revision.
-
-    With PACT_SERVICE_PASSWORD set, also give the service role (pact_api) that password,
-    for an API that connects as that role with its own DATABASE_URL (as in compose.yaml).
-    """
+    """Bring the database schema to the newest revision."""
     url = database_url()
     database.migrate(url)
     click.echo(f"schema at revision {database.head_revision()}")
+
+
+@main.command()
+def bootstrap() -> None:
+    """Migrate, load the chronologies into an empty store, and -- with PACT_SERVICE_PASSWORD
+    set -- let the service role (pact_api) log in with that password, for an API started
+    with its own DATABASE_URL as that role (as in compose.yaml)."""
+    url = database_url()
+    _bootstrap(url)
     password = os.environ.get("PACT_SERVICE_PASSWORD")
     if password:
         database.service_role_url(url, password)
@@ -89,6 +94,7 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
         "--worker-class", "service.serving.ProblemThreadWorker",
         "--threads", str(threads),
         "--keep-alive", "5",
+        "--no-control-socket",
         "--access-logfile", "-",
         "service.app:create_app()",
     ]  # fmt: skip
@@ -108,17 +114,21 @@ def service_url(url: str) -> str:
     in -- and return the URL the API connects with: always the service role's."""
     if database.is_service_role(url):
         return url
-    database.migrate(url)
-    with event_store(url) as store:
-        if not store.stream_ids():
-            for seeded in seed_store(store):
-                click.echo(f"loaded {seeded.stream_id}: {seeded.appended} events", err=True)
+    _bootstrap(url)
     click.echo(
         "Reads are open to all; writes need a token: pact-chronology token create --name NAME"
         " (or `make token NAME=...`), then send 'Authorization: Bearer <token>'",
         err=True,
     )
     return database.service_role_url(url, os.environ.get("PACT_SERVICE_PASSWORD"))
+
+
+def _bootstrap(url: str) -> None:
+    database.migrate(url)
+    with event_store(url) as store:
+        if not store.stream_ids():
+            for seeded in seed_store(store):
+                click.echo(f"loaded {seeded.stream_id}: {seeded.appended} events", err=True)
 
 
 @main.group()

@@ -30,7 +30,7 @@ bp = Blueprint("feed", __name__, url_prefix="/events")
 
 FEED_QUERY, STREAM_QUERY = FeedQuery(), StreamQuery()
 POLL_SECONDS = 1.0
-HEARTBEAT_SECONDS = 15.0
+HEARTBEAT_SECONDS = 5.0
 PAGE = 100
 
 
@@ -94,7 +94,7 @@ def _events(store: EventStore, listener: psycopg.Connection, after: Cursor, seco
     while time.monotonic() < deadline:
         page = store.feed(after, PAGE)
         for cursor, record in page:
-            yield f"id: {cursor}\nevent: event\ndata: {json.dumps(_entry(cursor, record))}\n\n"
+            yield f"id: {cursor}\nevent: event\ndata: {json.dumps(_entry(cursor, record), ensure_ascii=False)}\n\n"
             after, quiet_since = cursor, time.monotonic()
         if len(page) == PAGE:
             continue

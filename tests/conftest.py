@@ -77,8 +77,9 @@ def database_url(server_url: str, template_name: str) -> Iterator[str]:
 
 
 def service_password(server_url: str) -> str:
-    """One password for the service role per test server, the same in every test worker."""
-    return hashlib.sha256(f"pact-test:{server_url}".encode()).hexdigest()
+    """The service role's password: PACT_SERVICE_PASSWORD when set (a server shared with a
+    running API, as in compose), else one derived from the server, the same in every worker."""
+    return os.environ.get("PACT_SERVICE_PASSWORD") or hashlib.sha256(f"pact-test:{server_url}".encode()).hexdigest()
 
 
 def _let_the_service_role_log_in(server_url: str) -> None:

@@ -54,6 +54,16 @@ def test_app_services_run_existing_cli_commands_against_the_compose_database(com
     assert "@postgres:5432/" in services["tests"]["environment"]["TEST_DATABASE_URL"]
 
 
+def test_the_owner_migrates_and_the_api_connects_as_the_service_role(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    migrate, api, tests = (services[name]["environment"] for name in ("migrate", "api", "tests"))
+
+    assert migrate["DATABASE_URL"].startswith("postgresql://pact:")
+    assert api["DATABASE_URL"].startswith(f"postgresql://pact_api:{migrate['PACT_SERVICE_PASSWORD']}@")
+    assert tests["PACT_SERVICE_PASSWORD"] == migrate["PACT_SERVICE_PASSWORD"]
+    assert services["migrate"]["command"] == ["pact-chronology", "bootstrap"]
+
+
 def test_the_dockerfile_copies_only_what_exists() -> None:
     dockerfile = (ROOT / "docker" / "Dockerfile").read_text()
 
