@@ -4,10 +4,14 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint compose-check clean
+.PHONY: run test token lint compose-check clean
 
 run: $(VENV)/.installed
 	$(BIN)/pact-chronology serve
+
+# A write token for local use, e.g. `make token NAME=me` (works while `make run` runs).
+token: $(VENV)/.installed
+	$(BIN)/pact-chronology token create --name $(or $(NAME),$(USER),local)
 
 test: $(VENV)/.installed
 	$(BIN)/pytest -n auto

@@ -35,9 +35,9 @@ def test_seeding_appends_only_what_a_grown_chronology_adds(store: EventStore) ->
     assert [r.event_id for r in store.load(gsomia.stream_id)] == [e.event_id for e in gsomia.events]
 
 
-def cli(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
+def cli(*args: str, database_url: str, **env_vars: str) -> subprocess.CompletedProcess[str]:
     """Run the `pact-chronology` command as compose and the README do."""
-    env = {**os.environ, "DATABASE_URL": database_url}
+    env = {**os.environ, "DATABASE_URL": database_url, **env_vars}
     return subprocess.run(
         [sys.executable, "-m", "service.cli", *args], env=env, capture_output=True, text=True, timeout=120
     )
