@@ -32,6 +32,9 @@ DEFAULTS: dict[str, Any] = {
     # database is back, the next request reconnects at once.
     "POOL_RECONNECT_TIMEOUT": 1.0,
     "CONNECT_TIMEOUT": 2,
+    # No statement of a request waits on the database longer than this (a lock held
+    # elsewhere, say): the request gets a 503 instead of holding its thread.
+    "STATEMENT_TIMEOUT": 5.0,
     # Live streams (GET /events/stream) each hold a thread and a connection: at most this
     # many per worker, each ended after STREAM_SECONDS (the client resumes where it was).
     "MAX_STREAMS": 4,
@@ -66,7 +69,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         reconnect_timeout=float(app.config["POOL_RECONNECT_TIMEOUT"]),
         # A connection that died with the server is found before a request uses it.
         check=ConnectionPool.check_connection,
-        kwargs={"connect_timeout": int(app.config["CONNECT_TIMEOUT"])},
+        kwargs={
+            "connect_timeout": int(app.config["CONNECT_TIMEOUT"]),
+            "options": f"-c statement_timeout={int(float(app.config['STATEMENT_TIMEOUT']) * 1000)}",
+        },
         open=True,
         name="pact-chronology",
     )

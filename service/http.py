@@ -24,6 +24,8 @@ MAX_DEPTH = 32
 # A stream has fewer than 2^31 versions (the column is an integer).
 IF_MATCH = re.compile(r'^"([0-9]{1,10})"$')
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+# A correlation id worth recording: what tracing systems send, not a place to store a blob.
+_CORRELATION_ID = re.compile(r"[\x21-\x7e]{1,200}")
 
 
 def today(zone: str) -> date:
@@ -124,8 +126,9 @@ def if_match_version() -> int | None:
 
 
 def metadata(given: dict[str, Any], writer: str) -> dict[str, Any]:
-    """The client's metadata, the correlation id from the request when the client gave
-    none, and who wrote it -- the token's name, which no client can set."""
-    correlation = request.headers.get("X-Request-ID") or request.headers.get("X-Correlation-ID")
-    defaults = {"correlation_id": correlation} if correlation else {}
+    """The client's metadata, the correlation id from the request (X-Request-ID, when it is
+    1 to 200 printable ASCII characters) when the client gave none, and who wrote it -- the
+    token's name, which no client can set."""
+    correlation = request.headers.get("X-Request-ID") or request.headers.get("X-Correlation-ID") or ""
+    defaults = {"correlation_id": correlation} if _CORRELATION_ID.fullmatch(correlation) else {}
     return {**defaults, **given, "recorded_by": writer}

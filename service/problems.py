@@ -177,6 +177,14 @@ def register_error_handlers(app: Flask) -> None:
         response.headers["Retry-After"] = "5"
         return response
 
+    @app.errorhandler(psycopg.errors.QueryCanceled)
+    def database_timeout(error: psycopg.errors.QueryCanceled) -> Response:
+        log.warning("database statement timed out: %s", error)
+        detail = "the database did not answer in time; retry shortly"
+        response = problem(503, "database-timeout", "Database timeout", detail)
+        response.headers["Retry-After"] = "1"
+        return response
+
     @app.errorhandler(PoolTimeout)
     @app.errorhandler(psycopg.OperationalError)
     def database_unavailable(error: Exception) -> Response:

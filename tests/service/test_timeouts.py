@@ -1,0 +1,41 @@
+"""No request waits on the database for ever: a statement that cannot finish in time is a
+503 the client can retry, and the thread is free again."""
+
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from service.app import create_app
+from service.seeding import seed
+from tests.service.api import event, post, problem
+
+
+@pytest.fixture
+def impatient(service_url: str) -> Iterator[Flask]:
+    app = create_app({"DATABASE_URL": service_url, "STATEMENT_TIMEOUT": 0.3})
+    seed(app.extensions["pact"].store)
+    yield app
+    app.extensions["pact"].close()
+
+
+def test_a_statement_that_waits_too_long_is_a_503(impatient: Flask, connection: psycopg.Connection) -> None:
+    client = impatient.test_client()
+    with connection.transaction():
+        connection.execute("LOCK TABLE events IN ACCESS EXCLUSIVE MODE")
+        waited = client.get("/agreements/kr-jp-gsomia/status?on=2019-09-01")
+    after = client.get("/agreements/kr-jp-gsomia/status?on=2019-09-01")
+
+    problem(waited, 503, "database-timeout")
+    assert waited.headers["Retry-After"]
+    assert after.status_code == 200
+
+
+def test_only_a_sane_request_id_is_recorded(client: FlaskClient, pact: str) -> None:
+    post(client, f"{pact}/events", {"events": [event("context_noted", "2019-01-01")]}, **{"X-Request-ID": "x" * 300})
+    post(client, f"{pact}/events", {"events": [event("context_noted", "2019-01-02")]}, **{"X-Request-ID": "a b"})
+
+    stored = client.get(f"{pact}/events?after_version=3").get_json()["events"]
+    assert [e["metadata"] for e in stored] == [{"recorded_by": "test-writer"}] * 2
