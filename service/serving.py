@@ -8,8 +8,9 @@ body, could take every thread. This worker
 
 - parks every new connection in the event loop until its first bytes arrive (and closes it
   after the keep-alive time if none do), so idle connections cost no thread;
-- gives each client socket a read deadline that survives gunicorn switching it to blocking
-  mode, so a stalled request line, header or body ends in 408 instead of holding a thread;
+- gives each request a deadline to arrive by (line, headers and body), which survives
+  gunicorn switching the socket to blocking mode, so a stalled or trickling request ends in
+  408 instead of holding a thread;
 - answers every error gunicorn itself produces (400, 408, 414, 431, 500, ...) as
   application/problem+json, like the application does, instead of an HTML page.
 """
@@ -31,23 +32,26 @@ READ_TIMEOUT = float(os.environ.get("PACT_READ_TIMEOUT", "10"))
 
 
 class _DeadlineSocket(socket.socket):
-    """A client socket whose every read gives up after ``read_timeout`` seconds.
+    """A client socket on which a request -- line, headers and body -- must arrive within
+    ``read_timeout`` seconds of its first byte being awaited, however it trickles in.
 
-    A read that times out before any of the answer was sent means the client stalled its
-    request: ClientTimeout, answered with 408. One that times out after is gunicorn
-    draining what is left of a request already answered, which it handles itself. After
-    a ClientTimeout the socket reads as closed, so nobody waits on that client again.
+    A read that runs out of time before any of the answer was sent means the client
+    stalled its request: ClientTimeout, answered with 408. Reads after the answer are
+    gunicorn draining what is left of the request, bounded by gunicorn itself. After a
+    ClientTimeout the socket reads as closed, so nobody waits on that client again.
     """
 
     read_timeout: float = READ_TIMEOUT
+    deadline: float = 0.0
     answered: bool = False
     timed_out: bool = False
 
     def setblocking(self, flag: bool) -> None:
-        # gunicorn calls setblocking(True) before each request; keep the deadline instead.
+        # gunicorn calls setblocking(True) as it starts on each request: the clock starts.
         if flag:
-            self.settimeout(self.read_timeout)
+            self.deadline = time.monotonic() + self.read_timeout
             self.answered = False
+            self.settimeout(self.read_timeout)
         else:
             super().setblocking(False)
 
@@ -58,13 +62,17 @@ class _DeadlineSocket(socket.socket):
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
         if self.timed_out:
             return b""
+        if self.answered:
+            return super().recv(bufsize, flags)
         try:
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            self.settimeout(remaining)
             return super().recv(bufsize, flags)
         except TimeoutError:
-            if self.answered:
-                raise
             self.timed_out = True
-            raise ClientTimeout(f"the client sent nothing for {self.read_timeout:g} s") from None
+            raise ClientTimeout(f"the request did not arrive within {self.read_timeout:g} s") from None
 
 
 def _with_deadline(sock: socket.socket) -> _DeadlineSocket:

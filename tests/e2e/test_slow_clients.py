@@ -35,8 +35,7 @@ def exchange(base: str, raw: bytes) -> tuple[int, dict[str, str], bytes]:
         return read_response(sock)
 
 
-def read_response(sock: socket.socket) -> tuple[int, dict[str, str], bytes]:
-    data = b""
+def read_response(sock: socket.socket, data: bytes = b"") -> tuple[int, dict[str, str], bytes]:
     while b"\r\n\r\n" not in data:
         chunk = sock.recv(65536)
         assert chunk, f"connection closed before a response: {data!r}"
@@ -105,6 +104,27 @@ def test_headers_that_stop_half_way_end_in_408(server: str) -> None:
     problem = assert_problem(exchange(server, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: "), 408)
 
     assert problem["type"] == "/problems/request-timeout"
+
+
+def test_headers_that_trickle_in_still_end_in_408(server: str) -> None:
+    """A slowloris client: one more header byte whenever the server has said nothing for a
+    quarter of a second. The 408 must come while it is still sending."""
+    with connect(server) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        sock.settimeout(0.25)
+        for _ in range(int(3 * READ_TIMEOUT / 0.25)):
+            try:
+                sock.sendall(b"x")
+                first = sock.recv(65536)
+                break
+            except TimeoutError:
+                continue
+        else:
+            pytest.fail(f"no answer after trickling for {3 * READ_TIMEOUT} s")
+        sock.settimeout(30)
+        code, _, body = read_response(sock, first)
+
+    assert code == 408 and json.loads(body)["type"] == "/problems/request-timeout"
 
 
 @pytest.mark.parametrize(
