@@ -22,8 +22,9 @@ def free_port() -> int:
 @pytest.fixture
 def serve(database_url: str) -> Iterator[Serve]:
     """Start `pact-chronology serve` on a free port with extra environment; returns its base URL.
-    Every server started is stopped (SIGTERM) after the test and must exit cleanly."""
-    started: list[tuple[subprocess.Popen[str], threading.Thread]] = []
+    Every server started is stopped (SIGTERM) after the test and must exit cleanly, having
+    logged no error."""
+    started: list[tuple[subprocess.Popen[str], threading.Thread, list[str]]] = []
 
     def start(*args: str, **env: str) -> str:
         port = free_port()
@@ -41,18 +42,21 @@ def serve(database_url: str) -> Iterator[Serve]:
         else:
             pytest.fail(f"the server exited with {server.wait()} before listening")
         # Keep reading its log so a chatty server never blocks on a full pipe.
-        drain = threading.Thread(target=server.stderr.read, daemon=True)
+        log: list[str] = []
+        drain = threading.Thread(target=lambda: log.extend(server.stderr), daemon=True)  # type: ignore[arg-type]
         drain.start()
-        started.append((server, drain))
+        started.append((server, drain, log))
         return f"http://127.0.0.1:{port}"
 
     yield start
-    for server, drain in started:
+    for server, drain, log in started:
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=60) == 0
         drain.join(timeout=30)
         assert server.stderr is not None
         server.stderr.close()
+        # Whatever a test did to it, the server never failed in a way it had to log.
+        assert [line for line in log if "Traceback" in line or "[ERROR]" in line] == [], "".join(log)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ and every error the server stack produces is application/problem+json."""
 
 import json
 import socket
+import struct
 from collections.abc import Iterator
 from contextlib import ExitStack
 from urllib.parse import urlsplit
@@ -15,12 +16,13 @@ from service import tokens
 from tests.e2e.conftest import Serve
 
 READ_TIMEOUT = 2
+THREADS = 4
 
 
 @pytest.fixture
 def server(serve: Serve) -> str:
     # One worker, so every connection below lands on the same one: the worst case.
-    return serve("--workers", "1", PACT_READ_TIMEOUT=str(READ_TIMEOUT))
+    return serve("--workers", "1", "--threads", str(THREADS), PACT_READ_TIMEOUT=str(READ_TIMEOUT))
 
 
 def connect(base: str) -> socket.socket:
@@ -69,7 +71,8 @@ def stalled_append(authorization: str) -> bytes:
 
 @pytest.fixture
 def hogs(server: str, connection: psycopg.Connection) -> Iterator[socket.socket]:
-    """Eight idle connections and one authorised append whose body never finishes arriving."""
+    """Eight idle connections and one authorised append whose body never finishes arriving:
+    more than the worker has threads."""
     token = tokens.create(connection, "slow-writer")
     with ExitStack() as stack:
         for _ in range(8):
@@ -80,9 +83,12 @@ def hogs(server: str, connection: psycopg.Connection) -> Iterator[socket.socket]
 
 
 def test_idle_and_stalled_clients_do_not_block_other_requests(server: str, hogs: socket.socket) -> None:
-    for path in ("/healthz", "/agreements/kr-jp-gsomia/status?on=2019-09-01"):
-        with urlopen(server + path, timeout=1) as response:
-            assert response.status == 200
+    with ExitStack() as stack:
+        for _ in range(THREADS * 2):  # more half-sent heads than the worker has threads
+            stack.enter_context(connect(server)).sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        for path in ("/healthz", "/agreements/kr-jp-gsomia/status?on=2019-09-01"):
+            with urlopen(server + path, timeout=1) as response:
+                assert response.status == 200
 
 
 def test_a_body_shorter_than_its_content_length_ends_in_408(server: str, hogs: socket.socket) -> None:
@@ -92,12 +98,23 @@ def test_a_body_shorter_than_its_content_length_ends_in_408(server: str, hogs: s
     assert hogs.recv(1) == b""  # and the connection is closed
 
 
-def test_an_unauthorised_stalled_body_gets_its_401_and_the_connection_is_closed(server: str) -> None:
+def test_a_stalled_body_is_408_whoever_sends_it(server: str) -> None:
+    """The request never arrives whole, so it never reaches the application (or a thread)."""
     with connect(server) as sock:
         sock.sendall(stalled_append("Bearer pact_nobody"))
 
-        assert_problem(read_response(sock), 401)
+        assert_problem(read_response(sock), 408)
         assert sock.recv(1) == b""
+
+
+def test_clients_that_reset_their_connection_half_way_harm_nobody(server: str) -> None:
+    for partial_request in (b"GET /healthz HTTP/1.1\r\nHo", stalled_append("Bearer pact_x")):
+        with connect(server) as sock:
+            sock.sendall(partial_request)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close sends RST
+
+    with urlopen(server + "/healthz", timeout=1) as response:
+        assert response.status == 200
 
 
 def test_headers_that_stop_half_way_end_in_408(server: str) -> None:
