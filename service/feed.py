@@ -9,6 +9,7 @@ POLL_SECONDS, since a transaction that ends without appending sends none.
 """
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -66,7 +67,9 @@ def stream() -> Response:
         slots.release()
         raise
     seconds = float(current_app.config["STREAM_SECONDS"])
-    response = Response(_events(resources().store, listener, after, seconds), mimetype="text/event-stream")
+    client = request.environ.get("gunicorn.socket")
+    events = _events(resources().store, listener, client, after, seconds)
+    response = Response(events, mimetype="text/event-stream")
     response.headers.update({"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
     response.call_on_close(listener.close)
     response.call_on_close(slots.release)
@@ -84,14 +87,16 @@ def _resume_point(query: dict[str, Any]) -> Cursor:
         raise InvalidQuery(ValidationError({"Last-Event-ID": error.messages})) from None
 
 
-def _events(store: EventStore, listener: psycopg.Connection, after: Cursor, seconds: float) -> Iterator[str]:
+def _events(
+    store: EventStore, listener: psycopg.Connection, client: socket.socket | None, after: Cursor, seconds: float
+) -> Iterator[str]:
     """The stream's body: whatever is there after ``after``, then each event as it comes,
-    with a comment line every HEARTBEAT_SECONDS of quiet, by which a client that went away
-    is noticed."""
+    with a comment line every HEARTBEAT_SECONDS of quiet for proxies that drop silent
+    connections. It stops within POLL_SECONDS of the client going away."""
     yield f"retry: {int(POLL_SECONDS * 1000)}\n\n"
     now = time.monotonic()
     deadline, quiet_since = now + seconds, now
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not _gone(client):
         page = store.feed(after, PAGE)
         for cursor, record in page:
             yield f"id: {cursor}\nevent: event\ndata: {json.dumps(_entry(cursor, record), ensure_ascii=False)}\n\n"
@@ -103,6 +108,19 @@ def _events(store: EventStore, listener: psycopg.Connection, after: Cursor, seco
         if time.monotonic() - quiet_since >= HEARTBEAT_SECONDS:
             yield ": keep-alive\n\n"
             quiet_since = time.monotonic()
+
+
+def _gone(client: socket.socket | None) -> bool:
+    """Whether the client has closed its end (an EventSource navigated away): peeks without
+    waiting. None -- no socket to look at, as under a test client -- is never gone."""
+    if client is None:
+        return False
+    try:
+        return client.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
 
 
 def _entry(cursor: Cursor, record: Recorded) -> dict[str, Any]:

@@ -7,10 +7,34 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 
 import pytest
 
-Serve = Callable[..., str]
+
+@dataclass
+class Server:
+    """A running `pact-chronology serve` and everything it has logged (errors and access)."""
+
+    url: str
+    process: subprocess.Popen[str]
+    lines: list[str] = field(default_factory=list)
+    logged: threading.Condition = field(default_factory=threading.Condition)
+
+    def read_log(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            with self.logged:
+                self.lines.append(line)
+                self.logged.notify_all()
+
+    def wait_for_log(self, text: str, timeout: float = 30) -> None:
+        with self.logged:
+            found = self.logged.wait_for(lambda: any(text in line for line in self.lines), timeout)
+        assert found, f"the server did not log {text!r}"
+
+
+Serve = Callable[..., Server]
 
 
 def free_port() -> int:
@@ -21,44 +45,46 @@ def free_port() -> int:
 
 @pytest.fixture
 def serve(database_url: str) -> Iterator[Serve]:
-    """Start `pact-chronology serve` on a free port with extra environment; returns its base URL.
+    """Start `pact-chronology serve` on a free port with extra arguments and environment.
     Every server started is stopped (SIGTERM) after the test and must exit cleanly, having
     logged no error."""
-    started: list[tuple[subprocess.Popen[str], threading.Thread, list[str]]] = []
+    started: list[tuple[Server, threading.Thread]] = []
 
-    def start(*args: str, **env: str) -> str:
+    def start(*args: str, **env: str) -> Server:
         port = free_port()
-        server = subprocess.Popen(
+        process = subprocess.Popen(
             [sys.executable, "-m", "service.cli", "serve", "--port", str(port), *args],
             env={**os.environ, "DATABASE_URL": database_url, **env},
-            stderr=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
             text=True,
         )
-        assert server.stderr is not None
+        assert process.stdout is not None
         # Once gunicorn says it listens, connections queue on its socket: no polling needed.
-        for line in server.stderr:
+        for line in process.stdout:
             if "Listening at" in line:
                 break
         else:
-            pytest.fail(f"the server exited with {server.wait()} before listening")
-        # Keep reading its log so a chatty server never blocks on a full pipe.
-        log: list[str] = []
-        drain = threading.Thread(target=lambda: log.extend(server.stderr), daemon=True)  # type: ignore[arg-type]
-        drain.start()
-        started.append((server, drain, log))
-        return f"http://127.0.0.1:{port}"
+            pytest.fail(f"the server exited with {process.wait()} before listening")
+        server = Server(f"http://127.0.0.1:{port}", process)
+        # Keep reading its log, so a chatty server never blocks on a full pipe.
+        reader = threading.Thread(target=server.read_log, daemon=True)
+        reader.start()
+        started.append((server, reader))
+        return server
 
     yield start
-    for server, drain, log in started:
-        server.send_signal(signal.SIGTERM)
-        assert server.wait(timeout=60) == 0
-        drain.join(timeout=30)
-        assert server.stderr is not None
-        server.stderr.close()
+    for server, reader in started:
+        server.process.send_signal(signal.SIGTERM)
+        assert server.process.wait(timeout=60) == 0
+        reader.join(timeout=30)
+        assert server.process.stdout is not None
+        server.process.stdout.close()
         # Whatever a test did to it, the server never failed in a way it had to log.
-        assert [line for line in log if "Traceback" in line or "[ERROR]" in line] == [], "".join(log)
+        errors = [line for line in server.lines if "Traceback" in line or "[ERROR]" in line]
+        assert errors == [], "".join(server.lines)
 
 
 @pytest.fixture
 def served(serve: Serve) -> str:
-    return serve("--workers", "1")
+    return serve("--workers", "1").url

@@ -130,7 +130,7 @@ VERSIONS = "SELECT version FROM events WHERE stream_id = 'kr-jp-gsomia' ORDER BY
 
 
 def test_the_service_rides_out_a_database_restart(serve: Serve, postgres: Postgres) -> None:
-    base = serve("--workers", "1", DATABASE_URL=postgres.url)
+    base = serve("--workers", "1", DATABASE_URL=postgres.url).url
     with psycopg.connect(postgres.url, autocommit=True) as owner:
         token = tokens.create(owner, "outage-test")
 

@@ -1,6 +1,8 @@
 """The real command a user runs: `pact-chronology serve`, gunicorn and all, over a socket."""
 
 import json
+import socket
+from urllib.error import HTTPError
 from urllib.request import urlopen
 
 import psycopg
@@ -41,9 +43,38 @@ def test_the_compose_split_bootstrap_as_owner_then_serve_as_the_service_role(
     bootstrapped = cli("bootstrap", database_url=empty_database_url, PACT_SERVICE_PASSWORD=password)
     service_url = make_conninfo(empty_database_url, user="pact_api", password=password)
 
-    base = serve("--workers", "1", DATABASE_URL=service_url)
+    base = serve("--workers", "1", DATABASE_URL=service_url).url
 
     assert bootstrapped.returncode == 0, bootstrapped.stderr
     assert "role pact_api may log in" in bootstrapped.stdout
     assert get(f"{base}/agreements/kr-jp-gsomia/status?on=2019-09-01")["termination"]["state"] == "pending"
     assert get(f"{base}/readyz")["status"] == "ready"
+
+
+def test_a_live_stream_frees_its_slot_as_soon_as_its_client_leaves(serve: Serve) -> None:
+    server = serve("--workers", "1", PACT_MAX_STREAMS="1")
+    end = get(f"{server.url}/events?limit=1000")["next_after"]  # a quiet stream: nothing to send
+    request = f"GET /events/stream?after={end} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+    port = int(server.url.rsplit(":", 1)[1])
+
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as first:
+        first.sendall(request)
+        assert first.recv(65536).startswith(b"HTTP/1.1 200")
+        refused = urlopen_status(server.url + "/events/stream")
+    # Logged once the stream has ended: within a poll (1 s), long before a heartbeat (5 s)
+    # would find the client gone.
+    server.wait_for_log(f'"GET /events/stream?after={end} HTTP/1.1" 200', timeout=3)
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as second:
+        second.sendall(request)
+        accepted = second.recv(65536)
+
+    assert refused == 503
+    assert accepted.startswith(b"HTTP/1.1 200")
+
+
+def urlopen_status(url: str) -> int:
+    try:
+        with urlopen(url, timeout=30) as response:
+            return int(response.status)
+    except HTTPError as error:
+        return error.code

@@ -22,7 +22,7 @@ THREADS = 4
 @pytest.fixture
 def server(serve: Serve) -> str:
     # One worker, so every connection below lands on the same one: the worst case.
-    return serve("--workers", "1", "--threads", str(THREADS), PACT_READ_TIMEOUT=str(READ_TIMEOUT))
+    return serve("--workers", "1", "--threads", str(THREADS), PACT_READ_TIMEOUT=str(READ_TIMEOUT)).url
 
 
 def connect(base: str) -> socket.socket:
