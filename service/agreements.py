@@ -90,7 +90,7 @@ def get_status(agreement_id: str) -> Response:
     on = query["on"] or http.today(knowledge.timezone)
 
     def answer() -> dict[str, Any]:
-        status = replay(resources().store.load(agreement_id, known_at), on)
+        status = replay(resources().store.history(agreement_id, knowledge.version), on)
         return {**_echo(agreement_id, knowledge, known_at), "on": on.isoformat(), **status_out(status)}
 
     return cached(("status", agreement_id, on, knowledge_tag(knowledge, known_at)), known_at, answer)
@@ -104,7 +104,7 @@ def get_timeline(agreement_id: str) -> Response:
     end = query["end"] or http.today(knowledge.timezone)
 
     def answer() -> dict[str, Any]:
-        records = resources().store.load(agreement_id, known_at)
+        records = resources().store.history(agreement_id, knowledge.version)
         start = query["start"] or min((r.event.occurred_on for r in developments(records)), default=end)
         if start > end:
             raise InvalidQuery(ValidationError({"from": [f"{start} is after 'to' ({end})"]}))
@@ -147,7 +147,7 @@ def get_history(agreement_id: str) -> Response:
     on = query["on"] or http.today(knowledge.timezone)
 
     def answer() -> dict[str, Any]:
-        found = changes(resources().store.load(agreement_id), on)
+        found = changes(resources().store.history(agreement_id, knowledge.version), on)
         return {
             "agreement_id": agreement_id,
             "on": on.isoformat(),

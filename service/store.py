@@ -23,6 +23,7 @@ from psycopg_pool import ConnectionPool
 from events import NewEvent, Recorded
 from events.schemas import SOURCES, decode, encode
 from events.types import type_name
+from service.history_cache import HistoryCache
 
 
 class StoreError(Exception):
@@ -114,6 +115,11 @@ FROM events
 WHERE stream_id = %(stream)s AND recorded_at <= coalesce(%(known_at)s::timestamptz, 'infinity')
 """
 
+KNOWN_VERSION = """
+SELECT coalesce(max(version), 0) FROM events
+WHERE stream_id = %s AND recorded_at <= coalesce(%s::timestamptz, 'infinity')
+"""
+
 OWNER = "SELECT stream_id FROM events WHERE event_id = %s"
 
 # Every transaction below the snapshot's xmin has ended, and every transaction yet to
@@ -133,14 +139,16 @@ NOTIFY = f"SELECT pg_notify('{CHANNEL}', %s)"
 
 STREAM_IDS = "SELECT stream_id FROM events WHERE version = 1 ORDER BY stream_id"
 
-NO_LIMIT = 2**31 - 1
+# About this many decoded events are kept in memory per worker (see HistoryCache).
+DEFAULT_CACHED_EVENTS = 200_000
 
 log = logging.getLogger(__name__)
 
 
 class EventStore:
-    def __init__(self, pool: ConnectionPool) -> None:
+    def __init__(self, pool: ConnectionPool, cache: HistoryCache | None = None) -> None:
         self.pool = pool
+        self.cache = cache or HistoryCache(max_events=DEFAULT_CACHED_EVENTS)
 
     def append(self, stream_id: str, events: Sequence[NewEvent], expected_version: int) -> AppendResult:
         """Append all of ``events`` after ``expected_version``, or none of them."""
@@ -184,7 +192,19 @@ class EventStore:
 
     def load(self, stream_id: str, known_at: datetime | None = None) -> list[Recorded]:
         """The stream as recorded at ``known_at`` (default: now), oldest version first."""
-        return self.read(stream_id, after_version=0, limit=NO_LIMIT, known_at=known_at)
+        with self.pool.connection() as connection:
+            row = connection.execute(KNOWN_VERSION, (stream_id, known_at)).fetchone()
+        return self.history(stream_id, int(row[0]) if row else 0)
+
+    def history(self, stream_id: str, through_version: int) -> list[Recorded]:
+        """Versions 1..through_version, which the caller knows exist (from ``knowledge``):
+        what was known of the stream at any instant is such a prefix. Served from memory
+        as far as it holds them."""
+        if through_version == 0:
+            return []
+        return self.cache.history(
+            stream_id, through_version, lambda after, through: self.read(stream_id, after, through - after)
+        )
 
     def read(self, stream_id: str, after_version: int, limit: int, known_at: datetime | None = None) -> list[Recorded]:
         with self.pool.connection() as connection, connection.cursor(row_factory=dict_row) as cursor:
