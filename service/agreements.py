@@ -18,7 +18,7 @@ from events import NewEvent, Recorded, developments, replay, timeline
 from events.history import changes
 from events.types import AgreementRegistered, type_name
 from service import auth, commands, http
-from service.caching import cached, knowledge_tag
+from service.caching import AnswerCache, cached, knowledge_tag
 from service.problems import BadPrecondition, InvalidQuery, PreconditionFailed
 from service.representations import INTERVALS, STATUS, TERMS, event_out, status_out
 from service.resources import resources
@@ -93,7 +93,7 @@ def get_status(agreement_id: str) -> Response:
         status = replay(resources().store.history(agreement_id, knowledge.version), on)
         return {**_echo(agreement_id, knowledge, known_at), "on": on.isoformat(), **status_out(status)}
 
-    return cached(("status", agreement_id, on, knowledge_tag(knowledge, known_at)), known_at, answer)
+    return cached(("status", agreement_id, on, knowledge_tag(knowledge, known_at)), known_at, answer, _answers())
 
 
 @bp.get("/<agreement:agreement_id>/timeline")
@@ -118,7 +118,7 @@ def get_timeline(agreement_id: str) -> Response:
         }
 
     parts = ("timeline", agreement_id, query["start"], end, knowledge_tag(knowledge, known_at))
-    return cached(parts, known_at, answer)
+    return cached(parts, known_at, answer, _answers())
 
 
 @bp.get("/<agreement:agreement_id>/events")
@@ -137,7 +137,8 @@ def list_events(agreement_id: str) -> Response:
             "next_after_version": page[-1].version if more else None,
         }
 
-    return cached(("events", agreement_id, after, limit, knowledge_tag(knowledge, known_at)), known_at, answer)
+    parts = ("events", agreement_id, after, limit, knowledge_tag(knowledge, known_at))
+    return cached(parts, known_at, answer, _answers())
 
 
 @bp.get("/<agreement:agreement_id>/history")
@@ -162,7 +163,7 @@ def get_history(agreement_id: str) -> Response:
             ],
         }
 
-    return cached(("history", agreement_id, on, knowledge_tag(knowledge, None)), None, answer)
+    return cached(("history", agreement_id, on, knowledge_tag(knowledge, None)), None, answer, _answers())
 
 
 @bp.post("/<agreement:agreement_id>/events")
@@ -204,6 +205,10 @@ def _appended(agreement_id: str, result: AppendResult) -> Response:
         limit=len(result.event_ids),
     )
     return response
+
+
+def _answers() -> AnswerCache:
+    return resources().answers
 
 
 def _knowledge(agreement_id: str, known_at: datetime | None) -> Knowledge:

@@ -15,7 +15,9 @@ from psycopg_pool import ConnectionPool
 from werkzeug.routing import BaseConverter
 
 from service import agreements, feed, health
+from service.caching import AnswerCache
 from service.database import head_revision
+from service.history_cache import HistoryCache
 from service.problems import register_error_handlers
 from service.resources import Resources
 from service.schemas import AGREEMENT_ID_PATTERN
@@ -39,6 +41,10 @@ DEFAULTS: dict[str, Any] = {
     # many per worker, each ended after STREAM_SECONDS (the client resumes where it was).
     "MAX_STREAMS": 4,
     "STREAM_SECONDS": 300,
+    # Memory per worker for decoded events and for answer bodies (see service/history_cache.py
+    # and service/caching.py); neither can serve anything stale.
+    "CACHED_EVENTS": 200_000,
+    "CACHED_ANSWER_BYTES": 32 * 1024 * 1024,
 }
 
 
@@ -77,7 +83,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         name="pact-chronology",
     )
     app.extensions["pact_streams"] = threading.BoundedSemaphore(int(app.config["MAX_STREAMS"]))
-    app.extensions["pact"] = Resources(pool=pool, store=EventStore(pool), head_revision=head_revision())
+    app.extensions["pact"] = Resources(
+        pool=pool,
+        store=EventStore(pool, HistoryCache(max_events=int(app.config["CACHED_EVENTS"]))),
+        answers=AnswerCache(max_bytes=int(app.config["CACHED_ANSWER_BYTES"])),
+        head_revision=head_revision(),
+    )
     app.url_map.converters["agreement"] = AgreementIdConverter
     register_error_handlers(app)
     app.register_blueprint(agreements.bp)

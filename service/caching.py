@@ -5,15 +5,20 @@ query leaves a date to its default -- on today's date. The ETag hashes exactly t
 An answer about a ``known_at`` older than the commit-lag bound can never change (the
 events table refuses commits that late), so shared caches may keep it for good; every
 other answer must be revalidated, which costs one small query and no replay.
+
+Since a strong ETag names one exact body, bodies are also kept in memory by ETag
+(``AnswerCache``): a client without the ETag still gets the answer without a replay.
 """
 
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import Response, jsonify, request
+from flask import Response, current_app, request
 
 from service.store import Knowledge
 
@@ -38,13 +43,45 @@ def knowledge_tag(knowledge: Knowledge, known_at: datetime | None) -> tuple[Any,
     return (knowledge.known, knowledge.version, known_at.isoformat() if known_at else None)
 
 
-def cached(parts: tuple[Any, ...], known_at: datetime | None, build: Callable[[], Any]) -> Response:
+class AnswerCache:
+    """Response bodies by strong ETag, least recently used evicted first, at most
+    ``max_bytes`` in all. A body is right for its ETag for ever, so nothing is invalidated."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._bodies: OrderedDict[str, bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, tag: str) -> bytes | None:
+        with self._lock:
+            body = self._bodies.get(tag)
+            if body is not None:
+                self._bodies.move_to_end(tag)
+            return body
+
+    def put(self, tag: str, body: bytes) -> None:
+        with self._lock:
+            if tag in self._bodies or len(body) > self.max_bytes:
+                return
+            self._bodies[tag] = body
+            self._size += len(body)
+            while self._size > self.max_bytes:
+                _, evicted = self._bodies.popitem(last=False)
+                self._size -= len(evicted)
+
+
+def cached(
+    parts: tuple[Any, ...], known_at: datetime | None, build: Callable[[], Any], answers: AnswerCache
+) -> Response:
     """Answer 304 when the client holds this very answer; otherwise build it once."""
     tag = etag(*parts)
     headers = {"ETag": tag, "Cache-Control": FINAL if is_final(known_at) else REVALIDATE}
     # If-None-Match compares weakly (RFC 9110 13.1.2): W/"x" matches our "x" too.
     if request.if_none_match.contains_weak(tag.strip('"')):
         return Response(status=304, headers=headers)
-    response = jsonify(build())
-    response.headers.update(headers)
-    return response
+    body = answers.get(tag)
+    if body is None:
+        body = f"{current_app.json.dumps(build())}\n".encode()
+        answers.put(tag, body)
+    return Response(body, mimetype="application/json", headers=headers)

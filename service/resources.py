@@ -5,15 +5,18 @@ from dataclasses import dataclass
 from flask import current_app
 from psycopg_pool import ConnectionPool
 
+from service.caching import AnswerCache
 from service.store import EventStore
 
 
 @dataclass(frozen=True)
 class Resources:
-    """The connection pool, the event store on it, and the schema revision the code expects."""
+    """The connection pool, the event store on it, the answers kept in memory, and the
+    schema revision the code expects."""
 
     pool: ConnectionPool
     store: EventStore
+    answers: AnswerCache
     head_revision: str | None
 
     def close(self) -> None:

@@ -148,7 +148,7 @@ log = logging.getLogger(__name__)
 class EventStore:
     def __init__(self, pool: ConnectionPool, cache: HistoryCache | None = None) -> None:
         self.pool = pool
-        self.cache = cache or HistoryCache(max_events=DEFAULT_CACHED_EVENTS)
+        self.cache = cache if cache is not None else HistoryCache(max_events=DEFAULT_CACHED_EVENTS)
 
     def append(self, stream_id: str, events: Sequence[NewEvent], expected_version: int) -> AppendResult:
         """Append all of ``events`` after ``expected_version``, or none of them."""

@@ -1,8 +1,12 @@
 """Strong ETags that change exactly when an answer could, and Cache-Control to match."""
 
+from dataclasses import replace
+
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
+from service.caching import AnswerCache
 from tests.service.api import event, post
 
 READS = [
@@ -63,3 +67,29 @@ def test_a_304_carries_the_validators(client: FlaskClient, pact: str) -> None:
 
     assert again.headers["Cache-Control"] == "no-cache"
     assert again.headers["ETag"] == first.headers["ETag"]
+
+
+@pytest.mark.parametrize("path", READS)
+def test_answers_kept_in_memory_are_the_answers_built_afresh(
+    app: Flask, client: FlaskClient, pact: str, path: str
+) -> None:
+    first = client.get(path)
+    again = client.get(path)
+    app.extensions["pact"] = replace(app.extensions["pact"], answers=AnswerCache(max_bytes=0))  # none kept
+    afresh = client.get(path)
+    post(client, f"{pact}/events", {"events": [event("termination_notified", "2019-08-01", notified_by="A")]})
+    after = client.get(path)
+
+    assert first.get_data() == again.get_data() == afresh.get_data()
+    assert first.headers["ETag"] == again.headers["ETag"] == afresh.headers["ETag"] != after.headers["ETag"]
+
+
+def test_the_answer_cache_keeps_at_most_its_size_least_recently_used_out_first() -> None:
+    answers = AnswerCache(max_bytes=10)
+    answers.put('"a"', b"12345")
+    answers.put('"b"', b"1234")
+    assert answers.get('"a"') == b"12345"  # now "b" is the least recently used
+    answers.put('"c"', b"123")
+    answers.put('"d"', b"x" * 11)  # larger than the whole cache: not kept
+
+    assert [answers.get(tag) for tag in ('"a"', '"b"', '"c"', '"d"')] == [b"12345", None, b"123", None]
