@@ -6,12 +6,13 @@ Read answers go through ``cached``: a cheap knowledge query decides the ETag fir
 client holding the current answer gets a 304 without any event being read or replayed.
 """
 
+import json
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
-from flask import Blueprint, Response, jsonify, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
 from marshmallow import ValidationError
 
 from events import NewEvent, Recorded, developments, replay, timeline
@@ -38,6 +39,7 @@ bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 # Long enough for any agreement's life, short enough that a typo like 9999 cannot make the
 # service enumerate thousands of renewals.
 MAX_TIMELINE_DAYS = 300 * 366
+NDJSON = "application/x-ndjson"
 
 STATUS_QUERY, TIMELINE_QUERY, EVENTS_QUERY, HISTORY_QUERY = (
     StatusQuery(),
@@ -126,6 +128,8 @@ def list_events(agreement_id: str) -> Response:
     query = http.query(EVENTS_QUERY)
     known_at, after, limit = query["known_at"], query["after_version"], query["limit"]
     knowledge = _knowledge(agreement_id, known_at)
+    if request.accept_mimetypes.best_match(["application/json", NDJSON]) == NDJSON:
+        return _events_as_lines(agreement_id, after, limit, known_at)
 
     def answer() -> dict[str, Any]:
         page = resources().store.read(agreement_id, after_version=after, limit=limit + 1, known_at=known_at)
@@ -139,6 +143,20 @@ def list_events(agreement_id: str) -> Response:
 
     parts = ("events", agreement_id, after, limit, knowledge_tag(knowledge, known_at))
     return cached(parts, known_at, answer, _answers())
+
+
+def _events_as_lines(agreement_id: str, after: int, limit: int, known_at: datetime | None) -> Response:
+    """The same page as NDJSON, one event a line as `pact-chronology import` reads them; the
+    next page, if any, is in a Link header (RFC 8288)."""
+    page = resources().store.read(agreement_id, after_version=after, limit=limit + 1, known_at=known_at)
+    body = "".join(f"{json.dumps(event_out(record), ensure_ascii=False)}\n" for record in page[:limit])
+    response = Response(body, mimetype=NDJSON, headers={"Cache-Control": "no-cache", "Vary": "Accept"})
+    if len(page) > limit:
+        parameters = {"after_version": page[limit - 1].version, "limit": limit}
+        if known_at is not None:
+            parameters["known_at"] = known_at.isoformat()
+        response.headers["Link"] = f'<{url_for(".list_events", agreement_id=agreement_id, **parameters)}>; rel="next"'
+    return response
 
 
 @bp.get("/<agreement:agreement_id>/history")

@@ -14,13 +14,14 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import TextIO, TypeVar
 
 import click
 import psycopg
 from psycopg_pool import ConnectionPool
+from tqdm import tqdm
 
-from service import database, tokens
+from service import bulk, database, tokens
 from service.seeding import seed as seed_store
 from service.store import EventStore
 
@@ -121,6 +122,43 @@ def service_url(url: str) -> str:
         err=True,
     )
     return database.service_role_url(url, os.environ.get("PACT_SERVICE_PASSWORD"))
+
+
+@main.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+def import_(file: TextIO) -> None:
+    """Append the events of an NDJSON FILE (- for standard input), one event a line as
+    `export` writes them. Every line is checked first: a bad one stops the import with its
+    line number and nothing written. Events already stored are skipped."""
+    url = database_url()
+    database.migrate(url)
+    with event_store(url) as store:
+        try:
+            plan = bulk.prepare(store, file)
+        except bulk.ImportFailed as failure:
+            raise click.ClickException(f"{file.name}: {failure}") from None
+        with tqdm(total=plan.to_write, unit="event", disable=None, file=sys.stderr) as bar:
+            imported = bulk.write(store, plan, bar.update)
+    click.echo(
+        f"{imported.appended} events appended to {imported.agreements} agreements;"
+        f" {imported.already_stored} were stored already",
+        err=True,
+    )
+
+
+@main.command()
+@click.option("--agreement", "agreements", multiple=True, help="only this agreement (repeatable); default: all")
+@click.argument("file", type=click.File("w", encoding="utf-8"), default="-")
+def export(agreements: tuple[str, ...], file: TextIO) -> None:
+    """Write every event as NDJSON to FILE (default: standard output), one event a line,
+    agreement by agreement, oldest first -- what `import` reads."""
+    url = database_url()
+    with event_store(url) as store:
+        stream_ids = list(agreements) or store.stream_ids()
+        with tqdm(unit="event", disable=None, file=sys.stderr) as bar:
+            for line in bulk.export_events(store, stream_ids):
+                file.write(line + "\n")
+                bar.update()
 
 
 def _bootstrap(url: str) -> None:

@@ -138,11 +138,18 @@ def _append_checked(
     history: Sequence[Recorded],
     expected_version: int,
 ) -> AppendResult:
+    check(store, agreement_id, history, events)
+    return store.append(agreement_id, events, expected_version)
+
+
+def check(store: EventStore, agreement_id: str, history: Sequence[Recorded], events: Sequence[NewEvent]) -> None:
+    """Raise EventRejected unless the rules allow ``events`` after ``history``, the stream's
+    whole history so far."""
     now = datetime.now(UTC)
-    proposed = [new.recorded(agreement_id, expected_version + i, now) for i, new in enumerate(events, start=1)]
+    first = len(history) + 1
+    proposed = [new.recorded(agreement_id, first + i, now) for i, new in enumerate(events)]
     _refuse_foreign_targets(store, agreement_id, history, proposed)
     try:
         check_history([*history, *proposed])
     except RuleViolation as violation:
         raise EventRejected(violation, _index_of_cause(violation, proposed)) from None
-    return store.append(agreement_id, events, expected_version)

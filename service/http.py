@@ -50,7 +50,7 @@ def body(schema: Schema) -> dict[str, Any]:
     data = _json(_raw_body())
     if not isinstance(data, dict):
         raise InvalidBody({"_schema": ["the request body must be a JSON object"]})
-    problems = _unstorable(data)
+    problems = unstorable(data)
     if problems:
         # InvalidBody joins the keys onto the root pointer itself.
         raise InvalidBody({pointer.removeprefix("/"): messages for pointer, messages in problems.items()})
@@ -83,7 +83,7 @@ def _json(raw: bytes) -> Any:
         raise MalformedJson(f"the request body is not valid JSON: {error}") from None
 
 
-def _unstorable(document: Any) -> dict[str, list[str]]:
+def unstorable(document: Any) -> dict[str, list[str]]:
     """JSON Pointers to the strings that cannot be stored, and to nesting past MAX_DEPTH.
     Walks with an explicit stack, so depth costs no recursion."""
     found: dict[str, list[str]] = {}

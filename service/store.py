@@ -97,6 +97,10 @@ SELECT * FROM unnest(
 RETURNING recorded_at
 """
 
+COPY = "COPY events (event_id, stream_id, version, event_type, occurred_on, payload, sources, metadata) FROM STDIN"
+
+RECORDED_AT = "SELECT recorded_at FROM events WHERE stream_id = %s AND version = %s"
+
 BY_IDS = f"SELECT {COLUMNS} FROM events WHERE event_id = ANY(%s) ORDER BY position"
 
 # known_at NULL means "everything recorded so far".
@@ -176,6 +180,28 @@ class EventStore:
                 rows = [_insert_row(stream_id, expected_version + i, new) for i, new in enumerate(events, start=1)]
                 columns = [list(column) for column in zip(*rows, strict=True)]
                 recorded_at = connection.execute(INSERT, columns).fetchall()[0][0]
+            _notify(connection, stream_id)
+        return AppendResult(
+            stream_id=stream_id,
+            first_version=expected_version + 1,
+            version=expected_version + len(events),
+            event_ids=tuple(new.event_id for new in events),
+            recorded_at=recorded_at,
+        )
+
+    def copy_append(self, stream_id: str, events: Sequence[NewEvent], expected_version: int) -> AppendResult:
+        """Like ``append``, for many events at once: the rows go in by COPY, in one
+        transaction, which must commit within the commit-lag bound -- so callers send
+        batches of a few thousand."""
+        with self.pool.connection() as connection:
+            with connection.transaction():
+                actual = _version(connection, stream_id)
+                if actual != expected_version:
+                    raise VersionConflict(stream_id, expected_version, actual)
+                with connection.cursor().copy(COPY) as copy:
+                    for version, new in enumerate(events, start=expected_version + 1):
+                        copy.write_row(_insert_row(stream_id, version, new))
+                (recorded_at,) = connection.execute(RECORDED_AT, (stream_id, expected_version + 1)).fetchall()[0]
             _notify(connection, stream_id)
         return AppendResult(
             stream_id=stream_id,
