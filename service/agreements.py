@@ -152,7 +152,7 @@ def _events_as_lines(agreement_id: str, after: int, limit: int, known_at: dateti
     body = "".join(f"{json.dumps(event_out(record), ensure_ascii=False)}\n" for record in page[:limit])
     response = Response(body, mimetype=NDJSON, headers={"Cache-Control": "no-cache", "Vary": "Accept"})
     if len(page) > limit:
-        parameters = {"after_version": page[limit - 1].version, "limit": limit}
+        parameters: dict[str, Any] = {"after_version": page[limit - 1].version, "limit": limit}
         if known_at is not None:
             parameters["known_at"] = known_at.isoformat()
         response.headers["Link"] = f'<{url_for(".list_events", agreement_id=agreement_id, **parameters)}>; rel="next"'
