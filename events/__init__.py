@@ -8,7 +8,7 @@ layer reads events from PostgreSQL and hands them in; "today" is always a parame
 
 from events.envelope import NewEvent, Recorded
 from events.errors import RuleViolation
-from events.replay import check_history, developments, replay, timeline
+from events.replay import Replayer, check_history, developments, replay, timeline
 from events.sources import Source
 from events.status import Interval, Phase, Status, TerminationStatus, TermStatus
 from events.terms import Terms
@@ -21,6 +21,7 @@ __all__ = [
     "NewEvent",
     "Phase",
     "Recorded",
+    "Replayer",
     "RuleViolation",
     "Source",
     "Status",

@@ -5,6 +5,8 @@ time: only events recorded at or before that instant count, so an answer once gi
 past ``known_at`` can never change.
 """
 
+import threading
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date, datetime
@@ -40,6 +42,48 @@ def known(records: Iterable[Recorded], known_at: datetime | None) -> list[Record
 def replay(records: Iterable[Recorded], on: date, known_at: datetime | None = None) -> Status:
     """The agreement's status on ``on`` as known at ``known_at``."""
     return status_of(fold(developments(records, known_at), until=on), on)
+
+
+class Replayer:
+    """Statuses on any day from one stream as known at one instant, each applying at most
+    CHECKPOINT events however long the stream is.
+
+    The stream is put in valid-time order once. A fold up to a day applies the registration
+    and then exactly the events dated on or before that day -- a prefix of that order -- so
+    the fold states after every CHECKPOINT events (kept as they are first needed) are where
+    every later fold can start. ``status(on)`` always equals ``replay(records, on, known_at)``.
+    """
+
+    CHECKPOINT = 64
+
+    def __init__(self, records: Iterable[Recorded], known_at: datetime | None = None) -> None:
+        self.ordered = developments(records, known_at)
+        self._registered = bool(self.ordered) and isinstance(self.ordered[0].event, AgreementRegistered)
+        self._days = [record.event.occurred_on for record in self.ordered[1:]]
+        self._checkpoints = [Agreement()]
+        self._extending = threading.Lock()  # one replayer may serve several threads
+
+    def status(self, on: date) -> Status:
+        return status_of(self.state(on), on)
+
+    def state(self, until: date) -> Agreement:
+        """What ``fold(self.ordered, until)`` gives, from the nearest checkpoint."""
+        due = 1 + bisect_right(self._days, until) if self._registered else len(self.ordered)
+        start = due // self.CHECKPOINT * self.CHECKPOINT
+        state = self._checkpoint(due // self.CHECKPOINT)
+        for record in self.ordered[start:due]:
+            state = apply(state, record)
+        return state
+
+    def _checkpoint(self, index: int) -> Agreement:
+        with self._extending:
+            while len(self._checkpoints) <= index:
+                start = (len(self._checkpoints) - 1) * self.CHECKPOINT
+                state = self._checkpoints[-1]
+                for record in self.ordered[start : start + self.CHECKPOINT]:
+                    state = apply(state, record)
+                self._checkpoints.append(state)
+            return self._checkpoints[index]
 
 
 def fold(ordered: Iterable[Recorded], until: date) -> Agreement:

@@ -92,7 +92,7 @@ def get_status(agreement_id: str) -> Response:
     on = query["on"] or http.today(knowledge.timezone)
 
     def answer() -> dict[str, Any]:
-        status = replay(resources().store.history(agreement_id, knowledge.version), on)
+        status = resources().store.replayer(agreement_id, knowledge.version).status(on)
         return {**_echo(agreement_id, knowledge, known_at), "on": on.isoformat(), **status_out(status)}
 
     return cached(("status", agreement_id, on, knowledge_tag(knowledge, known_at)), known_at, answer, _answers())

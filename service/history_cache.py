@@ -13,7 +13,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
-from events import Recorded
+from events import Recorded, Replayer
 
 # Fetches versions after the first argument, up to and including the second.
 Fetch = Callable[[int, int], list[Recorded]]
@@ -23,9 +23,13 @@ class HistoryCache:
     """The first versions of recently read streams, least recently used evicted first,
     holding at most ``max_events`` events in all."""
 
+    # Replayers kept (each shares its records with the history above).
+    REPLAYERS = 256
+
     def __init__(self, max_events: int) -> None:
         self.max_events = max_events
         self._streams: OrderedDict[str, list[Recorded]] = OrderedDict()
+        self._replayers: OrderedDict[tuple[str, int], Replayer] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
@@ -47,6 +51,22 @@ class HistoryCache:
             raise LookupError(f"{stream_id} has no version {through_version} to read")
         self._keep(stream_id, history)
         return list(history)
+
+    def replayer(self, stream_id: str, version: int, fetch: Fetch) -> Replayer:
+        """A Replayer of versions 1..version, whose fold checkpoints then serve every later
+        question about that knowledge of the stream."""
+        key = (stream_id, version)
+        with self._lock:
+            replayer = self._replayers.get(key)
+            if replayer is not None:
+                self._replayers.move_to_end(key)
+                return replayer
+        replayer = Replayer(self.history(stream_id, version, fetch))
+        with self._lock:
+            replayer = self._replayers.setdefault(key, replayer)
+            while len(self._replayers) > self.REPLAYERS:
+                self._replayers.popitem(last=False)
+        return replayer
 
     def _keep(self, stream_id: str, history: list[Recorded]) -> None:
         with self._lock:

@@ -9,7 +9,7 @@ The feed of all events (``feed``) is gap-safe without any lock on appends: see F
 """
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,7 +20,7 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
-from events import NewEvent, Recorded
+from events import NewEvent, Recorded, Replayer
 from events.schemas import SOURCES, decode, encode
 from events.types import type_name
 from service.history_cache import HistoryCache
@@ -228,9 +228,14 @@ class EventStore:
         as far as it holds them."""
         if through_version == 0:
             return []
-        return self.cache.history(
-            stream_id, through_version, lambda after, through: self.read(stream_id, after, through - after)
-        )
+        return self.cache.history(stream_id, through_version, self._fetcher(stream_id))
+
+    def replayer(self, stream_id: str, through_version: int) -> Replayer:
+        """A Replayer of versions 1..through_version, kept for the next question about them."""
+        return self.cache.replayer(stream_id, through_version, self._fetcher(stream_id))
+
+    def _fetcher(self, stream_id: str) -> Callable[[int, int], list[Recorded]]:
+        return lambda after, through: self.read(stream_id, after, through - after)
 
     def read(self, stream_id: str, after_version: int, limit: int, known_at: datetime | None = None) -> list[Recorded]:
         with self.pool.connection() as connection, connection.cursor(row_factory=dict_row) as cursor:

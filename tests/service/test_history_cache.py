@@ -128,6 +128,7 @@ def test_cached_answers_equal_a_full_replay(store: EventStore, service_url: str)
 
             assert through_cache == full
             assert replay(through_cache, on) == replay(full, on)
+            assert store.replayer(gsomia.stream_id, len(full)).status(on) == replay(full, on)
             assert timeline(through_cache, date(2011, 1, 1), on) == timeline(full, date(2011, 1, 1), on)
 
         check()
