@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test token lint compose-check clean
+.PHONY: run test token bench lint compose-check clean
 
 run: $(VENV)/.installed
 	$(BIN)/pact-chronology serve
@@ -16,9 +16,16 @@ token: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(BIN)/pytest -n auto
 
+# The benchmark table (docs/performance.md); not part of `make test`. Uses wrk when it can
+# be had, else a Python load generator.
+bench: $(VENV)/.installed-bench
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1; } || true
+	$(BIN)/python -m bench.run
+
 lint: $(VENV)/.installed
-	$(BIN)/ruff check events service migrations tests
-	$(BIN)/ruff format --check events service migrations tests
+	$(BIN)/ruff check events service migrations tests bench
+	$(BIN)/ruff format --check events service migrations tests bench
 	$(BIN)/mypy
 
 # Static validation of the compose file; needs the docker-compose command (no engine).
@@ -30,6 +37,10 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --editable '.[test]'
+	touch $@
+
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --editable '.[test,bench]'
 	touch $@
 
 clean:

@@ -42,7 +42,9 @@ def compare(
     for _ in range(REPETITIONS):
         a_figures.append(a[1]())
         b_figures.append(b[1]())
-    return Row(name, a[0], statistics.median(a_figures), b[0], statistics.median(b_figures), unit, goal, higher_is_better)
+    return Row(
+        name, a[0], statistics.median(a_figures), b[0], statistics.median(b_figures), unit, goal, higher_is_better
+    )
 
 
 def rate(count: int, action: Callable[[], None]) -> float:

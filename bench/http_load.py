@@ -14,6 +14,12 @@ CONNECTIONS = 16
 SECONDS = 3
 
 
+def connect(base: str) -> http.client.HTTPConnection:
+    """A keep-alive connection to the server at ``base``."""
+    parts = urlsplit(base)
+    return http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
+
+
 def requests_per_second(base: str, paths: list[str], headers: dict[str, str] | None = None) -> float:
     """Throughput for GETs cycling through ``paths``."""
     if shutil.which("wrk"):
@@ -23,7 +29,7 @@ def requests_per_second(base: str, paths: list[str], headers: dict[str, str] | N
 
 def _wrk(base: str, paths: list[str], headers: dict[str, str]) -> float:
     quoted = ", ".join(f'"{path}"' for path in paths)
-    header_lines = "".join(f'wrk.headers["{name}"] = "{value}"\n' for name, value in headers.items())
+    header_lines = "".join(f'wrk.headers["{name}"] = [[{value}]]\n' for name, value in headers.items())
     script = f"""
 local paths = {{{quoted}}}
 local i = 0
@@ -48,12 +54,11 @@ end
 
 
 def _python(base: str, paths: list[str], headers: dict[str, str]) -> float:
-    parts = urlsplit(base)
     deadline = time.monotonic() + SECONDS
     counts = [0] * CONNECTIONS
 
     def client(index: int) -> None:
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        connection = connect(base)
         while time.monotonic() < deadline:
             connection.request("GET", paths[counts[index] % len(paths)], headers=headers)
             response = connection.getresponse()
