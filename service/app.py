@@ -11,13 +11,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
-from psycopg_pool import ConnectionPool
 from werkzeug.routing import BaseConverter
 
 from service import agreements, feed, health
 from service.caching import AnswerCache
 from service.database import head_revision
 from service.history_cache import HistoryCache
+from service.pool import open_pool
 from service.problems import register_error_handlers
 from service.resources import Resources
 from service.schemas import AGREEMENT_ID_PATTERN
@@ -67,21 +67,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
-    pool = ConnectionPool(
-        app.config["DATABASE_URL"],
-        min_size=int(app.config["POOL_MIN_SIZE"]),
-        max_size=int(app.config["POOL_MAX_SIZE"]),
-        timeout=float(app.config["POOL_TIMEOUT"]),
-        reconnect_timeout=float(app.config["POOL_RECONNECT_TIMEOUT"]),
-        # A connection that died with the server is found before a request uses it.
-        check=ConnectionPool.check_connection,
-        kwargs={
-            "connect_timeout": int(app.config["CONNECT_TIMEOUT"]),
-            "options": f"-c statement_timeout={int(float(app.config['STATEMENT_TIMEOUT']) * 1000)}",
-        },
-        open=True,
-        name="pact-chronology",
-    )
+    pool = open_pool(app.config["DATABASE_URL"], app.config)
     app.extensions["pact_streams"] = threading.BoundedSemaphore(int(app.config["MAX_STREAMS"]))
     app.extensions["pact"] = Resources(
         pool=pool,

@@ -110,18 +110,21 @@ WHERE stream_id = %s AND version > %s AND recorded_at <= coalesce(%s::timestampt
 ORDER BY version LIMIT %s
 """
 
-KNOWLEDGE = """
-SELECT (SELECT payload ->> 'timezone' FROM events WHERE stream_id = %(stream)s AND version = 1) AS timezone,
-       count(*) AS known,
-       coalesce(max(version), 0) AS version,
-       max(recorded_at) AS horizon
-FROM events
+# What was known of a stream at an instant is versions 1..v (versions are gapless and
+# recorded_at grows with them), so two index lookups answer: no scan of the stream.
+KNOWN_VERSION = """
+SELECT version, recorded_at FROM events
 WHERE stream_id = %(stream)s AND recorded_at <= coalesce(%(known_at)s::timestamptz, 'infinity')
+ORDER BY version DESC LIMIT 1
 """
 
-KNOWN_VERSION = """
-SELECT coalesce(max(version), 0) FROM events
-WHERE stream_id = %s AND recorded_at <= coalesce(%s::timestamptz, 'infinity')
+KNOWLEDGE = f"""
+SELECT registration.payload ->> 'timezone' AS timezone,
+       coalesce(newest.version, 0) AS known,
+       coalesce(newest.version, 0) AS version,
+       newest.recorded_at AS horizon
+FROM (SELECT payload FROM events WHERE stream_id = %(stream)s AND version = 1) AS registration
+LEFT JOIN LATERAL ({KNOWN_VERSION}) AS newest ON true
 """
 
 OWNER = "SELECT stream_id FROM events WHERE event_id = %s"
@@ -155,30 +158,28 @@ class EventStore:
         self.cache = cache if cache is not None else HistoryCache(max_events=DEFAULT_CACHED_EVENTS)
 
     def append(self, stream_id: str, events: Sequence[NewEvent], expected_version: int) -> AppendResult:
-        """Append all of ``events`` after ``expected_version``, or none of them."""
+        """Append all of ``events`` after ``expected_version``, or none of them.
+
+        The insert is optimistic: the database's constraints decide, in the same round trip.
+        Only when they refuse (a used version or event id, or a version past the stream's
+        end) does the store look at what is there: these very events, stored by an earlier
+        request (the answer is that request's result), or a stream that moved on."""
         try:
             return self._append_once(stream_id, events, expected_version)
-        except psycopg.errors.UniqueViolation as error:
-            # A concurrent writer won the race. If it wrote these very events (a retried
-            # request), that is the answer; otherwise the stream moved on under us.
+        except psycopg.errors.IntegrityError:
             earlier = self.previously_appended(stream_id, events)
             if earlier is not None:
                 return earlier
-            if error.diag.constraint_name == "events_stream_version_key":
-                raise VersionConflict(stream_id, expected_version, self.version(stream_id)) from None
+            actual = self.version(stream_id)
+            if actual != expected_version:
+                raise VersionConflict(stream_id, expected_version, actual) from None
             raise
 
     def _append_once(self, stream_id: str, events: Sequence[NewEvent], expected_version: int) -> AppendResult:
+        rows = [_insert_row(stream_id, expected_version + i, new) for i, new in enumerate(events, start=1)]
+        columns = [list(column) for column in zip(*rows, strict=True)]
         with self.pool.connection() as connection:
             with connection.transaction():
-                earlier = _previously_appended(connection, stream_id, events)
-                if earlier is not None:
-                    return earlier
-                actual = _version(connection, stream_id)
-                if actual != expected_version:
-                    raise VersionConflict(stream_id, expected_version, actual)
-                rows = [_insert_row(stream_id, expected_version + i, new) for i, new in enumerate(events, start=1)]
-                columns = [list(column) for column in zip(*rows, strict=True)]
                 recorded_at = connection.execute(INSERT, columns).fetchall()[0][0]
             _notify(connection, stream_id)
         return AppendResult(
@@ -219,7 +220,7 @@ class EventStore:
     def load(self, stream_id: str, known_at: datetime | None = None) -> list[Recorded]:
         """The stream as recorded at ``known_at`` (default: now), oldest version first."""
         with self.pool.connection() as connection:
-            row = connection.execute(KNOWN_VERSION, (stream_id, known_at)).fetchone()
+            row = connection.execute(KNOWN_VERSION, {"stream": stream_id, "known_at": known_at}).fetchone()
         return self.history(stream_id, int(row[0]) if row else 0)
 
     def history(self, stream_id: str, through_version: int) -> list[Recorded]:
@@ -278,8 +279,11 @@ def _notify(connection: psycopg.Connection, stream_id: str) -> None:
     """Tell feed listeners; the events are stored whatever happens here, and listeners
     also poll, so a lost notification only delays them."""
     try:
-        with connection.transaction():
+        connection.autocommit = True  # one round trip, no BEGIN and COMMIT around it
+        try:
             connection.execute(NOTIFY, (stream_id,))
+        finally:
+            connection.autocommit = False
     except psycopg.Error as error:
         log.warning("stored events of %s but could not notify listeners: %s", stream_id, error)
 
