@@ -12,13 +12,14 @@ from urllib.parse import urlsplit
 
 import psycopg
 from psycopg.types.json import Jsonb
-from psycopg_pool import ConnectionPool
 
 from bench.harness import REPETITIONS, Row, compare, rate
 from bench.http_load import connect, requests_per_second
 from events import NewEvent
 from events.types import ContextNoted
 from service import bulk
+from service.app import DEFAULTS
+from service.pool import open_pool
 from service.store import EventStore
 
 GSOMIA = "/agreements/kr-jp-gsomia"
@@ -95,7 +96,7 @@ class urlopen_json:
 
 def appends(owner_url: str, service_url: str, base: str, token: str) -> list[Row]:
     """P2: one event per transaction, through the store and through HTTP, against raw psycopg."""
-    with ConnectionPool(service_url, min_size=1, max_size=1) as pool, psycopg.connect(owner_url) as raw:
+    with open_pool(service_url, DEFAULTS, size=1) as pool, psycopg.connect(owner_url) as raw:
         raw.execute(RAW_TABLE)
         raw.commit()
         store = EventStore(pool)
@@ -151,7 +152,7 @@ def _post(connection: http.client.HTTPConnection, path: str, body: object, heade
 
 def bulk_import(owner_url: str) -> Row:
     """P3: importing 100,000 events (checked, by COPY) against a raw COPY of the same rows."""
-    with ConnectionPool(owner_url, min_size=1, max_size=1) as pool, psycopg.connect(owner_url) as raw:
+    with open_pool(owner_url, DEFAULTS, size=1) as pool, psycopg.connect(owner_url) as raw:
         store = EventStore(pool)
         imported = ("import", lambda: _import_rate(store))
         copied = ("raw COPY", lambda: _copy_rate(raw))
@@ -191,7 +192,7 @@ def peer(owner_url: str) -> list[Row]:
     from eventsourcing.application import Application  # only the benchmark needs it
 
     application: Any = Application(env=_eventsourcing_env(owner_url))
-    with ConnectionPool(owner_url, min_size=1, max_size=1) as pool:
+    with open_pool(owner_url, DEFAULTS, size=1) as pool:
         store = EventStore(pool)
         long = _long_stream(store, 1000)
         rebuilt = _peer_aggregate(application, 1000)
@@ -298,7 +299,7 @@ def _warm(service_url: str) -> None:
 
 
 def _write_stream(service_url: str) -> int:
-    with ConnectionPool(service_url, min_size=1, max_size=1) as pool:
+    with open_pool(service_url, DEFAULTS, size=1) as pool:
         store = EventStore(pool)
         stream = f"writer-{uuid.uuid4()}"
         for version in range(SEQUENTIAL):
@@ -309,7 +310,7 @@ def _write_stream(service_url: str) -> int:
 def latency(base: str, owner_url: str) -> list[Row]:
     """P6: status latency on a 10,000-event stream against a 10-event one, over HTTP, the
     two measured alternately, each time on days not asked before (no answer is cached)."""
-    with ConnectionPool(owner_url, min_size=1, max_size=1) as pool:
+    with open_pool(owner_url, DEFAULTS, size=1) as pool:
         store = EventStore(pool)
         long, short = _long_stream(store, 10_000), _long_stream(store, 10)
     samples: dict[str, list[float]] = {long: [], short: []}

@@ -18,10 +18,11 @@ from typing import TextIO, TypeVar
 
 import click
 import psycopg
-from psycopg_pool import ConnectionPool
 from tqdm import tqdm
 
 from service import bulk, database, tokens
+from service.app import DEFAULTS
+from service.pool import open_pool
 from service.seeding import seed as seed_store
 from service.store import EventStore
 
@@ -39,7 +40,7 @@ def database_url() -> str:
 
 @contextmanager
 def event_store(url: str) -> Iterator[EventStore]:
-    with ConnectionPool(url, min_size=1, max_size=2, open=True) as pool:
+    with open_pool(url, DEFAULTS, size=2) as pool:
         yield EventStore(pool)
 
 

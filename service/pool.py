@@ -1,5 +1,9 @@
 """The service's connection pool, tuned for a database that may go away and come back.
 
+Connections are in autocommit: a read is one round trip, with no BEGIN and COMMIT around
+it, and a statement is a transaction of its own unless a ``transaction()`` block says
+otherwise. The event store relies on that (service/store.py).
+
 A connection is checked (one empty round trip) before it is lent only if it sat unused
 for a while: one handed back a moment ago was working then, and checking every
 connection on every borrow would cost each request a round trip. A connection that died
@@ -30,14 +34,20 @@ class _IdleCheck:
             ConnectionPool.check_connection(connection)
 
 
-def open_pool(url: str, config: Mapping[str, Any]) -> ConnectionPool:
+def _autocommit(connection: psycopg.Connection[Any]) -> None:
+    connection.autocommit = True
+
+
+def open_pool(url: str, config: Mapping[str, Any], size: int | None = None) -> ConnectionPool:
+    """A pool as ``config`` says (the app's settings); ``size`` fixes it, for a CLI or a benchmark."""
     idle = _IdleCheck()
     return ConnectionPool(
         url,
-        min_size=int(config["POOL_MIN_SIZE"]),
-        max_size=int(config["POOL_MAX_SIZE"]),
+        min_size=size or int(config["POOL_MIN_SIZE"]),
+        max_size=size or int(config["POOL_MAX_SIZE"]),
         timeout=float(config["POOL_TIMEOUT"]),
         reconnect_timeout=float(config["POOL_RECONNECT_TIMEOUT"]),
+        configure=_autocommit,
         check=idle.check,
         reset=idle.returned,
         kwargs={

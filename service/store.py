@@ -5,6 +5,8 @@ got there first, nothing is written and VersionConflict says where the stream is
 There is no global lock: writers of different streams never wait for each other, and two
 writers of the same stream are told apart by the UNIQUE (stream_id, version) constraint.
 Event ids make appends idempotent: re-sending the same events returns the first result.
+The pool's connections are in autocommit (service/pool.py): a single statement is a
+transaction, and anything longer says ``transaction()``.
 The feed of all events (``feed``) is gap-safe without any lock on appends: see FEED.
 """
 
@@ -178,10 +180,13 @@ class EventStore:
     def _append_once(self, stream_id: str, events: Sequence[NewEvent], expected_version: int) -> AppendResult:
         rows = [_insert_row(stream_id, expected_version + i, new) for i, new in enumerate(events, start=1)]
         columns = [list(column) for column in zip(*rows, strict=True)]
-        with self.pool.connection() as connection:
-            with connection.transaction():
-                recorded_at = connection.execute(INSERT, columns).fetchall()[0][0]
-            _notify(connection, stream_id)
+        with self.pool.connection() as connection, connection.pipeline() as pipeline:
+            # One statement, so one transaction in autocommit; the Sync ends it before the
+            # notification, which is its own transaction -- both in one round trip.
+            inserted = connection.execute(INSERT, columns)
+            pipeline.sync()
+            connection.execute(NOTIFY, (stream_id,))
+        recorded_at = inserted.fetchall()[0][0]
         return AppendResult(
             stream_id=stream_id,
             first_version=expected_version + 1,
@@ -276,14 +281,10 @@ class EventStore:
 
 
 def _notify(connection: psycopg.Connection, stream_id: str) -> None:
-    """Tell feed listeners; the events are stored whatever happens here, and listeners
-    also poll, so a lost notification only delays them."""
+    """Tell feed listeners, outside the append's transaction; the events are stored
+    whatever happens here, and listeners also poll, so a lost notification only delays them."""
     try:
-        connection.autocommit = True  # one round trip, no BEGIN and COMMIT around it
-        try:
-            connection.execute(NOTIFY, (stream_id,))
-        finally:
-            connection.autocommit = False
+        connection.execute(NOTIFY, (stream_id,))
     except psycopg.Error as error:
         log.warning("stored events of %s but could not notify listeners: %s", stream_id, error)
 

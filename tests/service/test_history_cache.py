@@ -6,14 +6,14 @@ from uuid import uuid4
 from flask import Flask
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from psycopg_pool import ConnectionPool
 
 from events import NewEvent, Recorded, replay, timeline
 from events.types import ContextNoted, EventCorrected, EventRetracted
 from service import commands
-from service.app import create_app
+from service.app import DEFAULTS, create_app
 from service.chronology import chronologies
 from service.history_cache import HistoryCache
+from service.pool import open_pool
 from service.seeding import seed
 from service.store import EventStore
 
@@ -114,7 +114,7 @@ def test_cached_answers_equal_a_full_replay(store: EventStore, service_url: str)
         commands.append(
             store, gsomia.stream_id, [NewEvent(event=revision, event_id=uuid4(), sources=gsomia.events[0].sources)]
         )
-    with ConnectionPool(service_url, min_size=1, max_size=1) as pool:
+    with open_pool(service_url, DEFAULTS, size=1) as pool:
         uncached = EventStore(pool, HistoryCache(max_events=0))
         instants = sorted({r.recorded_at for r in uncached.read(gsomia.stream_id, 0, 10_000)})
         assert len(instants) == 28
