@@ -74,7 +74,7 @@ def main() -> None:
     with postgres() as owner_url:
         migrate(owner_url)
         with psycopg.connect(owner_url, autocommit=True) as owner:
-            token = tokens.create(owner, "bench")
+            token = tokens.create(owner, f"bench-{secrets.token_hex(4)}")
         password = secrets.token_urlsafe(16)
         with service(owner_url, password) as (base, pid):
             service_url = make_conninfo(owner_url, user=SERVICE_ROLE, password=password)
