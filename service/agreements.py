@@ -8,14 +8,14 @@ client holding the current answer gets a 304 without any event being read or rep
 
 import json
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import uuid4
 
 from flask import Blueprint, Response, jsonify, request, url_for
 from marshmallow import ValidationError
 
-from events import NewEvent, Recorded, developments, replay, timeline
+from events import NewEvent, Recorded, Status, developments, timeline
 from events.history import changes
 from events.types import AgreementRegistered, type_name
 from service import auth, commands, http
@@ -51,10 +51,23 @@ APPEND_REQUEST, REGISTER_REQUEST, LIST_QUERY = AppendRequest(), RegisterRequest(
 
 
 @bp.get("")
-def list_agreements() -> dict[str, Any]:
-    http.query(LIST_QUERY)
+def list_agreements() -> Response:
+    """A page of agreements by id, each with its status today: one query for the page,
+    then the streams and their replays from memory as far as it holds them."""
+    query = http.query(LIST_QUERY)
     store = resources().store
-    return {"agreements": [_agreement(store.load(agreement_id)) for agreement_id in store.stream_ids()]}
+    page = store.stream_versions(query["after"], query["limit"] + 1)
+    more = len(page) > query["limit"]
+    page = page[: query["limit"]]
+    body = {
+        "agreements": [_agreement(store.history(stream_id, version)) for stream_id, version in page],
+        "next_after": page[-1][0] if more else None,
+    }
+    response = jsonify(body)
+    if more:
+        next_page = url_for(".list_agreements", after=page[-1][0], limit=query["limit"])
+        response.headers["Link"] = f'<{next_page}>; rel="next"'
+    return response
 
 
 @bp.post("")
@@ -254,8 +267,13 @@ def _agreement(history: list[Recorded]) -> dict[str, Any]:
         "legally_binding": profile.legally_binding,
         "timezone": profile.timezone,
         "version": history[-1].version,
-        "status": {"on": today.isoformat(), **status_out(replay(history, today))},
+        "status": {"on": today.isoformat(), **status_out(_status(history, today))},
     }
+
+
+def _status(history: list[Recorded], on: date) -> Status:
+    """The status from the stream's kept Replayer (the history is versions 1..v of it)."""
+    return resources().store.replayer(history[0].stream_id, history[-1].version).status(on)
 
 
 def _reference(record: Recorded) -> dict[str, Any]:

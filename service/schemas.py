@@ -84,7 +84,10 @@ class FeedQuery(StreamQuery):
 
 
 class ListQuery(Schema):
-    """GET /agreements takes no parameters (yet): any given is a mistake worth telling."""
+    """A page of agreements: those whose id sorts after ``after``."""
+
+    after = fields.String(load_default="", validate=AGREEMENT_ID)
+    limit = QueryCount(load_default=100, minimum=1, maximum=1000)
 
 
 class MetadataSchema(Schema):

@@ -148,6 +148,15 @@ NOTIFY = f"SELECT pg_notify('{CHANNEL}', %s)"
 
 STREAM_IDS = "SELECT stream_id FROM events WHERE version = 1 ORDER BY stream_id"
 
+# A page of streams with their current versions: an index lookup each, not a scan.
+STREAM_VERSIONS = """
+SELECT first.stream_id,
+       (SELECT max(version) FROM events newest WHERE newest.stream_id = first.stream_id) AS version
+FROM events first
+WHERE first.version = 1 AND first.stream_id > %s
+ORDER BY first.stream_id LIMIT %s
+"""
+
 # About this many decoded events are kept in memory per worker (see HistoryCache).
 DEFAULT_CACHED_EVENTS = 200_000
 
@@ -274,6 +283,11 @@ class EventStore:
         """The stream's current version; 0 if it has no events."""
         with self.pool.connection() as connection:
             return _version(connection, stream_id)
+
+    def stream_versions(self, after: str, limit: int) -> list[tuple[str, int]]:
+        """Streams after ``after`` (by id) and the version each is at, in one round trip."""
+        with self.pool.connection() as connection:
+            return [(row[0], row[1]) for row in connection.execute(STREAM_VERSIONS, (after, limit)).fetchall()]
 
     def stream_ids(self) -> list[str]:
         with self.pool.connection() as connection:

@@ -5,6 +5,7 @@ from flask.testing import FlaskClient
 
 from service.database import head_revision
 from service.store import EventStore
+from tests.service.api import problem
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -159,3 +160,22 @@ def test_health_and_readiness(client: FlaskClient, seeded: EventStore) -> None:
     assert client.get("/healthz").get_json() == {"status": "ok"}
     ready = client.get("/readyz").get_json()
     assert ready["status"] == "ready" and ready["revision"] == head_revision()
+
+
+def test_the_agreement_list_comes_in_pages_linked_to_the_next(client: FlaskClient, seeded: EventStore) -> None:
+    first = client.get("/agreements?limit=1")
+    second = client.get(first.headers["Link"].split(";")[0].strip("<>"))
+
+    assert [a["id"] for a in first.get_json()["agreements"]] == ["kr-jp-gsomia"]
+    assert first.get_json()["next_after"] == "kr-jp-gsomia"
+    assert [a["id"] for a in second.get_json()["agreements"]] == ["kr-us-jp-tisa"]
+    assert second.get_json()["next_after"] is None and "Link" not in second.headers
+    assert client.get("/agreements").get_json()["agreements"] == [
+        *first.get_json()["agreements"],
+        *second.get_json()["agreements"],
+    ]
+
+
+@pytest.mark.parametrize("query", ["after=A%20B", "limit=0", "limit=1001", "after=x"])
+def test_a_bad_page_of_agreements_is_400(client: FlaskClient, query: str) -> None:
+    problem(client.get(f"/agreements?{query}"), 400, "invalid-query")
