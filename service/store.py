@@ -103,6 +103,13 @@ COPY = "COPY events (event_id, stream_id, version, event_type, occurred_on, payl
 
 RECORDED_AT = "SELECT recorded_at FROM events WHERE stream_id = %s AND version = %s"
 
+# The same for a single event, which is most appends: no arrays to build and unpack.
+INSERT_ONE = """
+INSERT INTO events (event_id, stream_id, version, event_type, occurred_on, payload, sources, metadata)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
+RETURNING recorded_at
+"""
+
 BY_IDS = f"SELECT {COLUMNS} FROM events WHERE event_id = ANY(%s) ORDER BY position"
 
 # known_at NULL means "everything recorded so far".
@@ -188,14 +195,12 @@ class EventStore:
 
     def _append_once(self, stream_id: str, events: Sequence[NewEvent], expected_version: int) -> AppendResult:
         rows = [_insert_row(stream_id, expected_version + i, new) for i, new in enumerate(events, start=1)]
-        columns = [list(column) for column in zip(*rows, strict=True)]
-        with self.pool.connection() as connection, connection.pipeline() as pipeline:
-            # One statement, so one transaction in autocommit; the Sync ends it before the
-            # notification, which is its own transaction -- both in one round trip.
-            inserted = connection.execute(INSERT, columns)
-            pipeline.sync()
-            connection.execute(NOTIFY, (stream_id,))
-        recorded_at = inserted.fetchall()[0][0]
+        statement, parameters = (INSERT_ONE, rows[0]) if len(rows) == 1 else (INSERT, _columns(rows))
+        with self.pool.connection() as connection:
+            # One statement, so one transaction in autocommit; the notification follows,
+            # committed, in a transaction of its own.
+            recorded_at = connection.execute(statement, parameters).fetchall()[0][0]
+            _notify(connection, stream_id)
         return AppendResult(
             stream_id=stream_id,
             first_version=expected_version + 1,
@@ -345,6 +350,10 @@ def _same_event(row: dict[str, Any], stream_id: str, new: NewEvent) -> bool:
         and row["payload"] == encode(new.event)
         and row["sources"] == SOURCES.dump(new.sources)
     )
+
+
+def _columns(rows: list[tuple[object, ...]]) -> list[list[object]]:
+    return [list(column) for column in zip(*rows, strict=True)]
 
 
 def _insert_row(stream_id: str, version: int, new: NewEvent) -> tuple[object, ...]:

@@ -149,3 +149,11 @@ def anonymous(app: Flask) -> FlaskClient:
 def connection(database_url: str) -> Iterator[psycopg.Connection]:
     with psycopg.connect(database_url, autocommit=True) as connection:
         yield connection
+
+
+# psycopg_pool's background threads draw from the global `random` (jittered reconnection
+# delays), which Hypothesis can mistake for a strategy using `random` while it draws an
+# example for a test that runs against a real pool. Only such tests carry this mark.
+POOL_THREADS_USE_RANDOM = pytest.mark.filterwarnings(
+    "ignore:Do not use the `random` module inside strategies:hypothesis.errors.HypothesisDeprecationWarning"
+)

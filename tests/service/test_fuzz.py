@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from service.seeding import seed
 from service.store import EventStore
+from tests.conftest import POOL_THREADS_USE_RANDOM
 
 PARAMETERS = ["on", "known_at", "from", "to", "after_version", "limit", "after", "x"]
 DAYS = st.dates().map(str)
@@ -59,6 +60,7 @@ def requests(draw: st.DrawFn, app: Flask) -> dict[str, Any]:
     return {"method": method, "path": f"{path}?{urlencode(query)}", "headers": draw(HEADERS), "data": data}
 
 
+@POOL_THREADS_USE_RANDOM
 def test_no_request_gets_a_server_error(app: Flask, client: FlaskClient, store: EventStore) -> None:
     seed(store)
 

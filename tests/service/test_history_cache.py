@@ -16,6 +16,7 @@ from service.history_cache import HistoryCache
 from service.pool import open_pool
 from service.seeding import seed
 from service.store import EventStore
+from tests.conftest import POOL_THREADS_USE_RANDOM
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -96,6 +97,7 @@ def test_an_append_through_another_worker_is_visible_on_the_next_read(app: Flask
     assert [e["id"] for e in events] == [str(notice.event_id)]
 
 
+@POOL_THREADS_USE_RANDOM
 def test_cached_answers_equal_a_full_replay(store: EventStore, service_url: str) -> None:
     """GSOMIA appended one event at a time, with a correction and a retraction, so every
     known_at between two appends tells a different story; then any day, any instant."""
