@@ -63,6 +63,12 @@ class Replayer:
         self._checkpoints = [Agreement()]
         self._extending = threading.Lock()  # one replayer may serve several threads
 
+    @property
+    def last_day(self) -> date:
+        """The latest day any of the stream's developments happened on (the registration
+        may be dated after the events it follows in the order)."""
+        return max((record.event.occurred_on for record in self.ordered[:1] + self.ordered[-1:]), default=date.min)
+
     def status(self, on: date) -> Status:
         return status_of(self.state(on), on)
 

@@ -8,9 +8,11 @@ than letting two individually valid appends combine into a history the rules for
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
-from events import NewEvent, Recorded, RuleViolation, check_history
+from events import NewEvent, Recorded, Replayer, RuleViolation, check_history
 from events.corrections import target_of
-from events.types import AgreementRegistered
+from events.fields import LATEST_DAY
+from events.rules import apply
+from events.types import REVISIONS, AgreementRegistered
 from service.store import AppendResult, EventStore, VersionConflict
 
 
@@ -103,16 +105,16 @@ def append(
 def _replayed_or(
     store: EventStore, agreement_id: str, events: Sequence[NewEvent], write: Callable[[], AppendResult]
 ) -> AppendResult:
-    """The result of an earlier append of these very events if there was one, else ``write``'s.
+    """``write``'s result, or -- when it is refused -- the result of an earlier append of
+    these very events, if there was one.
 
-    Checked again after a conflict, because the conflict may be with this very request,
-    sent twice at once."""
-    earlier = store.previously_appended(agreement_id, events)
-    if earlier is not None:
-        return earlier
+    A request sent again, at once or later, is refused one way or another: by the stream's
+    version (it moved on), by the rules (the events are there already), or by the store
+    (their ids are taken). Only then is it worth asking whether it was stored before, so a
+    first attempt pays nothing for idempotency."""
     try:
         return write()
-    except VersionConflict:
+    except (VersionConflict, EventRejected):
         earlier = store.previously_appended(agreement_id, events)
         if earlier is not None:
             return earlier
@@ -144,12 +146,34 @@ def _append_checked(
 
 def check(store: EventStore, agreement_id: str, history: Sequence[Recorded], events: Sequence[NewEvent]) -> None:
     """Raise EventRejected unless the rules allow ``events`` after ``history``, the stream's
-    whole history so far."""
+    whole history so far (versions 1..len(history))."""
     now = datetime.now(UTC)
     first = len(history) + 1
     proposed = [new.recorded(agreement_id, first + i, now) for i, new in enumerate(events)]
+    if history and _at_the_end(store.replayer(agreement_id, len(history)), proposed):
+        _check_at_the_end(store.replayer(agreement_id, len(history)), proposed)
+        return
     _refuse_foreign_targets(store, agreement_id, history, proposed)
     try:
         check_history([*history, *proposed])
     except RuleViolation as violation:
         raise EventRejected(violation, _index_of_cause(violation, proposed)) from None
+
+
+def _at_the_end(replayer: Replayer, proposed: Sequence[Recorded]) -> bool:
+    """Whether the new events simply follow the history in valid time: plain developments
+    (no registration, correction or retraction), dated in order, none before the latest
+    day already recorded. Then the whole history's fold is the history's fold, which the
+    replayer keeps, with the new events applied after it."""
+    days = [record.event.occurred_on for record in proposed]
+    plain = not any(isinstance(record.event, (AgreementRegistered, *REVISIONS)) for record in proposed)
+    return plain and days == sorted(days) and days[0] >= replayer.last_day
+
+
+def _check_at_the_end(replayer: Replayer, proposed: Sequence[Recorded]) -> None:
+    state = replayer.state(LATEST_DAY)
+    for index, record in enumerate(proposed):
+        try:
+            state = apply(state, record)
+        except RuleViolation as violation:
+            raise EventRejected(violation, index) from None
