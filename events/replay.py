@@ -7,7 +7,7 @@ past ``known_at`` can never change.
 
 import threading
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -16,7 +16,7 @@ from events.envelope import Recorded
 from events.rules import Agreement, apply, settle, valid_time_order
 from events.status import Interval, Phase, Status, TerminationState, TerminationStatus, TermStatus
 from events.terms import ONE_DAY, notice_deadline, term_on, term_starts_between
-from events.types import AgreementRegistered, ContextNoted
+from events.types import REVISIONS, AgreementRegistered, ContextNoted
 
 
 def check_history(records: Iterable[Recorded]) -> Agreement:
@@ -63,6 +63,20 @@ class Replayer:
         self._checkpoints = [Agreement()]
         self._extending = threading.Lock()  # one replayer may serve several threads
 
+    def extended(self, records: Sequence[Recorded]) -> "Replayer | None":
+        """This replayer with ``records`` (the stream's next versions) added, sharing its
+        checkpoints -- or None unless they simply continue the story: plain developments
+        (no registration, correction or retraction), dated in order, none before
+        ``last_day``. Then the new order is the old one followed by them."""
+        if not continues(self, records):
+            return None
+        longer = Replayer([])
+        longer.ordered = [*self.ordered, *records]
+        longer._registered = self._registered
+        longer._days = [*self._days, *(record.event.occurred_on for record in records)]
+        longer._checkpoints = list(self._checkpoints)
+        return longer
+
     @property
     def last_day(self) -> date:
         """The latest day any of the stream's developments happened on (the registration
@@ -90,6 +104,14 @@ class Replayer:
                     state = apply(state, record)
                 self._checkpoints.append(state)
             return self._checkpoints[index]
+
+
+def continues(replayer: Replayer, records: Sequence[Recorded]) -> bool:
+    """Whether ``records`` follow the replayer's stream in valid time as well as in versions:
+    then its fold of the stream, with them applied after, is the fold of the whole."""
+    days = [record.event.occurred_on for record in records]
+    plain = not any(isinstance(record.event, (AgreementRegistered, *REVISIONS)) for record in records)
+    return plain and bool(replayer.ordered) and days == sorted(days) and (not days or days[0] >= replayer.last_day)
 
 
 def fold(ordered: Iterable[Recorded], until: date) -> Agreement:

@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 from events import NewEvent, Recorded, Replayer, RuleViolation, check_history
 from events.corrections import target_of
 from events.fields import LATEST_DAY
+from events.replay import continues
 from events.rules import apply
-from events.types import REVISIONS, AgreementRegistered
+from events.types import AgreementRegistered
 from service.store import AppendResult, EventStore, VersionConflict
 
 
@@ -150,8 +151,9 @@ def check(store: EventStore, agreement_id: str, history: Sequence[Recorded], eve
     now = datetime.now(UTC)
     first = len(history) + 1
     proposed = [new.recorded(agreement_id, first + i, now) for i, new in enumerate(events)]
-    if history and _at_the_end(store.replayer(agreement_id, len(history)), proposed):
-        _check_at_the_end(store.replayer(agreement_id, len(history)), proposed)
+    replayer = store.replayer(agreement_id, len(history)) if history else None
+    if replayer is not None and continues(replayer, proposed):
+        _check_at_the_end(replayer, proposed)
         return
     _refuse_foreign_targets(store, agreement_id, history, proposed)
     try:
@@ -160,17 +162,9 @@ def check(store: EventStore, agreement_id: str, history: Sequence[Recorded], eve
         raise EventRejected(violation, _index_of_cause(violation, proposed)) from None
 
 
-def _at_the_end(replayer: Replayer, proposed: Sequence[Recorded]) -> bool:
-    """Whether the new events simply follow the history in valid time: plain developments
-    (no registration, correction or retraction), dated in order, none before the latest
-    day already recorded. Then the whole history's fold is the history's fold, which the
-    replayer keeps, with the new events applied after it."""
-    days = [record.event.occurred_on for record in proposed]
-    plain = not any(isinstance(record.event, (AgreementRegistered, *REVISIONS)) for record in proposed)
-    return plain and days == sorted(days) and days[0] >= replayer.last_day
-
-
 def _check_at_the_end(replayer: Replayer, proposed: Sequence[Recorded]) -> None:
+    """The new events applied to the kept fold of the history: what check_history would
+    do, without folding the history again (see events.replay.continues)."""
     state = replayer.state(LATEST_DAY)
     for index, record in enumerate(proposed):
         try:

@@ -61,7 +61,11 @@ class HistoryCache:
             if replayer is not None:
                 self._replayers.move_to_end(key)
                 return replayer
-        replayer = Replayer(self.history(stream_id, version, fetch))
+            previous = self._replayers.get((stream_id, version - 1))
+        history = self.history(stream_id, version, fetch)
+        # The usual case after an append: last version's replayer, one event longer.
+        longer = previous.extended(history[-1:]) if previous is not None else None
+        replayer = longer or Replayer(history)
         with self._lock:
             replayer = self._replayers.setdefault(key, replayer)
             while len(self._replayers) > self.REPLAYERS:

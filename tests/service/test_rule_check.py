@@ -8,8 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from events import Recorded, Replayer, RuleViolation, check_history
+from events.replay import continues
 from events.types import ContextNoted, EnteredIntoForce, Terminated, TerminationNoticeSuspended, TerminationNotified
-from service.commands import EventRejected, _at_the_end, _check_at_the_end
+from service.commands import EventRejected, _check_at_the_end
 from tests.events.histories import RECORDED_AT
 from tests.events.test_timeline import hypothetical_histories
 
@@ -40,7 +41,7 @@ def test_the_shortcut_and_the_full_fold_agree(history: list[Recorded], additions
         )  # fmt: skip
         for i, (kind, offset) in enumerate(sorted(additions, key=lambda a: a[1]), start=1)
     ]
-    if not _at_the_end(replayer, proposed):
+    if not continues(replayer, proposed):
         return  # the service folds the whole history then, as check_history does
 
     try:
@@ -55,3 +56,8 @@ def test_the_shortcut_and_the_full_fold_agree(history: list[Recorded], additions
         full = ([r.event_id for r in proposed].index(violation.record.event_id), violation.reason)
 
     assert shortcut == full
+    if full is None:
+        longer = replayer.extended(proposed)
+        assert longer is not None
+        for day in (replayer.last_day, proposed[-1].event.occurred_on, date(2040, 1, 1)):
+            assert longer.status(day) == Replayer([*history, *proposed]).status(day)
