@@ -49,6 +49,8 @@ def reads(base: str) -> list[Row]:
     with urlopen_json(base + status[0]) as (_, headers):
         tag = headers["ETag"]
     hello = ("/healthz", lambda: requests_per_second(base, ["/healthz"]))
+    # Untimed: a fresh server's first seconds (imports, connections, caches) measure nothing.
+    requests_per_second(base, [*status, *timelines, "/healthz"])
     return [
         compare("P1 status, varying dates", ("status", lambda: requests_per_second(base, status)), hello, "req/s", 0.8),
         compare("P1 timeline", ("timeline", lambda: requests_per_second(base, timelines)), hello, "req/s", 0.8),
