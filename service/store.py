@@ -201,13 +201,7 @@ class EventStore:
             # committed, in a transaction of its own.
             recorded_at = connection.execute(statement, parameters).fetchall()[0][0]
             _notify(connection, stream_id)
-        return AppendResult(
-            stream_id=stream_id,
-            first_version=expected_version + 1,
-            version=expected_version + len(events),
-            event_ids=tuple(new.event_id for new in events),
-            recorded_at=recorded_at,
-        )
+        return _appended(stream_id, events, expected_version, recorded_at)
 
     def copy_append(self, stream_id: str, events: Sequence[NewEvent], expected_version: int) -> AppendResult:
         """Like ``append``, for many events at once: the rows go in by COPY, in one
@@ -223,13 +217,7 @@ class EventStore:
                         copy.write_row(_insert_row(stream_id, version, new))
                 (recorded_at,) = connection.execute(RECORDED_AT, (stream_id, expected_version + 1)).fetchall()[0]
             _notify(connection, stream_id)
-        return AppendResult(
-            stream_id=stream_id,
-            first_version=expected_version + 1,
-            version=expected_version + len(events),
-            event_ids=tuple(new.event_id for new in events),
-            recorded_at=recorded_at,
-        )
+        return _appended(stream_id, events, expected_version, recorded_at)
 
     def previously_appended(self, stream_id: str, events: Sequence[NewEvent]) -> AppendResult | None:
         """The result of an earlier append of exactly these events, or None if none was stored."""
@@ -297,6 +285,16 @@ class EventStore:
     def stream_ids(self) -> list[str]:
         with self.pool.connection() as connection:
             return [row[0] for row in connection.execute(STREAM_IDS).fetchall()]
+
+
+def _appended(stream_id: str, events: Sequence[NewEvent], after: int, recorded_at: datetime) -> AppendResult:
+    return AppendResult(
+        stream_id=stream_id,
+        first_version=after + 1,
+        version=after + len(events),
+        event_ids=tuple(new.event_id for new in events),
+        recorded_at=recorded_at,
+    )
 
 
 def _notify(connection: psycopg.Connection, stream_id: str) -> None:
