@@ -52,6 +52,14 @@ class HistoryCache:
         self._keep(stream_id, history)
         return list(history)
 
+    def extend(self, stream_id: str, after_version: int, records: list[Recorded]) -> None:
+        """Versions after_version+1.. of the stream, just stored by this process; kept only
+        if they continue what is held, so nothing is ever skipped."""
+        with self._lock:
+            held = self._streams.get(stream_id)
+        if held is not None and len(held) == after_version:
+            self._keep(stream_id, held + records)
+
     def replayer(self, stream_id: str, version: int, fetch: Fetch) -> Replayer:
         """A Replayer of versions 1..version, whose fold checkpoints then serve every later
         question about that knowledge of the stream."""

@@ -12,7 +12,7 @@ The feed of all events (``feed``) is gap-safe without any lock on appends: see F
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -96,7 +96,7 @@ INSERT INTO events (event_id, stream_id, version, event_type, occurred_on, paylo
 SELECT * FROM unnest(
     %s::uuid[], %s::text[], %s::integer[], %s::text[], %s::date[], %s::jsonb[], %s::jsonb[], %s::jsonb[]
 )
-RETURNING recorded_at
+RETURNING version, position, recorded_at
 """
 
 COPY = "COPY events (event_id, stream_id, version, event_type, occurred_on, payload, sources, metadata) FROM STDIN"
@@ -107,7 +107,7 @@ RECORDED_AT = "SELECT recorded_at FROM events WHERE stream_id = %s AND version =
 INSERT_ONE = """
 INSERT INTO events (event_id, stream_id, version, event_type, occurred_on, payload, sources, metadata)
 VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
-RETURNING recorded_at
+RETURNING version, position, recorded_at
 """
 
 BY_IDS = f"SELECT {COLUMNS} FROM events WHERE event_id = ANY(%s) ORDER BY position"
@@ -199,8 +199,15 @@ class EventStore:
         with self.pool.connection() as connection:
             # One statement, so one transaction in autocommit; the notification follows,
             # committed, in a transaction of its own.
-            recorded_at = connection.execute(statement, parameters).fetchall()[0][0]
+            stored = sorted(connection.execute(statement, parameters).fetchall())
             _notify(connection, stream_id)
+        recorded_at = stored[0][2]
+        # What was just stored is exactly what a read would return: the next read need not.
+        records = [
+            replace(new.recorded(stream_id, version, recorded_at), position=position)
+            for new, (version, position, _) in zip(events, stored, strict=True)
+        ]
+        self.cache.extend(stream_id, expected_version, records)
         return _appended(stream_id, events, expected_version, recorded_at)
 
     def copy_append(self, stream_id: str, events: Sequence[NewEvent], expected_version: int) -> AppendResult:
