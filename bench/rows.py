@@ -5,6 +5,7 @@ import json
 import os
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date, timedelta
 from typing import Any
@@ -177,15 +178,24 @@ def peer(owner_url: str) -> list[Row]:
     from eventsourcing.application import Application  # only the benchmark needs it
 
     application: Any = Application(env=_eventsourcing_env(owner_url))
-    with open_pool(owner_url, DEFAULTS, size=1) as pool:
+    with open_pool(owner_url, DEFAULTS, size=1) as pool, psycopg.connect(owner_url) as raw:
         store = EventStore(pool)
         long = _long_stream(store, 1000)
         rebuilt = _peer_aggregate(application, 1000)
+        saves = ("eventsourcing save", lambda: _peer_append_rate(application))
         return [
             compare(
                 "P4 appends one at a time vs eventsourcing",
                 ("store.append", lambda: _store_rate(store)),
-                ("eventsourcing save", lambda: _peer_append_rate(application)),
+                saves,
+                "/s",
+                2.0,
+            ),
+            # What any append could reach: a bare INSERT + COMMIT into the same table.
+            compare(
+                "P4 (reference) raw INSERT vs eventsourcing",
+                ("raw INSERT+COMMIT", lambda: _raw_rate(raw)),
+                saves,
                 "/s",
                 2.0,
             ),
@@ -263,19 +273,39 @@ def _status_rate(store: EventStore, agreement: str) -> float:
     return rate(500, status)
 
 
-def concurrency(service_url: str) -> Row:
-    """P5: four writers on four streams against one writer, each its own process."""
-    one = ("4 writers", lambda: _writers_rate(service_url, 4))
-    four = ("1 writer", lambda: _writers_rate(service_url, 1))
-    return compare("P5 4 concurrent writers vs 1", one, four, "appends/s", 2.5)
+def concurrency(service_url: str, owner_url: str) -> list[Row]:
+    """P5: four writers on four streams against one, each its own process; and, for what
+    the machine allows at all, the same with raw psycopg inserts."""
+    return [
+        compare(
+            "P5 4 concurrent writers vs 1",
+            ("4 writers", lambda: _writers_rate(_write_stream, service_url, 4)),
+            ("1 writer", lambda: _writers_rate(_write_stream, service_url, 1)),
+            "appends/s",
+            2.5,
+        ),
+        compare(
+            "P5 (reference) raw INSERT, 4 vs 1",
+            ("4 writers", lambda: _writers_rate(_write_raw, owner_url, 4)),
+            ("1 writer", lambda: _writers_rate(_write_raw, owner_url, 1)),
+            "inserts/s",
+            2.5,
+        ),
+    ]
 
 
-def _writers_rate(service_url: str, writers: int) -> float:
+def _writers_rate(write: Callable[[str], int], url: str, writers: int) -> float:
     with ProcessPoolExecutor(writers) as pool:
-        list(pool.map(_warm, [service_url] * writers))
+        list(pool.map(_warm, [url] * writers))
         started = time.perf_counter()
-        counts = list(pool.map(_write_stream, [service_url] * writers))
+        counts = list(pool.map(write, [url] * writers))
     return sum(counts) / (time.perf_counter() - started)
+
+
+def _write_raw(owner_url: str) -> int:
+    with psycopg.connect(owner_url) as raw:
+        _raw_rate(raw)
+    return SEQUENTIAL
 
 
 def _warm(service_url: str) -> None:

@@ -83,7 +83,7 @@ def main() -> None:
                 *_step("P2", lambda: rows.appends(owner_url, service_url, base, token)),
                 *_step("P3", lambda: [rows.bulk_import(owner_url)]),
                 *_step("P4", lambda: rows.peer(owner_url)),
-                *_step("P5", lambda: [rows.concurrency(service_url)]),
+                *_step("P5", lambda: rows.concurrency(service_url, owner_url)),
                 *_step("P6", lambda: rows.latency(base, owner_url)),
             ]
             rss = rows.worker_rss_mb(pid)
