@@ -6,7 +6,6 @@ Read answers go through ``cached``: a cheap knowledge query decides the ETag fir
 client holding the current answer gets a 304 without any event being read or replayed.
 """
 
-import json
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -20,6 +19,7 @@ from events.history import changes
 from events.types import AgreementRegistered, type_name
 from service import auth, commands, http
 from service.caching import AnswerCache, cached, knowledge_tag
+from service.encoding import line as json_line
 from service.problems import BadPrecondition, InvalidQuery, PreconditionFailed
 from service.representations import INTERVALS, STATUS, TERMS, event_out, status_out
 from service.resources import resources
@@ -162,7 +162,7 @@ def _events_as_lines(agreement_id: str, after: int, limit: int, known_at: dateti
     """The same page as NDJSON, one event a line as `pact-chronology import` reads them; the
     next page, if any, is in a Link header (RFC 8288)."""
     page = resources().store.read(agreement_id, after_version=after, limit=limit + 1, known_at=known_at)
-    body = "".join(f"{json.dumps(event_out(record), ensure_ascii=False)}\n" for record in page[:limit])
+    body = "".join(f"{json_line(event_out(record))}\n" for record in page[:limit])
     response = Response(body, mimetype=NDJSON, headers={"Cache-Control": "no-cache", "Vary": "Accept"})
     if len(page) > limit:
         parameters: dict[str, Any] = {"after_version": page[limit - 1].version, "limit": limit}

@@ -16,6 +16,7 @@ from werkzeug.routing import BaseConverter
 from service import agreements, feed, health
 from service.caching import AnswerCache
 from service.database import head_revision
+from service.encoding import OrjsonProvider
 from service.history_cache import HistoryCache
 from service.pool import open_pool
 from service.problems import register_error_handlers
@@ -57,6 +58,7 @@ class AgreementIdConverter(BaseConverter):
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
+    app.json = OrjsonProvider(app)
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("PACT")
     if "DATABASE_URL" in os.environ:
@@ -64,8 +66,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     if not app.config.get("DATABASE_URL"):
         raise RuntimeError("DATABASE_URL is not set: run `pact-chronology serve`, which provides one")
-    app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
     pool = open_pool(app.config["DATABASE_URL"], app.config)
     app.extensions["pact_streams"] = threading.BoundedSemaphore(int(app.config["MAX_STREAMS"]))

@@ -20,6 +20,7 @@ from events.fields import Day
 from events.schemas import SourceSchema, decode
 from events.types import EVENT_TYPES, AgreementRegistered
 from service import commands
+from service.encoding import line as json_line
 from service.http import unstorable
 from service.problems import pointers
 from service.representations import event_out
@@ -171,5 +172,5 @@ def export_events(store: EventStore, stream_ids: Sequence[str]) -> Iterator[str]
         after = 0
         while page := store.read(stream_id, after_version=after, limit=BATCH):
             for record in page:
-                yield json.dumps(event_out(record), ensure_ascii=False)
+                yield json_line(event_out(record))
             after = page[-1].version

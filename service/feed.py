@@ -8,7 +8,6 @@ wakes on the notification every append sends after committing, and also looks ag
 POLL_SECONDS, since a transaction that ends without appending sends none.
 """
 
-import json
 import socket
 import threading
 import time
@@ -21,6 +20,7 @@ from marshmallow import ValidationError
 
 from events import Recorded
 from service import http
+from service.encoding import line as json_line
 from service.problems import InvalidQuery, StreamsExhausted
 from service.representations import event_out
 from service.resources import resources
@@ -99,7 +99,7 @@ def _events(
     while time.monotonic() < deadline and not _gone(client):
         page = store.feed(after, PAGE)
         for cursor, record in page:
-            yield f"id: {cursor}\nevent: event\ndata: {json.dumps(_entry(cursor, record), ensure_ascii=False)}\n\n"
+            yield f"id: {cursor}\nevent: event\ndata: {json_line(_entry(cursor, record))}\n\n"
             after, quiet_since = cursor, time.monotonic()
         if len(page) == PAGE:
             continue

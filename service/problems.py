@@ -70,7 +70,7 @@ def slug(title: str) -> str:
 
 def problem(status: int, slug: str, title: str, detail: str, **extensions: Any) -> Response:
     body = {"type": f"/problems/{slug}", "title": title, "status": status, "detail": detail, **extensions}
-    response = Response(current_app.json.dumps(body, separators=(",", ":")), status=status)
+    response = Response(current_app.json.dumps(body), status=status)
     response.mimetype = PROBLEM_JSON
     return response
 
