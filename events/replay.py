@@ -57,10 +57,14 @@ class Replayer:
     CHECKPOINT = 64
 
     def __init__(self, records: Iterable[Recorded], known_at: datetime | None = None) -> None:
-        self.ordered = developments(records, known_at)
-        self._registered = bool(self.ordered) and isinstance(self.ordered[0].event, AgreementRegistered)
-        self._days = [record.event.occurred_on for record in self.ordered[1:]]
-        self._checkpoints = [Agreement()]
+        self._adopt(developments(records, known_at), [Agreement()])
+
+    def _adopt(self, ordered: list[Recorded], checkpoints: list[Agreement]) -> None:
+        """Take a valid-time order, and fold checkpoints of it (or of a prefix of it)."""
+        self.ordered = ordered
+        self._registered = bool(ordered) and isinstance(ordered[0].event, AgreementRegistered)
+        self._days = [record.event.occurred_on for record in ordered[1:]]
+        self._checkpoints = list(checkpoints)
         self._extending = threading.Lock()  # one replayer may serve several threads
 
     def extended(self, records: Sequence[Recorded]) -> "Replayer | None":
@@ -70,11 +74,8 @@ class Replayer:
         ``last_day``. Then the new order is the old one followed by them."""
         if not continues(self, records):
             return None
-        longer = Replayer([])
-        longer.ordered = [*self.ordered, *records]
-        longer._registered = self._registered
-        longer._days = [*self._days, *(record.event.occurred_on for record in records)]
-        longer._checkpoints = list(self._checkpoints)
+        longer = Replayer.__new__(Replayer)  # the order is known: no need to compute it again
+        longer._adopt([*self.ordered, *records], self._checkpoints)
         return longer
 
     @property
