@@ -42,6 +42,7 @@ DEFAULTS: dict[str, Any] = {
     # many per worker, each ended after STREAM_SECONDS (the client resumes where it was).
     "MAX_STREAMS": 4,
     "STREAM_SECONDS": 300,
+    "STREAM_HEARTBEAT_SECONDS": 5.0,
     # Memory per worker for decoded events and for answer bodies (see service/history_cache.py
     # and service/caching.py); neither can serve anything stale.
     "CACHED_EVENTS": 200_000,

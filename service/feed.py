@@ -31,7 +31,6 @@ bp = Blueprint("feed", __name__, url_prefix="/events")
 
 FEED_QUERY, STREAM_QUERY = FeedQuery(), StreamQuery()
 POLL_SECONDS = 1.0
-HEARTBEAT_SECONDS = 5.0
 PAGE = 100
 
 
@@ -66,9 +65,12 @@ def stream() -> Response:
     except BaseException:
         slots.release()
         raise
-    seconds = float(current_app.config["STREAM_SECONDS"])
+    seconds, heartbeat = (
+        float(current_app.config["STREAM_SECONDS"]),
+        float(current_app.config["STREAM_HEARTBEAT_SECONDS"]),
+    )
     client = request.environ.get("gunicorn.socket")
-    events = _events(resources().store, listener, client, after, seconds)
+    events = _events(resources().store, listener, client, after, seconds, heartbeat)
     response = Response(events, mimetype="text/event-stream")
     response.headers.update({"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
     response.call_on_close(listener.close)
@@ -88,10 +90,15 @@ def _resume_point(query: dict[str, Any]) -> Cursor:
 
 
 def _events(
-    store: EventStore, listener: psycopg.Connection, client: socket.socket | None, after: Cursor, seconds: float
+    store: EventStore,
+    listener: psycopg.Connection,
+    client: socket.socket | None,
+    after: Cursor,
+    seconds: float,
+    heartbeat: float,
 ) -> Iterator[str]:
     """The stream's body: whatever is there after ``after``, then each event as it comes,
-    with a comment line every HEARTBEAT_SECONDS of quiet for proxies that drop silent
+    with a comment line after ``heartbeat`` seconds of quiet for proxies that drop silent
     connections. It stops within POLL_SECONDS of the client going away."""
     yield f"retry: {int(POLL_SECONDS * 1000)}\n\n"
     now = time.monotonic()
@@ -105,7 +112,7 @@ def _events(
             continue
         for _ in listener.notifies(timeout=POLL_SECONDS, stop_after=1):
             pass
-        if time.monotonic() - quiet_since >= HEARTBEAT_SECONDS:
+        if time.monotonic() - quiet_since >= heartbeat:
             yield ": keep-alive\n\n"
             quiet_since = time.monotonic()
 
