@@ -40,7 +40,7 @@ def is_final(known_at: datetime | None) -> bool:
 
 def knowledge_tag(knowledge: Knowledge, known_at: datetime | None) -> tuple[Any, ...]:
     """What identifies the set of events an answer may use."""
-    return (knowledge.known, knowledge.version, known_at.isoformat() if known_at else None)
+    return (knowledge.version, known_at.isoformat() if known_at else None)
 
 
 class AnswerCache:

@@ -50,11 +50,11 @@ class EventIdConflict(StoreError):
 class Knowledge:
     """What a stream holds as known at an instant, without reading its events.
 
-    ``horizon`` is the recorded_at of the newest event known (None when none is).
+    What was known is versions 1..``version`` (0: nothing yet); ``horizon`` is the
+    recorded_at of the newest of them (None when none is).
     """
 
     timezone: str
-    known: int
     version: int
     horizon: datetime | None
 
@@ -129,7 +129,6 @@ ORDER BY version DESC LIMIT 1
 
 KNOWLEDGE = f"""
 SELECT registration.payload ->> 'timezone' AS timezone,
-       coalesce(newest.version, 0) AS known,
        coalesce(newest.version, 0) AS version,
        newest.recorded_at AS horizon
 FROM (SELECT payload FROM events WHERE stream_id = %(stream)s AND version = 1) AS registration
