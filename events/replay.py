@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from events.corrections import effective
 from events.envelope import Recorded
+from events.fields import LATEST_DAY
 from events.rules import Agreement, apply, settle, valid_time_order
 from events.status import Interval, Phase, Status, TerminationState, TerminationStatus, TermStatus
 from events.terms import ONE_DAY, notice_deadline, term_on, term_starts_between
@@ -77,6 +78,15 @@ class Replayer:
         longer = Replayer.__new__(Replayer)  # the order is known: no need to compute it again
         longer._adopt([*self.ordered, *records], self._checkpoints)
         return longer
+
+    def check_continuation(self, records: Sequence[Recorded]) -> Agreement:
+        """What ``check_history`` of the stream followed by ``records`` gives -- raising
+        RuleViolation at the first forbidden one -- for records that ``continues`` accepts:
+        they are applied to the kept fold of the whole stream instead of folding it again."""
+        state = self.state(LATEST_DAY)
+        for record in records:
+            state = apply(state, record)
+        return state
 
     @property
     def last_day(self) -> date:

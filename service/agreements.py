@@ -65,8 +65,7 @@ def list_agreements() -> Response:
     }
     response = jsonify(body)
     if more:
-        next_page = url_for(".list_agreements", after=page[-1][0], limit=query["limit"])
-        response.headers["Link"] = f'<{next_page}>; rel="next"'
+        _link_next(response, url_for(".list_agreements", after=page[-1][0], limit=query["limit"]))
     return response
 
 
@@ -168,8 +167,13 @@ def _events_as_lines(agreement_id: str, after: int, limit: int, known_at: dateti
         parameters: dict[str, Any] = {"after_version": page[limit - 1].version, "limit": limit}
         if known_at is not None:
             parameters["known_at"] = known_at.isoformat()
-        response.headers["Link"] = f'<{url_for(".list_events", agreement_id=agreement_id, **parameters)}>; rel="next"'
+        _link_next(response, url_for(".list_events", agreement_id=agreement_id, **parameters))
     return response
+
+
+def _link_next(response: Response, url: str) -> None:
+    """Point to the next page (RFC 8288), as every paged list does."""
+    response.headers["Link"] = f'<{url}>; rel="next"'
 
 
 @bp.get("/<agreement:agreement_id>/history")

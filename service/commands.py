@@ -8,11 +8,9 @@ than letting two individually valid appends combine into a history the rules for
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
-from events import NewEvent, Recorded, Replayer, RuleViolation, check_history
+from events import NewEvent, Recorded, RuleViolation, check_history
 from events.corrections import target_of
-from events.fields import LATEST_DAY
 from events.replay import continues
-from events.rules import apply
 from events.types import AgreementRegistered
 from service.store import AppendResult, EventStore, VersionConflict
 
@@ -152,22 +150,11 @@ def check(store: EventStore, agreement_id: str, history: Sequence[Recorded], eve
     first = len(history) + 1
     proposed = [new.recorded(agreement_id, first + i, now) for i, new in enumerate(events)]
     replayer = store.replayer(agreement_id, len(history)) if history else None
-    if replayer is not None and continues(replayer, proposed):
-        _check_at_the_end(replayer, proposed)
-        return
-    _refuse_foreign_targets(store, agreement_id, history, proposed)
     try:
-        check_history([*history, *proposed])
+        if replayer is not None and continues(replayer, proposed):
+            replayer.check_continuation(proposed)  # the kept fold, not the whole history again
+        else:
+            _refuse_foreign_targets(store, agreement_id, history, proposed)
+            check_history([*history, *proposed])
     except RuleViolation as violation:
         raise EventRejected(violation, _index_of_cause(violation, proposed)) from None
-
-
-def _check_at_the_end(replayer: Replayer, proposed: Sequence[Recorded]) -> None:
-    """The new events applied to the kept fold of the history: what check_history would
-    do, without folding the history again (see events.replay.continues)."""
-    state = replayer.state(LATEST_DAY)
-    for index, record in enumerate(proposed):
-        try:
-            state = apply(state, record)
-        except RuleViolation as violation:
-            raise EventRejected(violation, index) from None

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 from events import Recorded, Replayer, RuleViolation, check_history
 from events.replay import continues
 from events.types import ContextNoted, EnteredIntoForce, Terminated, TerminationNoticeSuspended, TerminationNotified
-from service.commands import EventRejected, _check_at_the_end
 from tests.events.histories import RECORDED_AT
 from tests.events.test_timeline import hypothetical_histories
 
@@ -45,10 +44,10 @@ def test_the_shortcut_and_the_full_fold_agree(history: list[Recorded], additions
         return  # the service folds the whole history then, as check_history does
 
     try:
-        _check_at_the_end(replayer, proposed)
+        replayer.check_continuation(proposed)
         shortcut = None
-    except EventRejected as rejected:
-        shortcut = (rejected.index, rejected.violation.reason)
+    except RuleViolation as rejected:
+        shortcut = ([r.event_id for r in proposed].index(rejected.record.event_id), rejected.reason)
     try:
         check_history([*history, *proposed])
         full = None
