@@ -22,7 +22,7 @@ from service.pool import open_pool
 from service.problems import register_error_handlers
 from service.resources import Resources
 from service.schemas import AGREEMENT_ID_PATTERN
-from service.store import EventStore
+from service.store import DEFAULT_CACHED_EVENTS, EventStore
 
 DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
@@ -45,7 +45,7 @@ DEFAULTS: dict[str, Any] = {
     "STREAM_HEARTBEAT_SECONDS": 5.0,
     # Memory per worker for decoded events and for answer bodies (see service/history_cache.py
     # and service/caching.py); neither can serve anything stale.
-    "CACHED_EVENTS": 200_000,
+    "CACHED_EVENTS": DEFAULT_CACHED_EVENTS,
     "CACHED_ANSWER_BYTES": 32 * 1024 * 1024,
 }
 
