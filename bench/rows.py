@@ -61,6 +61,14 @@ def reads(base: str) -> list[Row]:
             "req/s",
             0.8,
         ),
+        # The ceiling for any read that asks the database once: /readyz is one pooled query.
+        compare(
+            "P1 (reference) one query vs none",
+            ("/readyz", lambda: requests_per_second(base, ["/readyz"])),
+            hello,
+            "req/s",
+            0.8,
+        ),
     ]
 
 
