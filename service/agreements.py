@@ -17,8 +17,9 @@ from marshmallow import ValidationError
 from events import NewEvent, Recorded, Status, developments, timeline
 from events.history import changes
 from events.types import AgreementRegistered, type_name
-from service import auth, commands, http
+from service import answers, auth, commands, http
 from service.caching import AnswerCache, cached, knowledge_tag
+from service.contract import Answer, promises
 from service.encoding import line as json_line
 from service.problems import BadPrecondition, InvalidQuery, PreconditionFailed
 from service.representations import INTERVALS, STATUS, TERMS, event_out, status_out
@@ -41,6 +42,9 @@ bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 MAX_TIMELINE_DAYS = 300 * 366
 NDJSON = "application/x-ndjson"
 
+READ = ("ETag", "Cache-Control")
+NOT_MODIFIED = Answer(304, "the answer you hold (If-None-Match) is current", None, headers=READ)
+
 STATUS_QUERY, TIMELINE_QUERY, EVENTS_QUERY, HISTORY_QUERY = (
     StatusQuery(),
     TimelineQuery(),
@@ -51,12 +55,23 @@ APPEND_REQUEST, REGISTER_REQUEST, LIST_QUERY = AppendRequest(), RegisterRequest(
 
 
 @bp.get("")
+@promises(
+    summary="List agreements",
+    tag="agreements",
+    query=ListQuery,
+    answers=(
+        Answer(
+            200, "a page of agreements by id, each with its status today", answers.AgreementsPage, headers=("Link",)
+        ),
+    ),
+    problems=(400, 503),
+)
 def list_agreements() -> Response:
     """A page of agreements by id, each with its status today: one query for the page,
     then the streams and their replays from memory as far as it holds them."""
     query = http.query(LIST_QUERY)
     store = resources().store
-    page = store.stream_versions(query["after"], query["limit"] + 1)
+    page = store.stream_versions(query["after"] or "", query["limit"] + 1)
     more = len(page) > query["limit"]
     page = page[: query["limit"]]
     body = {
@@ -70,6 +85,20 @@ def list_agreements() -> Response:
 
 
 @bp.post("")
+@promises(
+    summary="Register an agreement",
+    tag="agreements",
+    body=RegisterRequest,
+    writes=True,
+    request_headers=("X-Request-ID",),
+    answers=(
+        Answer(201, "registered", answers.RegisteredAnswer, headers=("Location",)),
+        Answer(
+            200, "this very registration was stored before (a retry)", answers.RegisteredAnswer, headers=("Location",)
+        ),
+    ),
+    problems=(400, 409, 413, 415, 422, 503),
+)
 def register_agreement() -> tuple[dict[str, Any], int, dict[str, str]]:
     writer = auth.writer()
     data = http.body(REGISTER_REQUEST)
@@ -92,11 +121,25 @@ def register_agreement() -> tuple[dict[str, Any], int, dict[str, str]]:
 
 
 @bp.get("/<agreement:agreement_id>")
+@promises(
+    summary="An agreement",
+    tag="agreements",
+    answers=(Answer(200, "its profile, version and status today", answers.AgreementOut),),
+    problems=(404, 503),
+)
 def get_agreement(agreement_id: str) -> dict[str, Any]:
     return _agreement(_history(agreement_id))
 
 
 @bp.get("/<agreement:agreement_id>/status")
+@promises(
+    summary="The status on a day",
+    tag="agreements",
+    query=StatusQuery,
+    request_headers=("If-None-Match",),
+    answers=(Answer(200, "the status, with the events it rests on", answers.StatusAnswer, headers=READ), NOT_MODIFIED),
+    problems=(400, 404, 503),
+)
 def get_status(agreement_id: str) -> Response:
     query = http.query(STATUS_QUERY)
     known_at = query["known_at"]
@@ -111,6 +154,14 @@ def get_status(agreement_id: str) -> Response:
 
 
 @bp.get("/<agreement:agreement_id>/timeline")
+@promises(
+    summary="The timeline between two days",
+    tag="agreements",
+    query=TimelineQuery,
+    request_headers=("If-None-Match",),
+    answers=(Answer(200, "maximal intervals of the same status", answers.TimelineAnswer, headers=READ), NOT_MODIFIED),
+    problems=(400, 404, 503),
+)
 def get_timeline(agreement_id: str) -> Response:
     query = http.query(TIMELINE_QUERY)
     known_at = query["known_at"]
@@ -136,6 +187,23 @@ def get_timeline(agreement_id: str) -> Response:
 
 
 @bp.get("/<agreement:agreement_id>/events")
+@promises(
+    summary="The agreement's events",
+    tag="events",
+    query=EventsQuery,
+    request_headers=("If-None-Match",),
+    answers=(
+        Answer(
+            200,
+            "a page of events in version order; with Accept: application/x-ndjson, one event a line and the "
+            "next page in Link",
+            answers.EventsPage,
+            headers=READ,
+        ),
+        NOT_MODIFIED,
+    ),
+    problems=(400, 404, 503),
+)
 def list_events(agreement_id: str) -> Response:
     query = http.query(EVENTS_QUERY)
     known_at, after, limit = query["known_at"], query["after_version"], query["limit"]
@@ -177,6 +245,17 @@ def _link_next(response: Response, url: str) -> None:
 
 
 @bp.get("/<agreement:agreement_id>/history")
+@promises(
+    summary="How the status on a day changed as events were learnt",
+    tag="agreements",
+    query=HistoryQuery,
+    request_headers=("If-None-Match",),
+    answers=(
+        Answer(200, "each change of the answer, in transaction time", answers.HistoryAnswer, headers=READ),
+        NOT_MODIFIED,
+    ),
+    problems=(400, 404, 503),
+)
 def get_history(agreement_id: str) -> Response:
     query = http.query(HISTORY_QUERY)
     knowledge = _knowledge(agreement_id, None)
@@ -202,6 +281,20 @@ def get_history(agreement_id: str) -> Response:
 
 
 @bp.post("/<agreement:agreement_id>/events")
+@promises(
+    summary="Append events",
+    tag="events",
+    body=AppendRequest,
+    writes=True,
+    request_headers=("If-Match", "X-Request-ID"),
+    answers=(
+        Answer(201, "appended", answers.AppendAnswer, headers=("ETag", "Location")),
+        Answer(
+            200, "these very events were stored before (a retry)", answers.AppendAnswer, headers=("ETag", "Location")
+        ),
+    ),
+    problems=(400, 404, 409, 412, 413, 415, 422, 503),
+)
 def append_events(agreement_id: str) -> Response:
     writer = auth.writer()
     data = http.body(APPEND_REQUEST)

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import BaseConverter
 
-from service import agreements, feed, health
+from service import agreements, feed, health, openapi
 from service.caching import AnswerCache
 from service.database import head_revision
 from service.encoding import OrjsonProvider
@@ -81,4 +81,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(agreements.bp)
     app.register_blueprint(feed.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(openapi.bp)
     return app

@@ -8,6 +8,7 @@ wakes on the notification every append sends after committing, and also looks ag
 POLL_SECONDS, since a transaction that ends without appending sends none.
 """
 
+import select
 import socket
 import threading
 import time
@@ -19,7 +20,8 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from marshmallow import ValidationError
 
 from events import Recorded
-from service import http
+from service import answers, http
+from service.contract import Answer, promises
 from service.encoding import line as json_line
 from service.problems import InvalidQuery, StreamsExhausted
 from service.representations import event_out
@@ -35,6 +37,13 @@ PAGE = 100
 
 
 @bp.get("")
+@promises(
+    summary="Catch up on all events",
+    tag="feed",
+    query=FeedQuery,
+    answers=(Answer(200, "events after the cursor, in commit order", answers.FeedPage),),
+    problems=(400, 503),
+)
 def catch_up() -> Response:
     query = http.query(FEED_QUERY)
     page = resources().store.feed(query["after"], query["limit"])
@@ -48,6 +57,16 @@ def catch_up() -> Response:
 
 
 @bp.get("/stream")
+@promises(
+    summary="Follow all events live",
+    tag="feed",
+    query=StreamQuery,
+    request_headers=("Last-Event-ID",),
+    answers=(
+        Answer(200, "Server-Sent Events: each event with its cursor as id", answers.StreamEvent, "text/event-stream"),
+    ),
+    problems=(400, 503),
+)
 def stream() -> Response:
     """Server-Sent Events from ``after`` (or the Last-Event-ID header an EventSource sends
     when it reconnects); the response ends after STREAM_SECONDS and the client reconnects
@@ -118,9 +137,15 @@ def _events(
 
 
 def _gone(client: socket.socket | None) -> bool:
-    """Whether the client has closed its end (an EventSource navigated away): peeks without
-    waiting. None -- no socket to look at, as under a test client -- is never gone."""
+    """Whether the client has closed its end (an EventSource navigated away), without
+    waiting: the socket is polled first, because a read on a socket with a timeout (as
+    gunicorn's are) waits for that timeout even with MSG_DONTWAIT. None -- no socket to
+    look at, as under a test client -- is never gone."""
     if client is None:
+        return False
+    poller = select.poll()
+    poller.register(client, select.POLLIN)
+    if not poller.poll(0):
         return False
     try:
         return client.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""

@@ -2,6 +2,8 @@
 
 from flask import Blueprint, Response
 
+from service.answers import Health, Ready
+from service.contract import Answer, promises
 from service.database import current_revision
 from service.problems import problem
 from service.resources import resources
@@ -10,12 +12,19 @@ bp = Blueprint("health", __name__)
 
 
 @bp.get("/healthz")
+@promises(summary="Liveness", tag="operations", answers=(Answer(200, "the process answers", Health),))
 def healthz() -> dict[str, str]:
     """The process answers; says nothing about the database on purpose."""
     return {"status": "ok"}
 
 
 @bp.get("/readyz")
+@promises(
+    summary="Readiness",
+    tag="operations",
+    answers=(Answer(200, "the database answers at the expected schema revision", Ready),),
+    problems=(503,),
+)
 def readyz() -> Response | dict[str, str]:
     """Ready when the database answers and its schema is at the revision this code expects."""
     expected = resources().head_revision

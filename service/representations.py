@@ -11,37 +11,37 @@ from events.types import type_name
 
 
 class TerminationOut(Schema):
-    state = fields.Enum(TerminationState, by_value=True)
-    notified_on = fields.Date()
-    notified_by = fields.String()
-    effective_on = fields.Date()
-    suspended_on = fields.Date()
-    conditional = fields.Boolean()
+    state = fields.Enum(TerminationState, by_value=True, required=True)
+    notified_on = fields.Date(required=True)
+    notified_by = fields.String(required=True)
+    effective_on = fields.Date(required=True, metadata={"description": "the first day out of force"})
+    suspended_on = fields.Date(required=True, allow_none=True)
+    conditional = fields.Boolean(required=True)
 
 
 class TermOut(Schema):
-    number = fields.Integer()
-    started_on = fields.Date()
-    ends_on = fields.Date()
-    notice_deadline = fields.Date()
-    renewal_disputed = fields.Boolean()
+    number = fields.Integer(required=True)
+    started_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True, metadata={"description": "the term's last day"})
+    notice_deadline = fields.Date(required=True, allow_none=True)
+    renewal_disputed = fields.Boolean(required=True)
 
 
 class StatusOut(Schema):
-    phase = fields.Enum(Phase, by_value=True)
-    since = fields.Date()
-    termination = fields.Nested(TerminationOut, allow_none=True)
-    term = fields.Nested(TermOut, allow_none=True)
+    phase = fields.Enum(Phase, by_value=True, required=True)
+    since = fields.Date(required=True, allow_none=True)
+    termination = fields.Nested(TerminationOut, required=True, allow_none=True)
+    term = fields.Nested(TermOut, required=True, allow_none=True)
 
 
 class IntervalOut(Schema):
-    starts_on = fields.Date()
-    ends_on = fields.Date()
-    phase = fields.Enum(Phase, by_value=True)
-    termination = fields.Enum(TerminationState, by_value=True, allow_none=True)
-    term = fields.Integer(allow_none=True)
-    changed_by = fields.List(fields.UUID())
-    derived = fields.Boolean()
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+    phase = fields.Enum(Phase, by_value=True, required=True)
+    termination = fields.Enum(TerminationState, by_value=True, required=True, allow_none=True)
+    term = fields.Integer(required=True, allow_none=True)
+    changed_by = fields.List(fields.UUID(), required=True)
+    derived = fields.Boolean(required=True)
 
 
 STATUS = StatusOut()

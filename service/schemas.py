@@ -86,7 +86,7 @@ class FeedQuery(StreamQuery):
 class ListQuery(Schema):
     """A page of agreements: those whose id sorts after ``after``."""
 
-    after = fields.String(load_default="", validate=AGREEMENT_ID)
+    after = fields.String(load_default=None, validate=AGREEMENT_ID)
     limit = QueryCount(load_default=100, minimum=1, maximum=1000)
 
 

@@ -71,6 +71,19 @@ def test_a_live_stream_frees_its_slot_as_soon_as_its_client_leaves(serve: Serve)
     assert accepted.startswith(b"HTTP/1.1 200")
 
 
+def test_a_live_stream_over_a_real_socket_sends_the_events_at_once(serve: Serve) -> None:
+    server = serve("--workers", "1", PACT_STREAM_SECONDS="600")
+    first = get(f"{server.url}/events?limit=1")["events"][0]
+    port = int(server.url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as stream:
+        stream.sendall(b"GET /events/stream HTTP/1.1\r\nHost: x\r\n\r\n")
+        received = b""
+        while f"id: {first['cursor']}".encode() not in received:
+            chunk = stream.recv(65536)  # a stream that waited on its own socket would time out here
+            assert chunk, received
+            received += chunk
+
+
 def urlopen_status(url: str) -> int:
     try:
         with urlopen(url, timeout=30) as response:

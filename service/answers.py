@@ -1,0 +1,183 @@
+"""The shape of every JSON answer, as the OpenAPI document states it.
+
+The views build their answers from the dump schemas in service/representations.py; these
+schemas wrap those in the envelopes the views add (the agreement, both time axes, paging
+cursors). The contract test in tests/service/test_openapi.py and schemathesis hold the
+two together: an answer that strays from its schema fails them.
+"""
+
+from marshmallow import Schema, fields
+
+from events.schemas import SourceSchema, TermsSchema
+from events.types import EVENT_TYPES
+from service.representations import IntervalOut, StatusOut
+
+_EVENT_TYPE = fields.String(required=True, metadata={"enum": sorted(EVENT_TYPES)})
+
+
+def _known_at() -> fields.Field:
+    return fields.AwareDateTime(
+        required=True,
+        allow_none=True,
+        metadata={"description": "the transaction time answered for: known_at if given, else the newest recorded_at"},
+    )
+
+
+class SourceOut(SourceSchema):
+    title = fields.String(required=True, allow_none=True)
+    published_on = fields.Date(required=True, allow_none=True)
+    url = fields.String(required=True, allow_none=True)
+
+
+class ProvenanceOut(Schema):
+    """An event as an answer used it, corrections applied."""
+
+    id = fields.UUID(required=True)
+    type = _EVENT_TYPE
+    occurred_on = fields.Date(required=True)
+    recorded_at = fields.AwareDateTime(required=True)
+    payload = fields.Dict(required=True)
+    sources = fields.List(fields.Nested(SourceOut), required=True)
+    corrected_by = fields.List(fields.UUID(), required=True)
+
+
+class EventOut(Schema):
+    """An event as stored, with its place in its stream."""
+
+    id = fields.UUID(required=True)
+    agreement_id = fields.String(required=True)
+    version = fields.Integer(required=True)
+    position = fields.Integer(required=True)
+    type = _EVENT_TYPE
+    occurred_on = fields.Date(required=True)
+    recorded_at = fields.AwareDateTime(required=True)
+    payload = fields.Dict(required=True)
+    sources = fields.List(fields.Nested(SourceOut), required=True)
+    metadata = fields.Dict(required=True)
+
+
+class StatusWithProvenance(StatusOut):
+    based_on = fields.List(fields.Nested(ProvenanceOut), required=True)
+
+
+class StatusOnDay(StatusWithProvenance):
+    on = fields.Date(required=True)
+
+
+class StatusAnswer(StatusOnDay):
+    agreement_id = fields.String(required=True)
+    known_at = _known_at()
+
+
+class TermsOut(TermsSchema):
+    initial_term_months = fields.Integer(required=True, allow_none=True)
+    renewal_term_months = fields.Integer(required=True, allow_none=True)
+    notice_days = fields.Integer(required=True, allow_none=True)
+
+
+class AgreementOut(Schema):
+    id = fields.String(required=True)
+    title = fields.String(required=True)
+    parties = fields.List(fields.String(), required=True)
+    terms = fields.Nested(TermsOut, required=True)
+    legally_binding = fields.Boolean(required=True)
+    timezone = fields.String(required=True)
+    version = fields.Integer(required=True)
+    status = fields.Nested(StatusOnDay, required=True, metadata={"description": "the status today, where it lives"})
+
+
+class RegisteredAnswer(AgreementOut):
+    replayed = fields.Boolean(required=True)
+
+
+class AgreementsPage(Schema):
+    agreements = fields.List(fields.Nested(AgreementOut), required=True)
+    next_after = fields.String(required=True, allow_none=True)
+
+
+class TimelineAnswer(Schema):
+    agreement_id = fields.String(required=True)
+    known_at = _known_at()
+    start = fields.Date(required=True, data_key="from")
+    end = fields.Date(required=True, data_key="to")
+    intervals = fields.List(fields.Nested(IntervalOut), required=True)
+
+
+class EventsPage(Schema):
+    agreement_id = fields.String(required=True)
+    known_at = _known_at()
+    events = fields.List(fields.Nested(EventOut), required=True)
+    next_after_version = fields.Integer(required=True, allow_none=True)
+
+
+class EventReference(Schema):
+    id = fields.UUID(required=True)
+    type = _EVENT_TYPE
+    version = fields.Integer(required=True)
+
+
+class Change(Schema):
+    recorded_at = fields.AwareDateTime(required=True)
+    old = fields.Nested(StatusOut, required=True)
+    new = fields.Nested(StatusOut, required=True)
+    events = fields.List(fields.Nested(EventReference), required=True)
+
+
+class HistoryAnswer(Schema):
+    agreement_id = fields.String(required=True)
+    on = fields.Date(required=True)
+    changes = fields.List(fields.Nested(Change), required=True)
+
+
+class AppendAnswer(Schema):
+    agreement_id = fields.String(required=True)
+    version = fields.Integer(required=True)
+    first_version = fields.Integer(required=True)
+    event_ids = fields.List(fields.UUID(), required=True)
+    recorded_at = fields.AwareDateTime(required=True)
+    replayed = fields.Boolean(required=True)
+
+
+class FeedEntry(EventOut):
+    cursor = fields.String(required=True, metadata={"description": "resume after this event with ?after="})
+
+
+class FeedPage(Schema):
+    events = fields.List(fields.Nested(FeedEntry), required=True)
+    next_after = fields.String(required=True)
+
+
+class StreamEvent(Schema):
+    """One Server-Sent Event of the live stream."""
+
+    id = fields.String(metadata={"description": "the event's feed cursor; reconnect with it as Last-Event-ID"})
+    event = fields.String(metadata={"description": "`event`"})
+    data = fields.String(metadata={"description": "the feed entry as JSON, as GET /events lists it"})
+
+
+class Health(Schema):
+    status = fields.String(required=True)
+
+
+class Ready(Health):
+    database = fields.String(required=True)
+    revision = fields.String(required=True)
+
+
+class ErrorEntry(Schema):
+    pointer = fields.String(metadata={"description": "a JSON Pointer into the request body"})
+    parameter = fields.String(metadata={"description": "the query parameter"})
+    detail = fields.String(required=True)
+
+
+class Problem(Schema):
+    """RFC 9457; docs/problems.md lists every type."""
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String(required=True)
+    errors = fields.List(fields.Nested(ErrorEntry))
+    expected_version = fields.Integer()
+    current_version = fields.Integer()
+    event_id = fields.UUID()

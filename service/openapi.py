@@ -1,0 +1,228 @@
+"""The OpenAPI 3.1 document, written from the app's routes and the promises of its views,
+and served at /openapi.json with a browsable Swagger UI at /docs.
+
+The document is built once per app from the URL map: every route must carry a promise
+(service/contract.py) or building fails, so nothing the service answers goes undocumented.
+apispec turns the marshmallow schemas the views use into JSON Schema.
+"""
+
+import re
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import swagger_ui
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Blueprint, Flask, Response, current_app, render_template, send_from_directory
+from marshmallow import fields
+
+from events.fields import EARLIEST_DAY, LATEST_DAY, Day
+from service import answers
+from service.contract import (
+    JSON,
+    PROBLEM_JSON,
+    PROBLEM_TYPES,
+    SERVER_PROBLEMS,
+    Answer,
+    Promise,
+    promise_of,
+    promises,
+)
+from service.schemas import AGREEMENT_ID_PATTERN, CursorField
+
+bp = Blueprint("openapi", __name__)
+
+SWAGGER_UI = Path(swagger_ui.__file__).parent / "static"
+# Routes that serve files, not API answers: the app's static folder and Swagger UI's.
+_FILE_ROUTES = {"static", "openapi.swagger_ui_asset"}
+_PATH_PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
+_PATH_PATTERNS = {"agreement": f"^{AGREEMENT_ID_PATTERN}$"}
+# A day as the service accepts it: YYYY-MM-DD within EARLIEST_DAY..LATEST_DAY.
+_DAY_PATTERN = rf"^[{EARLIEST_DAY.year // 1000}-{LATEST_DAY.year // 1000}][0-9]{{3}}-[0-9]{{2}}-[0-9]{{2}}$"
+
+RESPONSE_HEADERS: dict[str, dict[str, Any]] = {
+    "ETag": {"description": "a strong entity tag of this answer", "schema": {"type": "string"}},
+    "Cache-Control": {
+        "description": "`no-cache` (revalidate with If-None-Match), or `immutable` for an answer about a known_at "
+        "that can no longer change",
+        "schema": {"type": "string"},
+    },
+    "Location": {"description": "where the created resource is", "schema": {"type": "string"}},
+    "Link": {"description": 'the next page, as `<url>; rel="next"` (RFC 8288)', "schema": {"type": "string"}},
+    "Retry-After": {"description": "seconds to wait before retrying", "schema": {"type": "string"}},
+    "WWW-Authenticate": {"description": "the bearer challenge (RFC 6750)", "schema": {"type": "string"}},
+}
+REQUEST_HEADERS: dict[str, dict[str, Any]] = {
+    "If-None-Match": {
+        "description": "the ETag you hold: answered 304 without a body while it is current",
+        "schema": {"type": "string"},
+    },
+    "If-Match": {
+        "description": 'the version the agreement must be at, as a strong tag like `"3"` (412 if it is not)',
+        "schema": {"type": "string", "pattern": '^"[0-9]{1,10}"$'},
+    },
+    "X-Request-ID": {
+        "description": "a correlation id (1 to 200 printable ASCII characters), recorded in each appended event's "
+        "metadata unless the event names its own",
+        "schema": {"type": "string"},
+    },
+    "Last-Event-ID": {
+        "description": "the cursor of the last event received; an EventSource sends it when it reconnects",
+        "schema": {"type": "string"},
+    },
+}
+_REQUIRED_HEADERS = {401: ("WWW-Authenticate",)}
+_OPTIONAL_HEADERS = {503: ("Retry-After",)}
+
+
+def build(app: Flask) -> dict[str, Any]:
+    """The whole document for ``app``'s routes."""
+    marshmallow = MarshmallowPlugin()
+    spec = APISpec(
+        title="pact-chronology",
+        version=version("pact-chronology"),
+        openapi_version="3.1.0",
+        plugins=[marshmallow],
+        info={
+            "description": "An event-sourced chronology of international agreements. The status of an agreement on "
+            "any day is computed by replaying its immutable events, as they were known at any instant. Errors are "
+            "application/problem+json (RFC 9457). Writes need a bearer token.",
+        },
+    )
+    marshmallow.converter.add_attribute_function(_strict_strings)  # type: ignore[union-attr]
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    for name, header in RESPONSE_HEADERS.items():
+        spec.components.header(name, header)
+    for name, header in REQUEST_HEADERS.items():
+        spec.components.parameter(name, "header", {**header, "name": name})
+    spec.components.schema("Problem", schema=answers.Problem)
+    for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
+        if rule.endpoint in _FILE_ROUTES:
+            continue
+        promise = promise_of(app.view_functions[rule.endpoint])
+        if promise is None:
+            raise LookupError(f"{rule.rule} ({rule.endpoint}) makes no promise: decorate its view with @promises")
+        path, parameters = _path(rule.rule)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            spec.path(path=path, operations={method.lower(): _operation(promise, parameters, rule.endpoint)})
+    document = spec.to_dict()
+    _query_parameters_are_never_null(document)
+    return document
+
+
+def _query_parameters_are_never_null(document: dict[str, Any]) -> None:
+    """A query parameter is given or left out; marshmallow's load_default=None, which apispec
+    writes as a nullable type with a null default, means "left out"."""
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", ()):
+                schema = parameter.get("schema", {})
+                if parameter.get("in") == "query" and isinstance(schema.get("type"), list):
+                    schema["type"] = next(kind for kind in schema["type"] if kind != "null")
+                    if schema.get("default", "") is None:
+                        del schema["default"]
+
+
+def _strict_strings(_converter: Any, field: fields.Field, **_: Any) -> dict[str, Any]:
+    """What the service's strict fields accept, where JSON Schema can say it."""
+    if isinstance(field, Day):
+        return {"pattern": _DAY_PATTERN}
+    if isinstance(field, CursorField):
+        return {"type": "string", "pattern": r"^[0-9]{1,19}-[0-9]{1,19}$", "default": str(field.load_default)}
+    return {}
+
+
+def _path(rule: str) -> tuple[str, list[dict[str, Any]]]:
+    """A werkzeug rule as an OpenAPI path, with its path parameters."""
+    parameters = [
+        {
+            "in": "path",
+            "name": name,
+            "required": True,
+            "schema": {"type": "string", **({"pattern": _PATH_PATTERNS[kind]} if kind in _PATH_PATTERNS else {})},
+        }
+        for kind, name in _PATH_PARAMETER.findall(rule)
+    ]
+    return _PATH_PARAMETER.sub(r"{\2}", rule), parameters
+
+
+def _operation(promise: Promise, path_parameters: list[dict[str, Any]], endpoint: str) -> dict[str, Any]:
+    parameters: list[Any] = [*path_parameters]
+    if promise.query is not None:
+        parameters.append({"in": "query", "schema": promise.query})
+    parameters += list(promise.request_headers)  # apispec makes each name a $ref to its component
+    problems = {*promise.problems, *SERVER_PROBLEMS, *((401,) if promise.writes else ())}
+    operation: dict[str, Any] = {
+        "operationId": endpoint.replace(".", "_"),
+        "summary": promise.summary,
+        "tags": [promise.tag],
+        "parameters": parameters,
+        "responses": {
+            **{str(answer.status): _answer(answer) for answer in promise.answers},
+            **{str(status): _problem(status) for status in sorted(problems)},
+        },
+    }
+    if promise.description:
+        operation["description"] = promise.description
+    if promise.body is not None:
+        operation["requestBody"] = {"required": True, "content": {JSON: {"schema": promise.body}}}
+    if promise.writes:
+        operation["security"] = [{"bearer": []}]
+    return operation
+
+
+def _answer(answer: Answer) -> dict[str, Any]:
+    response: dict[str, Any] = {"description": answer.description}
+    if answer.schema is not None:
+        response["content"] = {answer.media_type: {"schema": answer.schema}}
+    elif answer.media_type != JSON:
+        response["content"] = {answer.media_type: {"schema": {"type": "string"}}}
+    if answer.headers:
+        response["headers"] = {name: _header_ref(name) for name in answer.headers}
+    return response
+
+
+def _problem(status: int) -> dict[str, Any]:
+    types = ", ".join(f"`/problems/{name}`" for name in PROBLEM_TYPES[status])
+    headers = {name: {**_header_ref(name)} for name in _OPTIONAL_HEADERS.get(status, ())}
+    headers |= {name: {**RESPONSE_HEADERS[name], "required": True} for name in _REQUIRED_HEADERS.get(status, ())}
+    response: dict[str, Any] = {
+        "description": f"a problem: {types} (see docs/problems.md)",
+        "content": {PROBLEM_JSON: {"schema": "Problem"}},
+    }
+    if headers:
+        response["headers"] = headers
+    return response
+
+
+def _header_ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/headers/{name}"}
+
+
+@bp.get("/openapi.json")
+@promises(
+    summary="This document",
+    tag="documentation",
+    answers=(Answer(200, "the OpenAPI 3.1 document of this service", None),),
+)
+def document() -> Response:
+    """The OpenAPI document, for client generators, dashboards and fuzzers."""
+    built = current_app.extensions.get("pact_openapi")
+    if built is None:
+        built = current_app.extensions["pact_openapi"] = build(current_app)
+    return current_app.response_class(current_app.json.dumps(built), mimetype=JSON)
+
+
+@bp.get("/docs")
+@promises(
+    summary="Browsable API documentation", tag="documentation", answers=(Answer(200, "Swagger UI", None, "text/html"),)
+)
+def docs() -> str:
+    """Swagger UI over /openapi.json, served from this server (no CDN)."""
+    return render_template("docs.html")
+
+
+@bp.get("/docs/assets/<path:name>")
+def swagger_ui_asset(name: str) -> Response:
+    return send_from_directory(SWAGGER_UI, name, max_age=86400)

@@ -1,0 +1,88 @@
+"""The OpenAPI document: valid OpenAPI 3.1, complete, and browsable at /docs.
+Whether answers keep to it is schemathesis's part (tests/e2e/test_contract.py)."""
+
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from openapi_spec_validator import validate
+
+from service import openapi
+
+
+@pytest.fixture
+def document(anonymous: FlaskClient) -> dict:  # type: ignore[type-arg]
+    response = anonymous.get("/openapi.json")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    return response.get_json()  # type: ignore[no-any-return]
+
+
+def test_the_document_is_valid_openapi_3_1(document: dict) -> None:  # type: ignore[type-arg]
+    assert document["openapi"] == "3.1.0"
+    validate(document)
+
+
+def test_every_route_is_documented_with_its_methods(app: Flask, document: dict) -> None:  # type: ignore[type-arg]
+    documented = {(path, method.upper()) for path, operations in document["paths"].items() for method in operations}
+    served = {
+        (re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint not in ("static", "openapi.swagger_ui_asset")
+        for method in rule.methods or ()
+        if method not in ("HEAD", "OPTIONS")
+    }
+    assert documented == served
+
+
+def test_a_route_without_a_promise_cannot_be_built_into_the_document(app: Flask) -> None:
+    app.add_url_rule("/undocumented", "undocumented", lambda: "")
+    with pytest.raises(LookupError, match="/undocumented"):
+        openapi.build(app)
+
+
+def test_writes_need_a_bearer_token_and_say_so(document: dict) -> None:  # type: ignore[type-arg]
+    append = document["paths"]["/agreements/{agreement_id}/events"]["post"]
+    assert append["security"] == [{"bearer": []}]
+    assert append["responses"]["401"]["headers"]["WWW-Authenticate"]["required"] is True
+    assert "security" not in document["paths"]["/agreements/{agreement_id}/status"]["get"]
+
+
+def test_headers_and_problems_are_documented(document: dict) -> None:  # type: ignore[type-arg]
+    status = document["paths"]["/agreements/{agreement_id}/status"]["get"]
+    append = document["paths"]["/agreements/{agreement_id}/events"]["post"]
+    register = document["paths"]["/agreements"]["post"]
+
+    assert set(status["responses"]["200"]["headers"]) == {"ETag", "Cache-Control"}
+    assert {"$ref": "#/components/parameters/If-None-Match"} in status["parameters"]
+    assert {"$ref": "#/components/parameters/If-Match"} in append["parameters"]
+    assert "Location" in register["responses"]["201"]["headers"]
+    assert "Retry-After" in status["responses"]["503"]["headers"]
+    assert set(append["responses"]) >= {"200", "201", "400", "401", "404", "409", "412", "413", "415", "422", "503"}
+    problem = append["responses"]["409"]
+    assert "/problems/version-conflict" in problem["description"]
+    assert problem["content"]["application/problem+json"]["schema"] == {"$ref": "#/components/schemas/Problem"}
+
+
+def test_query_parameters_come_from_the_views_schemas(document: dict) -> None:  # type: ignore[type-arg]
+    parameters = {
+        parameter["name"]: parameter["schema"]
+        for parameter in document["paths"]["/agreements/{agreement_id}/timeline"]["get"]["parameters"]
+        if parameter.get("in") == "query"
+    }
+    assert set(parameters) == {"from", "to", "known_at"}
+    assert parameters["from"]["format"] == "date"
+    assert parameters["known_at"] == {"type": "string", "format": "date-time"}
+
+
+def test_the_docs_page_is_served_with_its_own_assets(anonymous: FlaskClient) -> None:
+    page = anonymous.get("/docs")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert assets and all(asset.startswith("/") for asset in assets)  # no CDN
+    for asset in assets:
+        response = anonymous.get(asset)
+        response.close()  # a file response holds the file open until closed
+        assert response.status_code == 200, asset
