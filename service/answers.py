@@ -8,7 +8,6 @@ two together: an answer that strays from its schema fails them.
 
 from marshmallow import Schema, fields
 
-from events.schemas import SourceSchema, TermsSchema
 from events.types import EVENT_TYPES
 from service.representations import IntervalOut, StatusOut
 
@@ -23,7 +22,8 @@ def _known_at() -> fields.Field:
     )
 
 
-class SourceOut(SourceSchema):
+class SourceOut(Schema):
+    publisher = fields.String(required=True)
     title = fields.String(required=True, allow_none=True)
     published_on = fields.Date(required=True, allow_none=True)
     url = fields.String(required=True, allow_none=True)
@@ -69,7 +69,7 @@ class StatusAnswer(StatusOnDay):
     known_at = _known_at()
 
 
-class TermsOut(TermsSchema):
+class TermsOut(Schema):
     initial_term_months = fields.Integer(required=True, allow_none=True)
     renewal_term_months = fields.Integer(required=True, allow_none=True)
     notice_days = fields.Integer(required=True, allow_none=True)

@@ -185,7 +185,7 @@ def _answer(answer: Answer) -> dict[str, Any]:
 
 def _problem(status: int) -> dict[str, Any]:
     types = ", ".join(f"`/problems/{name}`" for name in PROBLEM_TYPES[status])
-    headers = {name: {**_header_ref(name)} for name in _OPTIONAL_HEADERS.get(status, ())}
+    headers: dict[str, dict[str, Any]] = {name: _header_ref(name) for name in _OPTIONAL_HEADERS.get(status, ())}
     headers |= {name: {**RESPONSE_HEADERS[name], "required": True} for name in _REQUIRED_HEADERS.get(status, ())}
     response: dict[str, Any] = {
         "description": f"a problem: {types} (see docs/problems.md)",
