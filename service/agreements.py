@@ -17,7 +17,7 @@ from marshmallow import ValidationError
 from events import NewEvent, Recorded, Status, developments, timeline
 from events.history import changes
 from events.types import AgreementRegistered, type_name
-from service import answers, auth, commands, http
+from service import answers, auth, commands, http, metrics
 from service.caching import AnswerCache, cached, knowledge_tag
 from service.contract import Answer, promises
 from service.encoding import line as json_line
@@ -111,6 +111,8 @@ def register_agreement() -> tuple[dict[str, Any], int, dict[str, str]]:
         metadata=http.metadata(envelope["metadata"], writer),
     )
     result = commands.register(resources().store, envelope["id"], registration)
+    if not result.replayed:
+        metrics.APPENDED.inc()
     body = _agreement(_history(envelope["id"]))
     status = 200 if result.replayed else 201
     return (
@@ -313,6 +315,8 @@ def append_events(agreement_id: str) -> Response:
 
 
 def _appended(agreement_id: str, result: AppendResult) -> Response:
+    if not result.replayed:
+        metrics.APPENDED.inc(len(result.event_ids))
     response = jsonify(
         {
             "agreement_id": agreement_id,

@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from flask_cors import CORS
 from werkzeug.routing import BaseConverter
 
-from service import agreements, feed, health, openapi
+from service import agreements, feed, health, metrics, openapi, tracing
 from service.caching import AnswerCache
 from service.database import head_revision
 from service.encoding import OrjsonProvider
@@ -47,7 +48,13 @@ DEFAULTS: dict[str, Any] = {
     # and service/caching.py); neither can serve anything stale.
     "CACHED_EVENTS": DEFAULT_CACHED_EVENTS,
     "CACHED_ANSWER_BYTES": 32 * 1024 * 1024,
+    # Browsers on these origins may read the API (comma-separated, or * for any); writes
+    # are never offered to other origins.
+    "CORS_ORIGINS": "*",
 }
+
+# What a browser script on another origin may read of an answer, beyond the basics.
+EXPOSED_HEADERS = ["ETag", "Link", "Location", "Retry-After", "X-Request-ID"]
 
 
 class AgreementIdConverter(BaseConverter):
@@ -78,8 +85,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.url_map.converters["agreement"] = AgreementIdConverter
     register_error_handlers(app)
+    tracing.install(app)
+    metrics.install(app)
+    _allow_cross_origin_reads(app)
     app.register_blueprint(agreements.bp)
     app.register_blueprint(feed.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(openapi.bp)
+    app.register_blueprint(metrics.bp)
     return app
+
+
+def _allow_cross_origin_reads(app: Flask) -> None:
+    """CORS for GET (and its preflight) from the configured origins; no credentials."""
+    origins = [origin.strip() for origin in str(app.config["CORS_ORIGINS"]).split(",") if origin.strip()]
+    CORS(app, origins=origins, methods=["GET", "HEAD"], expose_headers=EXPOSED_HEADERS, supports_credentials=False)

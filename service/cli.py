@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -98,17 +99,35 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
         "--keep-alive", "5",
         "--no-control-socket",
         "--access-logfile", "-",
+        "--logger-class", "service.logs.JsonLogger",
+        "--config", "python:service.gunicorn_config",
         "service.app:create_app()",
     ]  # fmt: skip
     # gunicorn runs as a child so that the embedded PostgreSQL (owned by this process)
     # outlives every worker and stops only after gunicorn has shut down.
-    server = subprocess.Popen(command, env={**os.environ, "DATABASE_URL": url})
-    signal.signal(signal.SIGTERM, lambda *_: server.send_signal(signal.SIGTERM))
-    while True:
-        try:
-            sys.exit(server.wait())
-        except KeyboardInterrupt:
-            server.send_signal(signal.SIGINT)
+    with _metrics_directory() as metrics_dir:
+        environment = {**os.environ, "DATABASE_URL": url, "PROMETHEUS_MULTIPROC_DIR": metrics_dir}
+        server = subprocess.Popen(command, env=environment)
+        signal.signal(signal.SIGTERM, lambda *_: server.send_signal(signal.SIGTERM))
+        while True:
+            try:
+                code = server.wait()
+                break
+            except KeyboardInterrupt:
+                server.send_signal(signal.SIGINT)
+    sys.exit(code)
+
+
+@contextmanager
+def _metrics_directory() -> Iterator[str]:
+    """Where the workers keep their metrics (service/metrics.py): PROMETHEUS_MULTIPROC_DIR
+    if set, else a directory of this run's, removed when the server stops."""
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if given:
+        yield given
+        return
+    with tempfile.TemporaryDirectory(prefix="pact-metrics-") as directory:
+        yield directory
 
 
 def service_url(url: str) -> str:

@@ -16,6 +16,7 @@ from flask import current_app, request
 from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
+from service import tracing
 from service.problems import BadPrecondition, InvalidBody, InvalidQuery, MalformedJson
 
 # Deep enough for any event (a correction's payload nests a few levels), shallow enough
@@ -24,8 +25,6 @@ MAX_DEPTH = 32
 # A stream has fewer than 2^31 versions (the column is an integer).
 IF_MATCH = re.compile(r'^"([0-9]{1,10})"$')
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
-# A correlation id worth recording: what tracing systems send, not a place to store a blob.
-_CORRELATION_ID = re.compile(r"[\x21-\x7e]{1,200}")
 
 
 def today(zone: str) -> date:
@@ -126,9 +125,6 @@ def if_match_version() -> int | None:
 
 
 def metadata(given: dict[str, Any], writer: str) -> dict[str, Any]:
-    """The client's metadata, the correlation id from the request (X-Request-ID, when it is
-    1 to 200 printable ASCII characters) when the client gave none, and who wrote it -- the
-    token's name, which no client can set."""
-    correlation = request.headers.get("X-Request-ID") or request.headers.get("X-Correlation-ID") or ""
-    defaults = {"correlation_id": correlation} if _CORRELATION_ID.fullmatch(correlation) else {}
-    return {**defaults, **given, "recorded_by": writer}
+    """The client's metadata, with this request's id as its correlation id when the client
+    named none, and who wrote it -- the token's name, which no client can set."""
+    return {"correlation_id": tracing.request_id(), **given, "recorded_by": writer}

@@ -81,7 +81,7 @@ def serve(database_url: str) -> Iterator[Serve]:
         assert server.process.stdout is not None
         server.process.stdout.close()
         # Whatever a test did to it, the server never failed in a way it had to log.
-        errors = [line for line in server.lines if "Traceback" in line or "[ERROR]" in line]
+        errors = [line for line in server.lines if "Traceback" in line or '"level": "error"' in line]
         assert errors == [], "".join(server.lines)
 
 

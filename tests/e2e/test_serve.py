@@ -3,9 +3,10 @@
 import json
 import socket
 from urllib.error import HTTPError
-from urllib.request import urlopen
+from urllib.request import Request, urlopen
 
 import psycopg
+from prometheus_client.parser import text_string_to_metric_families
 from psycopg.conninfo import make_conninfo
 
 from tests.e2e.conftest import Serve
@@ -62,7 +63,7 @@ def test_a_live_stream_frees_its_slot_as_soon_as_its_client_leaves(serve: Serve)
         first.sendall(request)
         assert first.recv(65536).startswith(b"HTTP/1.1 200")
         refused = urlopen_status(server.url + "/events/stream")
-    server.wait_for_log(f'"GET /events/stream?after={end} HTTP/1.1" 200')  # logged once the stream ended
+    server.wait_for_log(f'"query": "after={end}", "status": 200')  # logged once the stream ended
     with socket.create_connection(("127.0.0.1", port), timeout=30) as second:
         second.sendall(request)
         accepted = second.recv(65536)
@@ -82,6 +83,34 @@ def test_a_live_stream_over_a_real_socket_sends_the_events_at_once(serve: Serve)
             chunk = stream.recv(65536)  # a stream that waited on its own socket would time out here
             assert chunk, received
             received += chunk
+
+
+def test_the_logs_are_json_lines_and_name_each_request_by_its_id(serve: Serve) -> None:
+    server = serve("--workers", "2")
+    with urlopen(Request(f"{server.url}/agreements/kr-jp-gsomia", headers={"X-Request-ID": "e2e-17"}), timeout=30):
+        pass
+    server.wait_for_log('"request_id": "e2e-17"')
+
+    served = [json.loads(line) for line in server.lines if line.startswith("{")]
+    access = next(entry for entry in served if entry.get("request_id") == "e2e-17")
+    assert (access["method"], access["path"], access["status"]) == ("GET", "/agreements/kr-jp-gsomia", 200)
+    assert {entry["logger"] for entry in served} >= {"gunicorn.error", "gunicorn.access"}
+
+
+def test_metrics_add_up_across_workers(serve: Serve) -> None:
+    server = serve("--workers", "2")
+    for _ in range(20):  # new connections, so both workers answer some
+        get(f"{server.url}/healthz")
+    with urlopen(f"{server.url}/metrics", timeout=30) as response:
+        text = response.read().decode()
+
+    total = sum(
+        sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == "pact_http_requests_total" and sample.labels["route"] == "/healthz"
+    )
+    assert total == 20
 
 
 def urlopen_status(url: str) -> int:

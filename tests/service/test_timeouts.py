@@ -1,6 +1,7 @@
 """No request waits on the database for ever: a statement that cannot finish in time is a
 503 the client can retry, and the thread is free again."""
 
+import re
 from collections.abc import Iterator
 
 import psycopg
@@ -38,4 +39,6 @@ def test_only_a_sane_request_id_is_recorded(client: FlaskClient, pact: str) -> N
     post(client, f"{pact}/events", {"events": [event("context_noted", "2019-01-02")]}, **{"X-Request-ID": "a b"})
 
     stored = client.get(f"{pact}/events?after_version=3").get_json()["events"]
-    assert [e["metadata"] for e in stored] == [{"recorded_by": "test-writer"}] * 2
+    # Each unusable id is replaced by one the service makes up, as for a request without one.
+    assert [set(e["metadata"]) for e in stored] == [{"correlation_id", "recorded_by"}] * 2
+    assert all(re.fullmatch("[0-9a-f]{32}", e["metadata"]["correlation_id"]) for e in stored)
