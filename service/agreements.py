@@ -6,6 +6,7 @@ Read answers go through ``cached``: a cheap knowledge query decides the ETag fir
 client holding the current answer gets a 304 without any event being read or replayed.
 """
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -14,11 +15,11 @@ from uuid import uuid4
 from flask import Blueprint, Response, jsonify, request, url_for
 from marshmallow import ValidationError
 
-from events import NewEvent, Recorded, Status, developments, timeline
+from events import NewEvent, Phase, Recorded, Status, developments, timeline
 from events.history import changes
 from events.types import AgreementRegistered, type_name
 from service import answers, auth, commands, http, metrics
-from service.caching import AnswerCache, cached, knowledge_tag
+from service.caching import AnswerCache, cached, knowledge_tag, link_to_next
 from service.contract import Answer, promises
 from service.encoding import line as json_line
 from service.problems import BadPrecondition, InvalidQuery, PreconditionFailed
@@ -67,21 +68,46 @@ APPEND_REQUEST, REGISTER_REQUEST, LIST_QUERY = AppendRequest(), RegisterRequest(
     problems=(400, 503),
 )
 def list_agreements() -> Response:
-    """A page of agreements by id, each with its status today: one query for the page,
-    then the streams and their replays from memory as far as it holds them."""
+    """A page of agreements by id, each with its status today; ``phase`` keeps those in that
+    phase today, ``in_force_on`` those in force on that day. Streams are read a page at a
+    time, their replays come from memory as far as it holds them."""
     query = http.query(LIST_QUERY)
+    limit, kept = query["limit"], _agreement_filter(query)
     store = resources().store
-    page = store.stream_versions(query["after"] or "", query["limit"] + 1)
-    more = len(page) > query["limit"]
-    page = page[: query["limit"]]
-    body = {
-        "agreements": [_agreement(store.history(stream_id, version)) for stream_id, version in page],
-        "next_after": page[-1][0] if more else None,
-    }
-    response = jsonify(body)
-    if more:
-        _link_next(response, url_for(".list_agreements", after=page[-1][0], limit=query["limit"]))
+    found: list[dict[str, Any]] = []
+    after, exhausted = query["after"] or "", False
+    while len(found) <= limit and not exhausted:
+        page = store.stream_versions(after, limit + 1)
+        exhausted = len(page) <= limit
+        for stream_id, version in page:
+            agreement = _agreement(store.history(stream_id, version))
+            if kept(agreement, stream_id, version):
+                found.append(agreement)
+            if len(found) > limit:
+                break
+            after = stream_id
+    more = len(found) > limit
+    found = found[:limit]
+    next_after = found[-1]["id"] if more else None
+    response = jsonify({"agreements": found, "next_after": next_after})
+    if next_after is not None:
+        filters = {name: query[name] for name in ("phase", "in_force_on") if query[name] is not None}
+        response.headers["Link"] = link_to_next(url_for(".list_agreements", after=next_after, limit=limit, **filters))
     return response
+
+
+def _agreement_filter(query: dict[str, Any]) -> Callable[[dict[str, Any], str, int], bool]:
+    """Whether an agreement (as listed) passes the list's filters."""
+    phase, day = query["phase"], query["in_force_on"]
+
+    def kept(agreement: dict[str, Any], stream_id: str, version: int) -> bool:
+        if phase is not None and agreement["status"]["phase"] != phase:
+            return False
+        if day is not None:
+            return resources().store.replayer(stream_id, version).status(day).phase is Phase.IN_FORCE
+        return True
+
+    return kept
 
 
 @bp.post("")
@@ -113,7 +139,7 @@ def register_agreement() -> tuple[dict[str, Any], int, dict[str, str]]:
     result = commands.register(resources().store, envelope["id"], registration)
     if not result.replayed:
         metrics.APPENDED.inc()
-    body = _agreement(_history(envelope["id"]))
+    body = _agreement(history_of(envelope["id"]))
     status = 200 if result.replayed else 201
     return (
         {**body, "replayed": result.replayed},
@@ -130,7 +156,7 @@ def register_agreement() -> tuple[dict[str, Any], int, dict[str, str]]:
     problems=(404, 503),
 )
 def get_agreement(agreement_id: str) -> dict[str, Any]:
-    return _agreement(_history(agreement_id))
+    return _agreement(history_of(agreement_id))
 
 
 @bp.get("/<agreement:agreement_id>/status")
@@ -197,10 +223,10 @@ def get_timeline(agreement_id: str) -> Response:
     answers=(
         Answer(
             200,
-            "a page of events in version order; with Accept: application/x-ndjson, one event a line and the "
-            "next page in Link",
+            "a page of events in version order; with Accept: application/x-ndjson, one event a line; the "
+            "next page, if any, in Link",
             answers.EventsPage,
-            headers=READ,
+            headers=(*READ, "Link"),
         ),
         NOT_MODIFIED,
     ),
@@ -223,8 +249,12 @@ def list_events(agreement_id: str) -> Response:
             "next_after_version": page[-1].version if more else None,
         }
 
+    def next_page(body: dict[str, Any]) -> str | None:
+        following = body["next_after_version"]
+        return None if following is None else _events_url(agreement_id, following, limit, known_at)
+
     parts = ("events", agreement_id, after, limit, knowledge_tag(knowledge, known_at))
-    return cached(parts, known_at, answer, _answers())
+    return cached(parts, known_at, answer, _answers(), next_page)
 
 
 def _events_as_lines(agreement_id: str, after: int, limit: int, known_at: datetime | None) -> Response:
@@ -234,16 +264,16 @@ def _events_as_lines(agreement_id: str, after: int, limit: int, known_at: dateti
     body = "".join(f"{json_line(event_out(record))}\n" for record in page[:limit])
     response = Response(body, mimetype=NDJSON, headers={"Cache-Control": "no-cache", "Vary": "Accept"})
     if len(page) > limit:
-        parameters: dict[str, Any] = {"after_version": page[limit - 1].version, "limit": limit}
-        if known_at is not None:
-            parameters["known_at"] = known_at.isoformat()
-        _link_next(response, url_for(".list_events", agreement_id=agreement_id, **parameters))
+        response.headers["Link"] = link_to_next(_events_url(agreement_id, page[limit - 1].version, limit, known_at))
     return response
 
 
-def _link_next(response: Response, url: str) -> None:
-    """Point to the next page (RFC 8288), as every paged list does."""
-    response.headers["Link"] = f'<{url}>; rel="next"'
+def _events_url(agreement_id: str, after_version: int, limit: int, known_at: datetime | None) -> str:
+    """The URL of a page of an agreement's events."""
+    parameters: dict[str, Any] = {"after_version": after_version, "limit": limit}
+    if known_at is not None:
+        parameters["known_at"] = known_at.isoformat()
+    return url_for(".list_events", agreement_id=agreement_id, **parameters)
 
 
 @bp.get("/<agreement:agreement_id>/history")
@@ -358,7 +388,7 @@ def _echo(agreement_id: str, knowledge: Knowledge, known_at: datetime | None) ->
 
 
 def _agreement(history: list[Recorded]) -> dict[str, Any]:
-    profile = _profile(history)
+    profile = profile_of(history)
     today = http.today(profile.timezone)
     return {
         "id": history[0].stream_id,
@@ -381,14 +411,14 @@ def _reference(record: Recorded) -> dict[str, Any]:
     return {"id": str(record.event_id), "type": type_name(record.event), "version": record.version}
 
 
-def _history(agreement_id: str) -> list[Recorded]:
+def history_of(agreement_id: str) -> list[Recorded]:
     history = resources().store.load(agreement_id)
     if not history:
         raise commands.AgreementNotFound(agreement_id)
     return history
 
 
-def _profile(history: list[Recorded]) -> AgreementRegistered:
+def profile_of(history: list[Recorded]) -> AgreementRegistered:
     event = history[0].event
     assert isinstance(event, AgreementRegistered)
     return event

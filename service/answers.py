@@ -147,6 +147,20 @@ class FeedPage(Schema):
     next_after = fields.String(required=True)
 
 
+class DeadlineOut(Schema):
+    on = fields.Date(required=True)
+    agreement_id = fields.String(required=True)
+    kind = fields.String(required=True, metadata={"enum": ["notice_deadline", "term_end", "termination_effective"]})
+    term = fields.Integer(required=True, allow_none=True)
+
+
+class DeadlinesPage(Schema):
+    start = fields.Date(required=True, data_key="from")
+    end = fields.Date(required=True, data_key="to")
+    deadlines = fields.List(fields.Nested(DeadlineOut), required=True)
+    next_after = fields.String(required=True, allow_none=True)
+
+
 class StreamEvent(Schema):
     """One Server-Sent Event of the live stream."""
 

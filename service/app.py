@@ -14,7 +14,7 @@ from flask import Flask
 from flask_cors import CORS
 from werkzeug.routing import BaseConverter
 
-from service import agreements, feed, health, metrics, openapi, tracing
+from service import agreements, calendar, feed, health, metrics, openapi, tracing
 from service.caching import AnswerCache
 from service.database import head_revision
 from service.encoding import OrjsonProvider
@@ -90,6 +90,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _allow_cross_origin_reads(app)
     app.register_blueprint(agreements.bp)
     app.register_blueprint(feed.bp)
+    app.register_blueprint(calendar.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(metrics.bp)

@@ -15,6 +15,7 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -43,45 +44,71 @@ def knowledge_tag(knowledge: Knowledge, known_at: datetime | None) -> tuple[Any,
     return (knowledge.version, known_at.isoformat() if known_at else None)
 
 
+@dataclass(frozen=True)
+class CachedAnswer:
+    """An answer's body, and the link to the next page of a paged answer."""
+
+    body: bytes
+    next_page: str | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + len(self.next_page or "")
+
+
 class AnswerCache:
-    """Response bodies by strong ETag, least recently used evicted first, at most
-    ``max_bytes`` in all. A body is right for its ETag for ever, so nothing is invalidated."""
+    """Answers by strong ETag, least recently used evicted first, at most ``max_bytes`` in
+    all. An answer is right for its ETag for ever, so nothing is invalidated."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self._bodies: OrderedDict[str, bytes] = OrderedDict()
+        self._answers: OrderedDict[str, CachedAnswer] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
-    def get(self, tag: str) -> bytes | None:
+    def get(self, tag: str) -> CachedAnswer | None:
         with self._lock:
-            body = self._bodies.get(tag)
-            if body is not None:
-                self._bodies.move_to_end(tag)
-            return body
+            answer = self._answers.get(tag)
+            if answer is not None:
+                self._answers.move_to_end(tag)
+            return answer
 
-    def put(self, tag: str, body: bytes) -> None:
+    def put(self, tag: str, answer: CachedAnswer) -> None:
         with self._lock:
-            if tag in self._bodies or len(body) > self.max_bytes:
+            if tag in self._answers or answer.size > self.max_bytes:
                 return
-            self._bodies[tag] = body
-            self._size += len(body)
+            self._answers[tag] = answer
+            self._size += answer.size
             while self._size > self.max_bytes:
-                _, evicted = self._bodies.popitem(last=False)
-                self._size -= len(evicted)
+                _, evicted = self._answers.popitem(last=False)
+                self._size -= evicted.size
 
 
 def cached(
-    parts: tuple[Any, ...], known_at: datetime | None, build: Callable[[], Any], answers: AnswerCache
+    parts: tuple[Any, ...],
+    known_at: datetime | None,
+    build: Callable[[], Any],
+    answers: AnswerCache,
+    next_page: Callable[[Any], str | None] = lambda _: None,
 ) -> Response:
-    """Answer 304 when the client holds this very answer; otherwise build it once."""
+    """Answer 304 when the client holds this very answer; otherwise build it once. For a
+    paged answer, ``next_page`` gives the URL of the page after the built one, if any,
+    sent as a Link header (RFC 8288)."""
     tag = etag(*parts)
     headers = {"ETag": tag, "Cache-Control": FINAL if is_final(known_at) else REVALIDATE}
     # If-None-Match compares weakly (RFC 9110 13.1.2): W/"x" matches our "x" too.
     if request.if_none_match.contains_weak(tag.strip('"')):
         return Response(status=304, headers=headers)
-    body = answers.get(tag)
-    if body is None:
-        body = f"{current_app.json.dumps(build())}\n".encode()
-        answers.put(tag, body)
-    return Response(body, mimetype="application/json", headers=headers)
+    answer = answers.get(tag)
+    if answer is None:
+        built = build()
+        answer = CachedAnswer(f"{current_app.json.dumps(built)}\n".encode(), next_page(built))
+        answers.put(tag, answer)
+    if answer.next_page is not None:
+        headers["Link"] = link_to_next(answer.next_page)
+    return Response(answer.body, mimetype="application/json", headers=headers)
+
+
+def link_to_next(url: str) -> str:
+    """A Link header value pointing to the next page (RFC 8288), as every paged list sends."""
+    return f'<{url}>; rel="next"'

@@ -16,11 +16,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import psycopg
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from marshmallow import ValidationError
 
 from events import Recorded
 from service import answers, http
+from service.caching import link_to_next
 from service.contract import Answer, promises
 from service.encoding import line as json_line
 from service.problems import InvalidQuery, StreamsExhausted
@@ -41,7 +42,7 @@ PAGE = 100
     summary="Catch up on all events",
     tag="feed",
     query=FeedQuery,
-    answers=(Answer(200, "events after the cursor, in commit order", answers.FeedPage),),
+    answers=(Answer(200, "events after the cursor, in commit order", answers.FeedPage, headers=("Link",)),),
     problems=(400, 503),
 )
 def catch_up() -> Response:
@@ -53,6 +54,8 @@ def catch_up() -> Response:
     }
     response = jsonify(body)
     response.headers["Cache-Control"] = "no-cache"
+    # The feed never ends: the next page is where to poll from, even when it is empty now.
+    response.headers["Link"] = link_to_next(url_for(".catch_up", after=body["next_after"], limit=query["limit"]))
     return response
 
 

@@ -10,7 +10,7 @@ from uuid import uuid4
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from events import NewEvent
+from events import NewEvent, Phase
 from events.fields import Count, Day, Instant, QueryCount
 from events.schemas import PAYLOAD_SCHEMAS, AgreementRegisteredSchema, SourceSchema, decode
 from events.types import EVENT_TYPES, REVISIONS, TYPE_NAMES
@@ -87,6 +87,27 @@ class ListQuery(Schema):
     """A page of agreements: those whose id sorts after ``after``."""
 
     after = fields.String(load_default=None, validate=AGREEMENT_ID)
+    limit = QueryCount(load_default=100, minimum=1, maximum=1000)
+    phase = fields.String(load_default=None, validate=validate.OneOf([phase.value for phase in Phase]))
+    in_force_on = Day(load_default=None)
+
+
+class DeadlineCursorField(fields.Field):
+    """Where a page of deadlines ended, as the page hands it out: "<day>~<agreement>~<kind>"."""
+
+    PATTERN = re.compile(rf"([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})~({AGREEMENT_ID_PATTERN})~([a-z_]{{1,40}})")
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> tuple[date, str, str]:
+        found = self.PATTERN.fullmatch(value) if isinstance(value, str) else None
+        if found is None:
+            raise ValidationError("not a deadlines cursor (take next_after from the previous page)")
+        return Day().deserialize(found.group(1)), found.group(2), found.group(3)
+
+
+class DeadlinesQuery(Schema):
+    start = Day(data_key="from", load_default=None)
+    end = Day(data_key="to", load_default=None)
+    after = DeadlineCursorField(load_default=None)
     limit = QueryCount(load_default=100, minimum=1, maximum=1000)
 
 

@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service.caching import AnswerCache
+from service.caching import AnswerCache, CachedAnswer
 from tests.service.api import event, post
 
 READS = [
@@ -86,10 +86,11 @@ def test_answers_kept_in_memory_are_the_answers_built_afresh(
 
 def test_the_answer_cache_keeps_at_most_its_size_least_recently_used_out_first() -> None:
     answers = AnswerCache(max_bytes=10)
-    answers.put('"a"', b"12345")
-    answers.put('"b"', b"1234")
-    assert answers.get('"a"') == b"12345"  # now "b" is the least recently used
-    answers.put('"c"', b"123")
-    answers.put('"d"', b"x" * 11)  # larger than the whole cache: not kept
+    answers.put('"a"', CachedAnswer(b"12345"))
+    answers.put('"b"', CachedAnswer(b"12", next_page="34"))
+    assert answers.get('"a"') == CachedAnswer(b"12345")  # now "b" is the least recently used
+    answers.put('"c"', CachedAnswer(b"123"))
+    answers.put('"d"', CachedAnswer(b"x" * 11))  # larger than the whole cache: not kept
 
-    assert [answers.get(tag) for tag in ('"a"', '"b"', '"c"', '"d"')] == [b"12345", None, b"123", None]
+    kept = [answers.get(tag) for tag in ('"a"', '"b"', '"c"', '"d"')]
+    assert kept == [CachedAnswer(b"12345"), None, CachedAnswer(b"123"), None]

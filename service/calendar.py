@@ -1,0 +1,133 @@
+"""The dates to watch, for dashboards (GET /deadlines, every agreement) and for calendar
+apps (GET /agreements/<id>/calendar.ics, RFC 5545). Both come from events.deadlines,
+computed from the same replay as every status; nothing here is stored.
+"""
+
+from datetime import UTC, date, datetime, timedelta
+
+from flask import Blueprint, Response, jsonify, url_for
+from icalendar import Calendar, Event
+from marshmallow import ValidationError
+
+from events.deadlines import Deadline, DeadlineKind, deadlines
+from events.replay import developments
+from service import answers, http
+from service.agreements import history_of, profile_of
+from service.caching import link_to_next
+from service.contract import Answer, promises
+from service.problems import InvalidQuery
+from service.resources import resources
+from service.schemas import DeadlinesQuery
+
+bp = Blueprint("calendar", __name__)
+
+DEADLINES_QUERY = DeadlinesQuery()
+# A dashboard looks years ahead, not centuries: each agreement is replayed over the range.
+MAX_DAYS = 10 * 366
+DEFAULT_DAYS = 366
+# How far ahead a subscribed calendar reaches; it is fetched again as time passes.
+CALENDAR_YEARS_AHEAD = 5
+WHAT = {
+    DeadlineKind.NOTICE_DEADLINE: "last day to give notice of termination before term {term} renews",
+    DeadlineKind.TERM_END: "last day of term {term}",
+    DeadlineKind.TERMINATION_EFFECTIVE: "the notice of termination takes effect",
+}
+
+
+@bp.get("/deadlines")
+@promises(
+    summary="Coming deadlines of every agreement",
+    tag="calendar",
+    query=DeadlinesQuery,
+    answers=(Answer(200, "deadlines in date order, paged", answers.DeadlinesPage, headers=("Link",)),),
+    problems=(400, 503),
+)
+def list_deadlines() -> Response:
+    """Notice deadlines, term ends and pending notices taking effect between ``from``
+    (default today, UTC) and ``to`` (default a year later), at most ten years apart."""
+    query = http.query(DEADLINES_QUERY)
+    start = query["start"] or datetime.now(UTC).date()
+    end = query["end"] or min(start + timedelta(days=DEFAULT_DAYS), date(8999, 12, 31))
+    if start > end:
+        raise InvalidQuery(ValidationError({"to": [f"{end} is before 'from' ({start})"]}))
+    if (end - start).days > MAX_DAYS:
+        raise InvalidQuery(ValidationError({"to": ["at most ten years after 'from'"]}))
+    found = sorted(
+        (deadline.on, agreement_id, deadline.kind.value, deadline.term)
+        for agreement_id, deadline in _every_deadline(start, end)
+    )
+    after = query["after"]
+    if after is not None:
+        found = [entry for entry in found if entry[:3] > after]
+    limit = query["limit"]
+    page, more = found[:limit], len(found) > limit
+    next_after = _cursor(page[-1]) if more else None
+    response = jsonify(
+        {
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "deadlines": [
+                {"on": on.isoformat(), "agreement_id": agreement_id, "kind": kind, "term": term}
+                for on, agreement_id, kind, term in page
+            ],
+            "next_after": next_after,
+        }
+    )
+    if next_after is not None:
+        parameters: dict[str, object] = {"from": start, "to": end, "after": next_after, "limit": limit}
+        response.headers["Link"] = link_to_next(url_for(".list_deadlines", **parameters))  # type: ignore[arg-type]
+    return response
+
+
+def _every_deadline(start: date, end: date) -> list[tuple[str, Deadline]]:
+    store = resources().store
+    found: list[tuple[str, Deadline]] = []
+    after = ""
+    while page := store.stream_versions(after, 1000):
+        for stream_id, version in page:
+            found += [(stream_id, deadline) for deadline in deadlines(store.history(stream_id, version), start, end)]
+        after = page[-1][0]
+    return found
+
+
+def _cursor(entry: tuple[date, str, str, int | None]) -> str:
+    on, agreement_id, kind, _ = entry
+    return f"{on.isoformat()}~{agreement_id}~{kind}"
+
+
+@bp.get("/agreements/<agreement:agreement_id>/calendar.ics")
+@promises(
+    summary="The agreement's deadlines as a calendar",
+    tag="calendar",
+    answers=(Answer(200, "an iCalendar (RFC 5545) to subscribe to", None, "text/calendar"),),
+    problems=(404, 503),
+)
+def calendar(agreement_id: str) -> Response:
+    """Every notice deadline, term end and pending notice's effect, from the first term to
+    five years ahead, as all-day events a calendar app can subscribe to."""
+    history = history_of(agreement_id)
+    profile = profile_of(history)
+    today = http.today(profile.timezone)
+    first = min((record.event.occurred_on for record in developments(history)), default=today)
+    last = today.replace(year=min(today.year + CALENDAR_YEARS_AHEAD, 8999))
+    stamp = max(record.recorded_at for record in history)
+    ical = Calendar()
+    ical.add("prodid", "-//pact-chronology//deadlines//EN")
+    ical.add("version", "2.0")
+    ical.add("x-wr-calname", f"{profile.title}: deadlines")
+    for deadline in deadlines(history, first, last):
+        ical.add_component(_event(agreement_id, profile.title, deadline, stamp))
+    response = Response(ical.to_ical(), mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'inline; filename="{agreement_id}.ics"'
+    return response
+
+
+def _event(agreement_id: str, title: str, deadline: Deadline, stamp: datetime) -> Event:
+    event = Event()
+    event.add("uid", f"{agreement_id}-{deadline.kind.value}-{deadline.on.isoformat()}@pact-chronology")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", deadline.on)
+    event.add("dtend", deadline.on + timedelta(days=1))
+    event.add("summary", f"{title}: {WHAT[deadline.kind].format(term=deadline.term)}")
+    event.add("transp", "TRANSPARENT")
+    return event

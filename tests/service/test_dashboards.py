@@ -1,0 +1,105 @@
+"""What dashboards ask: filtered agreement lists, coming deadlines, a calendar to subscribe
+to, and a Link to the next page on every list."""
+
+import pytest
+from flask.testing import FlaskClient
+from icalendar import Calendar
+
+from tests.service.api import problem
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+
+def ids(client: FlaskClient, query: str) -> list[str]:
+    response = client.get(f"/agreements?{query}")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return [agreement["id"] for agreement in response.get_json()["agreements"]]
+
+
+def test_agreements_in_force_on_a_day(client: FlaskClient) -> None:
+    assert ids(client, "in_force_on=2014-06-01") == []  # TISA is from December 2014, GSOMIA from 2016
+    assert ids(client, "in_force_on=2015-06-01") == ["kr-us-jp-tisa"]
+    assert ids(client, "in_force_on=2019-09-01") == ["kr-jp-gsomia", "kr-us-jp-tisa"]
+
+
+def test_agreements_by_phase_today(client: FlaskClient) -> None:
+    assert ids(client, "phase=in_force") == ["kr-jp-gsomia", "kr-us-jp-tisa"]
+    assert ids(client, "phase=terminated") == []
+
+
+def test_a_filtered_list_still_comes_in_full_pages(client: FlaskClient) -> None:
+    first = client.get("/agreements?in_force_on=2019-09-01&limit=1")
+    assert [a["id"] for a in first.get_json()["agreements"]] == ["kr-jp-gsomia"]
+    second = client.get(first.headers["Link"].split(";")[0].strip("<>"))
+    assert [a["id"] for a in second.get_json()["agreements"]] == ["kr-us-jp-tisa"]
+    assert "in_force_on=2019-09-01" in first.headers["Link"]
+
+
+@pytest.mark.parametrize("query", ["phase=dormant", "in_force_on=2019-13-01", "in_force_on=0001-01-01"])
+def test_bad_filters_are_400(client: FlaskClient, query: str) -> None:
+    problem(client.get(f"/agreements?{query}"), 400, "invalid-query")
+
+
+def test_deadlines_between_two_days(client: FlaskClient) -> None:
+    body = client.get("/deadlines?from=2019-01-01&to=2020-12-31").get_json()
+
+    assert body["deadlines"] == [
+        {"on": "2019-08-24", "agreement_id": "kr-jp-gsomia", "kind": "notice_deadline", "term": 3},
+        {"on": "2019-11-22", "agreement_id": "kr-jp-gsomia", "kind": "term_end", "term": 3},
+        {"on": "2020-08-24", "agreement_id": "kr-jp-gsomia", "kind": "notice_deadline", "term": 4},
+        {"on": "2020-11-22", "agreement_id": "kr-jp-gsomia", "kind": "term_end", "term": 4},
+    ]
+    assert body["next_after"] is None
+
+
+def test_deadlines_come_in_pages_that_join_up(client: FlaskClient) -> None:
+    whole = client.get("/deadlines?from=2017-01-01&to=2026-12-31").get_json()["deadlines"]
+    pages, url = [], "/deadlines?from=2017-01-01&to=2026-12-31&limit=3"
+    while url:
+        response = client.get(url)
+        pages += response.get_json()["deadlines"]
+        url = response.headers["Link"].split(";")[0].strip("<>") if "Link" in response.headers else ""
+
+    assert pages == whole and len(whole) == 20
+
+
+def test_deadlines_default_to_the_coming_year(client: FlaskClient) -> None:
+    body = client.get("/deadlines").get_json()
+
+    assert body["from"] < body["to"]
+    assert {entry["kind"] for entry in body["deadlines"]} == {"notice_deadline", "term_end"}
+
+
+@pytest.mark.parametrize(
+    "query", ["from=2020-01-01&to=2019-01-01", "from=2000-01-01&to=2020-01-01", "after=nonsense", "limit=0"]
+)
+def test_bad_deadline_queries_are_400(client: FlaskClient, query: str) -> None:
+    problem(client.get(f"/deadlines?{query}"), 400, "invalid-query")
+
+
+def test_the_calendar_holds_every_deadline_as_an_all_day_event(client: FlaskClient) -> None:
+    response = client.get("/agreements/kr-jp-gsomia/calendar.ics")
+
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    calendar = Calendar.from_ical(response.get_data())
+    events = {str(event["UID"]): event for event in calendar.walk("VEVENT")}
+    notice = events["kr-jp-gsomia-notice_deadline-2019-08-24@pact-chronology"]
+    assert notice.decoded("DTSTART").isoformat() == "2019-08-24"
+    assert "last day to give notice" in str(notice["SUMMARY"])
+    assert "kr-jp-gsomia-term_end-2017-11-22@pact-chronology" in events  # from the first term on
+    assert not any("termination_effective" in uid for uid in events)  # the 2019 notice was suspended
+
+
+def test_the_calendar_of_an_unknown_agreement_is_404(client: FlaskClient) -> None:
+    problem(client.get("/agreements/nope/calendar.ics"), 404, "agreement-not-found")
+
+
+def test_every_list_links_to_its_next_page(client: FlaskClient) -> None:
+    events = client.get("/agreements/kr-jp-gsomia/events?limit=2")
+    feed = client.get("/events?limit=2")
+
+    assert events.headers["Link"] == '</agreements/kr-jp-gsomia/events?after_version=2&limit=2>; rel="next"'
+    assert events.get_json()["next_after_version"] == 2
+    assert feed.headers["Link"].startswith(f"</events?after={feed.get_json()['next_after']}&limit=2>")
+    last = client.get("/agreements/kr-jp-gsomia/events?after_version=20&limit=1000")
+    assert "Link" not in last.headers
