@@ -1,5 +1,5 @@
 """The `pact-chronology` command: serve the API, migrate the schema, load the chronologies,
-mint and revoke write tokens.
+mint and revoke write tokens, import and export events, and ask what the API answers.
 
 Every command uses DATABASE_URL when it is set, and otherwise starts the embedded
 PostgreSQL in PACT_DATA_DIR (default ./.pgdata), which stops again when the command exits.
@@ -7,21 +7,22 @@ DATABASE_URL names the owner of the schema for every command but `serve`, which 
 accepts the service role itself (then it neither migrates nor seeds).
 """
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import click
 import psycopg
 from tqdm import tqdm
 
-from service import bulk, database, tokens
+from service import asking, bulk, database, tokens
 from service.app import DEFAULTS
 from service.pool import open_pool
 from service.seeding import seed as seed_store
@@ -179,6 +180,51 @@ def export(agreements: tuple[str, ...], file: TextIO) -> None:
             for line in bulk.export_events(store, stream_ids):
                 file.write(line + "\n")
                 bar.update()
+
+
+def _asked(path: str, parameters: Mapping[str, object], as_json: bool, table: Callable[[dict[str, Any]], str]) -> None:
+    """Ask the API app in-process (migrating and loading the chronologies into an empty
+    store first, as `serve` does) and print its answer."""
+    url = database_url()
+    _bootstrap(url)
+    with asking.api(url) as client:
+        answer = asking.ask(client, path, parameters)
+    click.echo(json.dumps(answer, indent=2, ensure_ascii=False) if as_json else table(answer))
+
+
+def _agreement_question(command: Callable[..., None]) -> Callable[..., None]:
+    """The argument and options every question about one agreement takes."""
+    command = click.option("--json", "as_json", is_flag=True, help="print the API's JSON answer")(command)
+    command = click.option("--known-at", help="as known at this instant (ISO 8601 with offset); default: now")(command)
+    return click.argument("agreement")(command)
+
+
+@main.command()
+@_agreement_question
+@click.option("--on", help="the day (YYYY-MM-DD); default: today where the agreement lives")
+def status(agreement: str, known_at: str | None, as_json: bool, on: str | None) -> None:
+    """The status of AGREEMENT on a day, as GET /agreements/<id>/status answers it."""
+    _asked(f"/agreements/{agreement}/status", {"on": on, "known_at": known_at}, as_json, asking.status_table)
+
+
+@main.command()
+@_agreement_question
+@click.option("--from", "start", help="the first day (YYYY-MM-DD); default: the first development")
+@click.option("--to", "end", help="the last day (YYYY-MM-DD); default: today")
+def timeline(agreement: str, known_at: str | None, as_json: bool, start: str | None, end: str | None) -> None:
+    """The intervals of AGREEMENT's status between two days, as GET .../timeline answers."""
+    parameters = {"from": start, "to": end, "known_at": known_at}
+    _asked(f"/agreements/{agreement}/timeline", parameters, as_json, asking.timeline_table)
+
+
+@main.command()
+@_agreement_question
+@click.option("--after-version", type=int, help="start after this version; default: from the first")
+@click.option("--limit", type=int, default=1000, show_default=True, help="at most this many events")
+def events(agreement: str, known_at: str | None, as_json: bool, after_version: int | None, limit: int) -> None:
+    """AGREEMENT's events as recorded, oldest first, as GET .../events answers."""
+    parameters = {"after_version": after_version, "limit": limit, "known_at": known_at}
+    _asked(f"/agreements/{agreement}/events", parameters, as_json, asking.events_table)
 
 
 def _bootstrap(url: str) -> None:
