@@ -3,8 +3,9 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 
-.PHONY: run test token bench lint compose-check clean
+.PHONY: run test browser token bench lint compose-check clean
 
 run: $(VENV)/.installed
 	$(BIN)/pact-chronology serve
@@ -13,8 +14,15 @@ run: $(VENV)/.installed
 token: $(VENV)/.installed
 	$(BIN)/pact-chronology token create --name $(or $(NAME),$(USER),local)
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed browser
 	$(BIN)/pytest -n auto
+
+# The page test drives headless Chromium: Debian's package when it can be had (as root),
+# else the build Playwright downloads for itself.
+browser: $(VENV)/.installed
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& { $(APT_INSTALL) chromium || { apt-get update -qq && $(APT_INSTALL) chromium; }; } >/dev/null 2>&1; } \
+		|| $(BIN)/playwright install chromium
 
 # The benchmark table (docs/performance.md); not part of `make test`. Uses wrk when it can
 # be had, else a Python load generator.

@@ -14,7 +14,7 @@ from flask import Flask
 from flask_cors import CORS
 from werkzeug.routing import BaseConverter
 
-from service import agreements, calendar, feed, health, metrics, openapi, tracing
+from service import agreements, calendar, feed, health, metrics, openapi, pages, tracing
 from service.caching import AnswerCache
 from service.database import head_revision
 from service.encoding import OrjsonProvider
@@ -94,6 +94,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(metrics.bp)
+    app.register_blueprint(pages.bp)
     return app
 
 

@@ -1,0 +1,51 @@
+"""Pages for people: a list of the agreements at /, and a page for each agreement that
+draws its timeline, lists its events with their sources, and answers the status on any
+day as known at any instant.
+
+The pages are plain server-rendered HTML with one small script (service/static/page.js)
+that reads the same JSON the API serves; no build step, no third-party code. A strict
+Content-Security-Policy allows nothing but this origin's own files.
+"""
+
+from flask import Blueprint, Response, make_response, render_template
+
+from service.agreements import history_of, profile_of
+from service.contract import Answer, promises
+from service.resources import resources
+
+bp = Blueprint("pages", __name__)
+
+POLICY = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+
+
+@bp.get("/")
+@promises(summary="The agreements, for people", tag="pages", answers=(Answer(200, "an HTML page", None, "text/html"),))
+def index() -> Response:
+    """Every agreement, linked to its page."""
+    store = resources().store
+    agreements = []
+    after = ""
+    while page := store.stream_versions(after, 1000):
+        agreements += [(stream_id, profile_of(store.history(stream_id, version))) for stream_id, version in page]
+        after = page[-1][0]
+    return _page(render_template("index.html", agreements=agreements))
+
+
+@bp.get("/agreements/<agreement:agreement_id>/page")
+@promises(
+    summary="An agreement's page, for people",
+    tag="pages",
+    answers=(Answer(200, "an HTML page: timeline, events, status on any day", None, "text/html"),),
+    problems=(404, 503),
+)
+def agreement_page(agreement_id: str) -> Response:
+    """The timeline drawn, the events with their sources, a date picker and a known-at slider."""
+    profile = profile_of(history_of(agreement_id))
+    return _page(render_template("agreement.html", agreement_id=agreement_id, profile=profile))
+
+
+def _page(html: str) -> Response:
+    response = make_response(html)
+    response.headers["Content-Security-Policy"] = POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
