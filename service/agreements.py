@@ -20,7 +20,7 @@ from events.history import changes
 from events.types import AgreementRegistered, type_name
 from service import answers, auth, commands, http, metrics
 from service.caching import AnswerCache, cached, knowledge_tag, link_to_next
-from service.contract import Answer, promises
+from service.contract import Answer, follow, promises
 from service.encoding import line as json_line
 from service.problems import BadPrecondition, InvalidQuery, PreconditionFailed
 from service.representations import INTERVALS, STATUS, TERMS, event_out, status_out
@@ -118,7 +118,17 @@ def _agreement_filter(query: dict[str, Any]) -> Callable[[dict[str, Any], str, i
     writes=True,
     request_headers=("X-Request-ID",),
     answers=(
-        Answer(201, "registered", answers.RegisteredAnswer, headers=("Location",)),
+        Answer(
+            201,
+            "registered",
+            answers.RegisteredAnswer,
+            headers=("Location",),
+            links=(
+                follow("GetAgreement", "agreements.get_agreement", "/id"),
+                follow("GetStatus", "agreements.get_status", "/id"),
+                follow("AppendEvents", "agreements.append_events", "/id"),
+            ),
+        ),
         Answer(
             200, "this very registration was stored before (a retry)", answers.RegisteredAnswer, headers=("Location",)
         ),
@@ -320,7 +330,16 @@ def get_history(agreement_id: str) -> Response:
     writes=True,
     request_headers=("If-Match", "X-Request-ID"),
     answers=(
-        Answer(201, "appended", answers.AppendAnswer, headers=("ETag", "Location")),
+        Answer(
+            201,
+            "appended",
+            answers.AppendAnswer,
+            headers=("ETag", "Location"),
+            links=(
+                follow("ListEvents", "agreements.list_events", "/agreement_id"),
+                follow("GetTimeline", "agreements.get_timeline", "/agreement_id"),
+            ),
+        ),
         Answer(
             200, "these very events were stored before (a retry)", answers.AppendAnswer, headers=("ETag", "Location")
         ),

@@ -48,6 +48,14 @@ class Answer:
     schema: type[Schema] | None = None
     media_type: str = JSON
     headers: tuple[str, ...] = ()
+    # OpenAPI links: operations a client (or schemathesis) can call next with values taken
+    # from this answer, by operationId (the endpoint, "." as "_") and parameter expression.
+    links: tuple[tuple[str, str, dict[str, str]], ...] = ()
+
+
+def follow(name: str, endpoint: str, pointer: str) -> tuple[str, str, dict[str, str]]:
+    """A link to the operation of ``endpoint`` for the agreement at ``pointer`` in the body."""
+    return (name, endpoint.replace(".", "_"), {"agreement_id": f"$response.body#{pointer}"})
 
 
 @dataclass(frozen=True)

@@ -180,6 +180,10 @@ def _answer(answer: Answer) -> dict[str, Any]:
         response["content"] = {answer.media_type: {"schema": {"type": "string"}}}
     if answer.headers:
         response["headers"] = {name: _header_ref(name) for name in answer.headers}
+    if answer.links:
+        response["links"] = {
+            name: {"operationId": operation, "parameters": parameters} for name, operation, parameters in answer.links
+        }
     return response
 
 

@@ -86,3 +86,23 @@ def test_the_docs_page_is_served_with_its_own_assets(anonymous: FlaskClient) -> 
         response = anonymous.get(asset)
         response.close()  # a file response holds the file open until closed
         assert response.status_code == 200, asset
+
+
+def test_links_lead_from_a_write_to_the_reads_of_its_agreement(document: dict) -> None:  # type: ignore[type-arg]
+    operation_ids = {
+        operation["operationId"] for operations in document["paths"].values() for operation in operations.values()
+    }
+    links = document["paths"]["/agreements"]["post"]["responses"]["201"]["links"]
+
+    assert links["GetStatus"] == {
+        "operationId": "agreements_get_status",
+        "parameters": {"agreement_id": "$response.body#/id"},
+    }
+    every_link = [
+        link
+        for operations in document["paths"].values()
+        for operation in operations.values()
+        for response in operation["responses"].values()
+        for link in response.get("links", {}).values()
+    ]
+    assert len(every_link) == 5 and all(link["operationId"] in operation_ids for link in every_link)
