@@ -5,11 +5,13 @@ computed from the same replay as every status; nothing here is stored.
 
 from datetime import UTC, date, datetime, timedelta
 
+from dateutil.relativedelta import relativedelta
 from flask import Blueprint, Response, jsonify, url_for
 from icalendar import Calendar, Event
 from marshmallow import ValidationError
 
 from events.deadlines import Deadline, DeadlineKind, deadlines
+from events.fields import LATEST_DAY
 from events.replay import developments
 from service import answers, http
 from service.agreements import history_of, profile_of
@@ -47,7 +49,7 @@ def list_deadlines() -> Response:
     (default today, UTC) and ``to`` (default a year later), at most ten years apart."""
     query = http.query(DEADLINES_QUERY)
     start = query["start"] or datetime.now(UTC).date()
-    end = query["end"] or min(start + timedelta(days=DEFAULT_DAYS), date(8999, 12, 31))
+    end = query["end"] or min(start + timedelta(days=DEFAULT_DAYS), LATEST_DAY)
     if start > end:
         raise InvalidQuery(ValidationError({"to": [f"{end} is before 'from' ({start})"]}))
     if (end - start).days > MAX_DAYS:
@@ -109,7 +111,7 @@ def calendar(agreement_id: str) -> Response:
     profile = profile_of(history)
     today = http.today(profile.timezone)
     first = min((record.event.occurred_on for record in developments(history)), default=today)
-    last = today.replace(year=min(today.year + CALENDAR_YEARS_AHEAD, 8999))
+    last = min(today + relativedelta(years=CALENDAR_YEARS_AHEAD), LATEST_DAY)  # 29 February too
     stamp = max(record.recorded_at for record in history)
     ical = Calendar()
     ical.add("prodid", "-//pact-chronology//deadlines//EN")

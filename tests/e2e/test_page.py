@@ -41,7 +41,9 @@ def server(serve: Serve) -> Server:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
+def page(browser: Browser, server: Server) -> Iterator[Page]:
+    """A browser tab, closed before the server stops, so no keep-alive connection of it
+    holds up the server's graceful shutdown."""
     context = browser.new_context(viewport={"width": 1000, "height": 1100})
     opened = context.new_page()
     errors: list[str] = []
