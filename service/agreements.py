@@ -20,7 +20,7 @@ from events.history import changes
 from events.types import AgreementRegistered, type_name
 from service import answers, auth, commands, http, metrics
 from service.caching import AnswerCache, cached, knowledge_tag, link_to_next
-from service.contract import Answer, follow, promises
+from service.contract import BODY_PROBLEMS, DATABASE_PROBLEMS, Answer, follow, promises
 from service.encoding import line as json_line
 from service.problems import BadPrecondition, InvalidQuery, PreconditionFailed
 from service.representations import INTERVALS, STATUS, TERMS, event_out, status_out
@@ -65,7 +65,7 @@ APPEND_REQUEST, REGISTER_REQUEST, LIST_QUERY = AppendRequest(), RegisterRequest(
             200, "a page of agreements by id, each with its status today", answers.AgreementsPage, headers=("Link",)
         ),
     ),
-    problems=(400, 503),
+    problems=("invalid-query", *DATABASE_PROBLEMS),
 )
 def list_agreements() -> Response:
     """A page of agreements by id, each with its status today; ``phase`` keeps those in that
@@ -133,7 +133,7 @@ def _agreement_filter(query: dict[str, Any]) -> Callable[[dict[str, Any], str, i
             200, "this very registration was stored before (a retry)", answers.RegisteredAnswer, headers=("Location",)
         ),
     ),
-    problems=(400, 409, 413, 415, 422, 503),
+    problems=(*BODY_PROBLEMS, "agreement-exists", "event-id-conflict", *DATABASE_PROBLEMS),
 )
 def register_agreement() -> tuple[dict[str, Any], int, dict[str, str]]:
     writer = auth.writer()
@@ -163,7 +163,7 @@ def register_agreement() -> tuple[dict[str, Any], int, dict[str, str]]:
     summary="An agreement",
     tag="agreements",
     answers=(Answer(200, "its profile, version and status today", answers.AgreementOut),),
-    problems=(404, 503),
+    problems=("agreement-not-found", *DATABASE_PROBLEMS),
 )
 def get_agreement(agreement_id: str) -> dict[str, Any]:
     return _agreement(history_of(agreement_id))
@@ -176,7 +176,7 @@ def get_agreement(agreement_id: str) -> dict[str, Any]:
     query=StatusQuery,
     request_headers=("If-None-Match",),
     answers=(Answer(200, "the status, with the events it rests on", answers.StatusAnswer, headers=READ), NOT_MODIFIED),
-    problems=(400, 404, 503),
+    problems=("invalid-query", "agreement-not-found", *DATABASE_PROBLEMS),
 )
 def get_status(agreement_id: str) -> Response:
     query = http.query(STATUS_QUERY)
@@ -198,7 +198,7 @@ def get_status(agreement_id: str) -> Response:
     query=TimelineQuery,
     request_headers=("If-None-Match",),
     answers=(Answer(200, "maximal intervals of the same status", answers.TimelineAnswer, headers=READ), NOT_MODIFIED),
-    problems=(400, 404, 503),
+    problems=("invalid-query", "agreement-not-found", *DATABASE_PROBLEMS),
 )
 def get_timeline(agreement_id: str) -> Response:
     query = http.query(TIMELINE_QUERY)
@@ -237,10 +237,11 @@ def get_timeline(agreement_id: str) -> Response:
             "next page, if any, in Link",
             answers.EventsPage,
             headers=(*READ, "Link"),
+            alternatives=((NDJSON, answers.EventOut),),
         ),
         NOT_MODIFIED,
     ),
-    problems=(400, 404, 503),
+    problems=("invalid-query", "agreement-not-found", *DATABASE_PROBLEMS),
 )
 def list_events(agreement_id: str) -> Response:
     query = http.query(EVENTS_QUERY)
@@ -264,7 +265,9 @@ def list_events(agreement_id: str) -> Response:
         return None if following is None else _events_url(agreement_id, following, limit, known_at)
 
     parts = ("events", agreement_id, after, limit, knowledge_tag(knowledge, known_at))
-    return cached(parts, known_at, answer, _answers(), next_page)
+    response = cached(parts, known_at, answer, _answers(), next_page)
+    response.vary.add("Accept")  # the same URL also answers NDJSON: caches must tell them apart
+    return response
 
 
 def _events_as_lines(agreement_id: str, after: int, limit: int, known_at: datetime | None) -> Response:
@@ -296,7 +299,7 @@ def _events_url(agreement_id: str, after_version: int, limit: int, known_at: dat
         Answer(200, "each change of the answer, in transaction time", answers.HistoryAnswer, headers=READ),
         NOT_MODIFIED,
     ),
-    problems=(400, 404, 503),
+    problems=("invalid-query", "agreement-not-found", *DATABASE_PROBLEMS),
 )
 def get_history(agreement_id: str) -> Response:
     query = http.query(HISTORY_QUERY)
@@ -344,7 +347,16 @@ def get_history(agreement_id: str) -> Response:
             200, "these very events were stored before (a retry)", answers.AppendAnswer, headers=("ETag", "Location")
         ),
     ),
-    problems=(400, 404, 409, 412, 413, 415, 422, 503),
+    problems=(
+        *BODY_PROBLEMS,
+        "rule-violation",
+        "invalid-if-match",
+        "agreement-not-found",
+        "version-conflict",
+        "event-id-conflict",
+        "precondition-failed",
+        *DATABASE_PROBLEMS,
+    ),
 )
 def append_events(agreement_id: str) -> Response:
     writer = auth.writer()

@@ -16,7 +16,7 @@ from events.replay import developments
 from service import answers, http
 from service.agreements import history_of, profile_of
 from service.caching import link_to_next
-from service.contract import Answer, promises
+from service.contract import DATABASE_PROBLEMS, Answer, promises
 from service.problems import InvalidQuery
 from service.resources import resources
 from service.schemas import DeadlinesQuery
@@ -42,7 +42,7 @@ WHAT = {
     tag="calendar",
     query=DeadlinesQuery,
     answers=(Answer(200, "deadlines in date order, paged", answers.DeadlinesPage, headers=("Link",)),),
-    problems=(400, 503),
+    problems=("invalid-query", *DATABASE_PROBLEMS),
 )
 def list_deadlines() -> Response:
     """Notice deadlines, term ends and pending notices taking effect between ``from``
@@ -102,7 +102,7 @@ def _cursor(entry: tuple[date, str, str, int | None]) -> str:
     summary="The agreement's deadlines as a calendar",
     tag="calendar",
     answers=(Answer(200, "an iCalendar (RFC 5545) to subscribe to", None, "text/calendar"),),
-    problems=(404, 503),
+    problems=("agreement-not-found", *DATABASE_PROBLEMS),
 )
 def calendar(agreement_id: str) -> Response:
     """Every notice deadline, term end and pending notice's effect, from the first term to

@@ -17,26 +17,37 @@ View = TypeVar("View", bound=Callable[..., Any])
 JSON = "application/json"
 PROBLEM_JSON = "application/problem+json"
 
-# Every problem type the service sends, by status; docs/problems.md explains each one.
-PROBLEM_TYPES: dict[int, tuple[str, ...]] = {
-    400: ("invalid-query", "malformed-json", "invalid-if-match", "bad-request"),
-    401: ("unauthorized",),
-    404: ("agreement-not-found", "not-found"),
-    408: ("request-timeout",),
-    409: ("agreement-exists", "version-conflict", "event-id-conflict"),
-    412: ("precondition-failed",),
-    413: ("request-entity-too-large",),
-    414: ("uri-too-long",),
-    415: ("unsupported-media-type",),
-    422: ("invalid-body", "rule-violation"),
-    431: ("request-header-fields-too-large",),
-    503: ("database-unavailable", "database-timeout", "streams-exhausted", "not-ready"),
+# Every problem type the service sends, with its status; docs/problems.md explains each.
+PROBLEM_STATUS: dict[str, int] = {
+    "invalid-query": 400,
+    "malformed-json": 400,
+    "invalid-if-match": 400,
+    "bad-request": 400,
+    "unauthorized": 401,
+    "agreement-not-found": 404,
+    "request-timeout": 408,
+    "agreement-exists": 409,
+    "version-conflict": 409,
+    "event-id-conflict": 409,
+    "precondition-failed": 412,
+    "request-entity-too-large": 413,
+    "uri-too-long": 414,
+    "unsupported-media-type": 415,
+    "invalid-body": 422,
+    "rule-violation": 422,
+    "request-header-fields-too-large": 431,
+    "database-unavailable": 503,
+    "database-timeout": 503,
+    "streams-exhausted": 503,
+    "not-ready": 503,
 }
-
-
 # What the HTTP server in front of every view may answer about the request itself: a
 # malformed or stalled request, a request line or header fields too large.
-SERVER_PROBLEMS = (400, 408, 414, 431)
+SERVER_PROBLEMS = ("bad-request", "request-timeout", "uri-too-long", "request-header-fields-too-large")
+# What any view that asks the database may answer when it cannot.
+DATABASE_PROBLEMS = ("database-unavailable", "database-timeout")
+# What a view that reads a JSON body may answer about it, beyond its own rules.
+BODY_PROBLEMS = ("malformed-json", "request-entity-too-large", "unsupported-media-type", "invalid-body")
 
 
 @dataclass(frozen=True)
@@ -48,6 +59,8 @@ class Answer:
     schema: type[Schema] | None = None
     media_type: str = JSON
     headers: tuple[str, ...] = ()
+    # Other representations of the same answer (chosen by Accept), each with its schema.
+    alternatives: tuple[tuple[str, type[Schema]], ...] = ()
     # OpenAPI links: operations a client (or schemathesis) can call next with values taken
     # from this answer, by operationId (the endpoint, "." as "_") and parameter expression.
     links: tuple[tuple[str, str, dict[str, str]], ...] = ()
@@ -63,7 +76,7 @@ class Promise:
     summary: str
     tag: str
     answers: tuple[Answer, ...]
-    problems: tuple[int, ...] = ()
+    problems: tuple[str, ...] = ()  # problem types, beyond SERVER_PROBLEMS (and 401 for writes)
     query: type[Schema] | None = None
     body: type[Schema] | None = None
     request_headers: tuple[str, ...] = ()

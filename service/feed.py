@@ -22,7 +22,7 @@ from marshmallow import ValidationError
 from events import Recorded
 from service import answers, http
 from service.caching import link_to_next
-from service.contract import Answer, promises
+from service.contract import DATABASE_PROBLEMS, Answer, promises
 from service.encoding import line as json_line
 from service.problems import InvalidQuery, StreamsExhausted
 from service.representations import event_out
@@ -43,7 +43,7 @@ PAGE = 100
     tag="feed",
     query=FeedQuery,
     answers=(Answer(200, "events after the cursor, in commit order", answers.FeedPage, headers=("Link",)),),
-    problems=(400, 503),
+    problems=("invalid-query", *DATABASE_PROBLEMS),
 )
 def catch_up() -> Response:
     query = http.query(FEED_QUERY)
@@ -68,7 +68,7 @@ def catch_up() -> Response:
     answers=(
         Answer(200, "Server-Sent Events: each event with its cursor as id", answers.StreamEvent, "text/event-stream"),
     ),
-    problems=(400, 503),
+    problems=("invalid-query", "streams-exhausted", *DATABASE_PROBLEMS),
 )
 def stream() -> Response:
     """Server-Sent Events from ``after`` (or the Last-Event-ID header an EventSource sends

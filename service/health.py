@@ -3,7 +3,7 @@
 from flask import Blueprint, Response
 
 from service.answers import Health, Ready
-from service.contract import Answer, promises
+from service.contract import DATABASE_PROBLEMS, Answer, promises
 from service.database import current_revision
 from service.problems import problem
 from service.resources import resources
@@ -23,7 +23,7 @@ def healthz() -> dict[str, str]:
     summary="Readiness",
     tag="operations",
     answers=(Answer(200, "the database answers at the expected schema revision", Ready),),
-    problems=(503,),
+    problems=("not-ready", *DATABASE_PROBLEMS),
 )
 def readyz() -> Response | dict[str, str]:
     """Ready when the database answers and its schema is at the revision this code expects."""

@@ -22,7 +22,7 @@ from service import answers
 from service.contract import (
     JSON,
     PROBLEM_JSON,
-    PROBLEM_TYPES,
+    PROBLEM_STATUS,
     SERVER_PROBLEMS,
     Answer,
     Promise,
@@ -152,7 +152,10 @@ def _operation(promise: Promise, path_parameters: list[dict[str, Any]], endpoint
     if promise.query is not None:
         parameters.append({"in": "query", "schema": promise.query})
     parameters += list(promise.request_headers)  # apispec makes each name a $ref to its component
-    problems = {*promise.problems, *SERVER_PROBLEMS, *((401,) if promise.writes else ())}
+    problems = {*promise.problems, *SERVER_PROBLEMS, *(("unauthorized",) if promise.writes else ())}
+    by_status: dict[int, list[str]] = {}
+    for name in sorted(problems):
+        by_status.setdefault(PROBLEM_STATUS[name], []).append(name)
     operation: dict[str, Any] = {
         "operationId": endpoint.replace(".", "_"),
         "summary": promise.summary,
@@ -160,7 +163,7 @@ def _operation(promise: Promise, path_parameters: list[dict[str, Any]], endpoint
         "parameters": parameters,
         "responses": {
             **{str(answer.status): _answer(answer) for answer in promise.answers},
-            **{str(status): _problem(status) for status in sorted(problems)},
+            **{str(status): _problem(status, by_status[status]) for status in sorted(by_status)},
         },
     }
     if promise.description:
@@ -176,6 +179,7 @@ def _answer(answer: Answer) -> dict[str, Any]:
     response: dict[str, Any] = {"description": answer.description}
     if answer.schema is not None:
         response["content"] = {answer.media_type: {"schema": answer.schema}}
+        response["content"] |= {media_type: {"schema": schema} for media_type, schema in answer.alternatives}
     elif answer.media_type != JSON:
         response["content"] = {answer.media_type: {"schema": {"type": "string"}}}
     if answer.headers:
@@ -187,8 +191,8 @@ def _answer(answer: Answer) -> dict[str, Any]:
     return response
 
 
-def _problem(status: int) -> dict[str, Any]:
-    types = ", ".join(f"`/problems/{name}`" for name in PROBLEM_TYPES[status])
+def _problem(status: int, names: list[str]) -> dict[str, Any]:
+    types = ", ".join(f"`/problems/{name}`" for name in names)
     headers: dict[str, dict[str, Any]] = {name: _header_ref(name) for name in _OPTIONAL_HEADERS.get(status, ())}
     headers |= {name: {**RESPONSE_HEADERS[name], "required": True} for name in _REQUIRED_HEADERS.get(status, ())}
     response: dict[str, Any] = {

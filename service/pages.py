@@ -10,7 +10,7 @@ Content-Security-Policy allows nothing but this origin's own files.
 from flask import Blueprint, Response, make_response, render_template
 
 from service.agreements import history_of, profile_of
-from service.contract import Answer, promises
+from service.contract import DATABASE_PROBLEMS, Answer, promises
 from service.resources import resources
 
 bp = Blueprint("pages", __name__)
@@ -19,7 +19,12 @@ POLICY = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 
 
 
 @bp.get("/")
-@promises(summary="The agreements, for people", tag="pages", answers=(Answer(200, "an HTML page", None, "text/html"),))
+@promises(
+    summary="The agreements, for people",
+    tag="pages",
+    answers=(Answer(200, "an HTML page", None, "text/html"),),
+    problems=DATABASE_PROBLEMS,
+)
 def index() -> Response:
     """Every agreement, linked to its page."""
     store = resources().store
@@ -36,7 +41,7 @@ def index() -> Response:
     summary="An agreement's page, for people",
     tag="pages",
     answers=(Answer(200, "an HTML page: timeline, events, status on any day", None, "text/html"),),
-    problems=(404, 503),
+    problems=("agreement-not-found", *DATABASE_PROBLEMS),
 )
 def agreement_page(agreement_id: str) -> Response:
     """The timeline drawn, the events with their sources, a date picker and a known-at slider."""

@@ -103,3 +103,10 @@ def test_every_list_links_to_its_next_page(client: FlaskClient) -> None:
     assert feed.headers["Link"].startswith(f"</events?after={feed.get_json()['next_after']}&limit=2>")
     last = client.get("/agreements/kr-jp-gsomia/events?after_version=20&limit=1000")
     assert "Link" not in last.headers
+
+
+def test_the_events_list_varies_by_accept_in_both_representations(client: FlaskClient) -> None:
+    as_json = client.get("/agreements/kr-jp-gsomia/events")
+    as_lines = client.get("/agreements/kr-jp-gsomia/events", headers={"Accept": "application/x-ndjson"})
+
+    assert "Accept" in as_json.headers["Vary"] and "Accept" in as_lines.headers["Vary"]

@@ -2,6 +2,7 @@
 Whether answers keep to it is schemathesis's part (tests/e2e/test_contract.py)."""
 
 import re
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -9,6 +10,7 @@ from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 
 from service import openapi
+from service.contract import PROBLEM_STATUS
 
 
 @pytest.fixture
@@ -106,3 +108,18 @@ def test_links_lead_from_a_write_to_the_reads_of_its_agreement(document: dict) -
         for link in response.get("links", {}).values()
     ]
     assert len(every_link) == 5 and all(link["operationId"] in operation_ids for link in every_link)
+
+
+def test_every_documented_problem_type_is_explained_in_docs_with_its_status() -> None:
+    table = (Path(__file__).parents[2] / "docs" / "problems.md").read_text()
+
+    for name, status in PROBLEM_STATUS.items():
+        assert f"| `/problems/{name}` | {status} |" in table, name
+
+
+def test_each_operation_lists_only_the_problems_it_can_send(document: dict) -> None:  # type: ignore[type-arg]
+    stream = document["paths"]["/events/stream"]["get"]["responses"]["503"]["description"]
+    status = document["paths"]["/agreements/{agreement_id}/status"]["get"]["responses"]["503"]["description"]
+
+    assert "streams-exhausted" in stream and "streams-exhausted" not in status
+    assert "401" not in document["paths"]["/agreements/{agreement_id}/status"]["get"]["responses"]
