@@ -121,10 +121,11 @@ def _events(
 ) -> Iterator[str]:
     """The stream's body: whatever is there after ``after``, then each event as it comes,
     with a comment line after ``heartbeat`` seconds of quiet for proxies that drop silent
-    connections. It stops within POLL_SECONDS of the client going away."""
+    connections. It stops as soon as the client goes away."""
     yield f"retry: {int(POLL_SECONDS * 1000)}\n\n"
     now = time.monotonic()
     deadline, quiet_since = now + seconds, now
+    watched = client  # whose hang-up ends the wait at once
     while time.monotonic() < deadline and not _gone(client):
         page = store.feed(after, PAGE)
         for cursor, record in page:
@@ -132,11 +133,30 @@ def _events(
             after, quiet_since = cursor, time.monotonic()
         if len(page) == PAGE:
             continue
-        for _ in listener.notifies(timeout=POLL_SECONDS, stop_after=1):
-            pass
+        if _wait(listener, watched, POLL_SECONDS) and not _gone(client):
+            # The client sent bytes instead of hanging up; they stay unread, so watching
+            # for more would never wait again: from now on, look once a poll.
+            watched = None
         if time.monotonic() - quiet_since >= heartbeat:
             yield ": keep-alive\n\n"
             quiet_since = time.monotonic()
+
+
+def _wait(listener: psycopg.Connection, client: socket.socket | None, seconds: float) -> bool:
+    """Until a notification arrives, the client sends or hangs up, or ``seconds`` pass;
+    then take in whatever notifications came (each only says: look again). Whether the
+    client's socket is what ended the wait."""
+    if client is None:
+        for _ in listener.notifies(timeout=seconds, stop_after=1):
+            pass
+        return False
+    poller = select.poll()
+    poller.register(listener.fileno(), select.POLLIN)
+    poller.register(client, select.POLLIN)
+    ready = {descriptor for descriptor, _ in poller.poll(seconds * 1000)}
+    for _ in listener.notifies(timeout=0):
+        pass
+    return client.fileno() in ready
 
 
 def _gone(client: socket.socket | None) -> bool:

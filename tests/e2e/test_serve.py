@@ -1,7 +1,9 @@
 """The real command a user runs: `pact-chronology serve`, gunicorn and all, over a socket."""
 
 import json
+import os
 import socket
+from pathlib import Path
 from urllib.error import HTTPError
 from urllib.request import Request, urlopen
 
@@ -119,3 +121,38 @@ def urlopen_status(url: str) -> int:
             return int(response.status)
     except HTTPError as error:
         return error.code
+
+
+def test_a_stream_ends_as_soon_as_its_client_hangs_up(serve: Serve) -> None:
+    # Neither the stream's end nor a heartbeat comes within the test: only the hang-up can.
+    server = serve("--workers", "1", PACT_STREAM_SECONDS="600", PACT_STREAM_HEARTBEAT_SECONDS="600")
+    end = get(f"{server.url}/events?limit=1000")["next_after"]
+    port = int(server.url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as client:
+        client.sendall(f"GET /events/stream?after={end} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        assert client.recv(65536).startswith(b"HTTP/1.1 200")
+    server.wait_for_log(f'"query": "after={end}", "status": 200', timeout=5)
+
+
+def test_a_client_that_sends_bytes_into_its_stream_does_not_make_it_spin(serve: Serve) -> None:
+    server = serve("--workers", "1", PACT_STREAM_SECONDS="3", PACT_STREAM_HEARTBEAT_SECONDS="600")
+    end = get(f"{server.url}/events?limit=1000")["next_after"]
+    port = int(server.url.rsplit(":", 1)[1])
+    before = _cpu_seconds(server.process.pid)
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as client:
+        client.sendall(f"GET /events/stream?after={end} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        received = client.recv(65536)  # the stream has begun: what comes now stays unread
+        client.sendall(b"unexpected bytes")
+        while b"0\r\n\r\n" not in received:  # the stream's last chunk, after PACT_STREAM_SECONDS
+            received += client.recv(65536)
+    # Polling once a second costs next to nothing; spinning would take most of a core.
+    assert _cpu_seconds(server.process.pid) - before < 1.0
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system time of a process and all its descendants (the gunicorn workers)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    own = (int(fields[11]) + int(fields[12])) / ticks
+    return own + sum(_cpu_seconds(int(child)) for child in children)
