@@ -62,10 +62,17 @@ class PayloadSchema(Schema):
 
 class AgreementRegisteredSchema(PayloadSchema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=500))
-    parties = fields.List(fields.String(validate=_NAME), required=True, validate=validate.Length(min=2, max=200))
+    parties = fields.List(
+        fields.String(validate=_NAME),
+        required=True,
+        validate=validate.Length(min=2, max=200),
+        metadata={"uniqueItems": True},
+    )
     terms = fields.Nested(TermsSchema, load_default=Terms)
     legally_binding = Flag(load_default=True)
-    timezone = fields.String(load_default="UTC", validate=_NAME)
+    timezone = fields.String(
+        load_default="UTC", validate=_NAME, metadata={"description": "an IANA time zone name, like Asia/Seoul"}
+    )
 
     @validates_schema
     def parties_are_distinct(self, data: dict[str, Any], **_: Any) -> None:

@@ -29,8 +29,8 @@ class SourceOut(Schema):
     url = fields.String(required=True, allow_none=True)
 
 
-class ProvenanceOut(Schema):
-    """An event as an answer used it, corrections applied."""
+class EventContent(Schema):
+    """What happened, when, when it was recorded, and on whose word."""
 
     id = fields.UUID(required=True)
     type = _EVENT_TYPE
@@ -38,21 +38,20 @@ class ProvenanceOut(Schema):
     recorded_at = fields.AwareDateTime(required=True)
     payload = fields.Dict(required=True)
     sources = fields.List(fields.Nested(SourceOut), required=True)
+
+
+class ProvenanceOut(EventContent):
+    """An event as an answer used it, corrections applied."""
+
     corrected_by = fields.List(fields.UUID(), required=True)
 
 
-class EventOut(Schema):
+class EventOut(EventContent):
     """An event as stored, with its place in its stream."""
 
-    id = fields.UUID(required=True)
     agreement_id = fields.String(required=True)
     version = fields.Integer(required=True)
     position = fields.Integer(required=True)
-    type = _EVENT_TYPE
-    occurred_on = fields.Date(required=True)
-    recorded_at = fields.AwareDateTime(required=True)
-    payload = fields.Dict(required=True)
-    sources = fields.List(fields.Nested(SourceOut), required=True)
     metadata = fields.Dict(required=True)
 
 

@@ -36,6 +36,7 @@ bp = Blueprint("openapi", __name__)
 SWAGGER_UI = Path(swagger_ui.__file__).parent / "static"
 # Routes that serve files, not API answers: the app's static folder and Swagger UI's.
 _FILE_ROUTES = {"static", "openapi.swagger_ui_asset"}
+CURSOR_PATTERN = r"^[0-9]{1,19}-[0-9]{1,19}$"
 _PATH_PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
 _PATH_PATTERNS = {"agreement": f"^{AGREEMENT_ID_PATTERN}$"}
 # A day as the service accepts it: YYYY-MM-DD within EARLIEST_DAY..LATEST_DAY.
@@ -69,7 +70,7 @@ REQUEST_HEADERS: dict[str, dict[str, Any]] = {
     },
     "Last-Event-ID": {
         "description": "the cursor of the last event received; an EventSource sends it when it reconnects",
-        "schema": {"type": "string"},
+        "schema": {"type": "string", "pattern": CURSOR_PATTERN},
     },
 }
 _REQUIRED_HEADERS = {401: ("WWW-Authenticate",)}
@@ -129,7 +130,7 @@ def _strict_strings(_converter: Any, field: fields.Field, **_: Any) -> dict[str,
     if isinstance(field, Day):
         return {"pattern": _DAY_PATTERN}
     if isinstance(field, CursorField):
-        return {"type": "string", "pattern": r"^[0-9]{1,19}-[0-9]{1,19}$", "default": str(field.load_default)}
+        return {"type": "string", "pattern": CURSOR_PATTERN, "default": str(field.load_default)}
     return {}
 
 
