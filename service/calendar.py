@@ -4,9 +4,10 @@ computed from the same replay as every status; nothing here is stored.
 """
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from flask import Blueprint, Response, jsonify, url_for
+from flask import Blueprint, Response, url_for
 from icalendar import Calendar, Event
 from marshmallow import ValidationError
 
@@ -15,7 +16,7 @@ from events.fields import LATEST_DAY
 from events.replay import developments
 from service import answers, http
 from service.agreements import history_of, profile_of
-from service.caching import link_to_next
+from service.caching import cached
 from service.contract import DATABASE_PROBLEMS, Answer, promises
 from service.problems import InvalidQuery
 from service.resources import resources
@@ -41,7 +42,11 @@ WHAT = {
     summary="Coming deadlines of every agreement",
     tag="calendar",
     query=DeadlinesQuery,
-    answers=(Answer(200, "deadlines in date order, paged", answers.DeadlinesPage, headers=("Link",)),),
+    request_headers=("If-None-Match",),
+    answers=(
+        Answer(200, "deadlines in date order, paged", answers.DeadlinesPage, headers=("ETag", "Cache-Control", "Link")),
+        Answer(304, "the answer you hold (If-None-Match) is current", None, headers=("ETag", "Cache-Control")),
+    ),
     problems=("invalid-query", *DATABASE_PROBLEMS),
 )
 def list_deadlines() -> Response:
@@ -54,42 +59,45 @@ def list_deadlines() -> Response:
         raise InvalidQuery(ValidationError({"to": [f"{end} is before 'from' ({start})"]}))
     if (end - start).days > MAX_DAYS:
         raise InvalidQuery(ValidationError({"to": ["at most ten years after 'from'"]}))
-    found = sorted(
-        (deadline.on, agreement_id, deadline.kind.value, deadline.term)
-        for agreement_id, deadline in _every_deadline(start, end)
-    )
-    after = query["after"]
-    if after is not None:
-        found = [entry for entry in found if entry[:3] > after]
-    limit = query["limit"]
-    page, more = found[:limit], len(found) > limit
-    next_after = _cursor(page[-1]) if more else None
-    response = jsonify(
-        {
+    after, limit = query["after"], query["limit"]
+    streams = tuple(resources().store.every_stream_version())
+
+    def answer() -> dict[str, Any]:
+        found = sorted(
+            (deadline.on, agreement_id, deadline.kind.value, deadline.term)
+            for agreement_id, deadline in _every_deadline(streams, start, end)
+            if after is None or (deadline.on, agreement_id, deadline.kind.value) > after
+        )
+        page = found[:limit]
+        return {
             "from": start.isoformat(),
             "to": end.isoformat(),
             "deadlines": [
                 {"on": on.isoformat(), "agreement_id": agreement_id, "kind": kind, "term": term}
                 for on, agreement_id, kind, term in page
             ],
-            "next_after": next_after,
+            "next_after": _cursor(page[-1]) if len(found) > limit else None,
         }
-    )
-    if next_after is not None:
-        parameters: dict[str, object] = {"from": start, "to": end, "after": next_after, "limit": limit}
-        response.headers["Link"] = link_to_next(url_for(".list_deadlines", **parameters))  # type: ignore[arg-type]
-    return response
+
+    def next_page(body: dict[str, Any]) -> str | None:
+        if body["next_after"] is None:
+            return None
+        parameters: dict[str, object] = {"from": start, "to": end, "after": body["next_after"], "limit": limit}
+        return url_for(".list_deadlines", **parameters)  # type: ignore[arg-type]
+
+    # The answer depends on the range, the page and every stream's version: the ETag says
+    # exactly that, so a dashboard polling it gets a 304, or the body from memory.
+    parts = ("deadlines", start, end, after, limit, streams)
+    return cached(parts, None, answer, resources().answers, next_page)
 
 
-def _every_deadline(start: date, end: date) -> list[tuple[str, Deadline]]:
+def _every_deadline(streams: tuple[tuple[str, int], ...], start: date, end: date) -> list[tuple[str, Deadline]]:
     store = resources().store
-    found: list[tuple[str, Deadline]] = []
-    after = ""
-    while page := store.stream_versions(after, 1000):
-        for stream_id, version in page:
-            found += [(stream_id, deadline) for deadline in deadlines(store.history(stream_id, version), start, end)]
-        after = page[-1][0]
-    return found
+    return [
+        (stream_id, deadline)
+        for stream_id, version in streams
+        for deadline in deadlines(store.history(stream_id, version), start, end)
+    ]
 
 
 def _cursor(entry: tuple[date, str, str, int | None]) -> str:

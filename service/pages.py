@@ -28,11 +28,10 @@ POLICY = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 
 def index() -> Response:
     """Every agreement, linked to its page."""
     store = resources().store
-    agreements = []
-    after = ""
-    while page := store.stream_versions(after, 1000):
-        agreements += [(stream_id, profile_of(store.history(stream_id, version))) for stream_id, version in page]
-        after = page[-1][0]
+    agreements = [
+        (stream_id, profile_of(store.history(stream_id, version)))
+        for stream_id, version in store.every_stream_version()
+    ]
     return _page(render_template("index.html", agreements=agreements))
 
 

@@ -110,3 +110,16 @@ def test_the_events_list_varies_by_accept_in_both_representations(client: FlaskC
     as_lines = client.get("/agreements/kr-jp-gsomia/events", headers={"Accept": "application/x-ndjson"})
 
     assert "Accept" in as_json.headers["Vary"] and "Accept" in as_lines.headers["Vary"]
+
+
+def test_deadlines_are_revalidated_by_etag_until_an_append(client: FlaskClient) -> None:
+    url = "/deadlines?from=2019-01-01&to=2020-12-31"
+    first = client.get(url)
+    again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    note = {"type": "context_noted", "occurred_on": "2020-08-01", "sources": [{"publisher": "Test"}]}
+    appended = client.post("/agreements/kr-us-jp-tisa/events", json={"events": [note]})  # any agreement's
+    after = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+
+    assert again.status_code == 304
+    assert appended.status_code == 201
+    assert after.status_code == 200 and after.headers["ETag"] != first.headers["ETag"]
