@@ -49,11 +49,10 @@ def _of(status: Status, replayer: Replayer) -> Iterable[Deadline]:
     if term.notice_deadline is not None:
         yield Deadline(term.notice_deadline, DeadlineKind.NOTICE_DEADLINE, term.number)
     yield Deadline(term.ends_on, DeadlineKind.TERM_END, term.number)
-    if _pending(status) and termination is not None:
-        # Only a notice still pending the day before it takes effect has a day to watch:
-        # one suspended or withdrawn in time never takes effect.
-        if _pending(replayer.status(termination.effective_on - ONE_DAY)):
-            yield Deadline(termination.effective_on, DeadlineKind.TERMINATION_EFFECTIVE, term.number)
+    # Only a notice still pending the day before it takes effect has a day to watch: one
+    # suspended or withdrawn in time never takes effect.
+    if termination is not None and _pending(status) and _pending(replayer.status(termination.effective_on - ONE_DAY)):
+        yield Deadline(termination.effective_on, DeadlineKind.TERMINATION_EFFECTIVE, term.number)
 
 
 def _pending(status: Status) -> bool:

@@ -18,9 +18,9 @@ from marshmallow import ValidationError
 from events import NewEvent, Phase, Recorded, Status, developments, timeline
 from events.history import changes
 from events.types import AgreementRegistered, type_name
-from service import answers, auth, commands, http, metrics
+from service import answers, auth, commands, http
 from service.caching import AnswerCache, cached, knowledge_tag, link_to_next
-from service.contract import BODY_PROBLEMS, DATABASE_PROBLEMS, Answer, follow, promises
+from service.contract import BODY_PROBLEMS, DATABASE_PROBLEMS, NOT_MODIFIED, READ_HEADERS, Answer, follow, promises
 from service.encoding import line as json_line
 from service.problems import BadPrecondition, InvalidQuery, PreconditionFailed
 from service.representations import INTERVALS, STATUS, TERMS, event_out, status_out
@@ -42,9 +42,6 @@ bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 # service enumerate thousands of renewals.
 MAX_TIMELINE_DAYS = 300 * 366
 NDJSON = "application/x-ndjson"
-
-READ = ("ETag", "Cache-Control")
-NOT_MODIFIED = Answer(304, "the answer you hold (If-None-Match) is current", None, headers=READ)
 
 STATUS_QUERY, TIMELINE_QUERY, EVENTS_QUERY, HISTORY_QUERY = (
     StatusQuery(),
@@ -147,8 +144,6 @@ def register_agreement() -> tuple[dict[str, Any], int, dict[str, str]]:
         metadata=http.metadata(envelope["metadata"], writer),
     )
     result = commands.register(resources().store, envelope["id"], registration)
-    if not result.replayed:
-        metrics.APPENDED.inc()
     body = _agreement(history_of(envelope["id"]))
     status = 200 if result.replayed else 201
     return (
@@ -175,7 +170,10 @@ def get_agreement(agreement_id: str) -> dict[str, Any]:
     tag="agreements",
     query=StatusQuery,
     request_headers=("If-None-Match",),
-    answers=(Answer(200, "the status, with the events it rests on", answers.StatusAnswer, headers=READ), NOT_MODIFIED),
+    answers=(
+        Answer(200, "the status, with the events it rests on", answers.StatusAnswer, headers=READ_HEADERS),
+        NOT_MODIFIED,
+    ),
     problems=("invalid-query", "agreement-not-found", *DATABASE_PROBLEMS),
 )
 def get_status(agreement_id: str) -> Response:
@@ -197,7 +195,10 @@ def get_status(agreement_id: str) -> Response:
     tag="agreements",
     query=TimelineQuery,
     request_headers=("If-None-Match",),
-    answers=(Answer(200, "maximal intervals of the same status", answers.TimelineAnswer, headers=READ), NOT_MODIFIED),
+    answers=(
+        Answer(200, "maximal intervals of the same status", answers.TimelineAnswer, headers=READ_HEADERS),
+        NOT_MODIFIED,
+    ),
     problems=("invalid-query", "agreement-not-found", *DATABASE_PROBLEMS),
 )
 def get_timeline(agreement_id: str) -> Response:
@@ -236,7 +237,7 @@ def get_timeline(agreement_id: str) -> Response:
             "a page of events in version order; with Accept: application/x-ndjson, one event a line; the "
             "next page, if any, in Link",
             answers.EventsPage,
-            headers=(*READ, "Link"),
+            headers=(*READ_HEADERS, "Link"),
             alternatives=((NDJSON, answers.EventOut),),
         ),
         NOT_MODIFIED,
@@ -296,7 +297,7 @@ def _events_url(agreement_id: str, after_version: int, limit: int, known_at: dat
     query=HistoryQuery,
     request_headers=("If-None-Match",),
     answers=(
-        Answer(200, "each change of the answer, in transaction time", answers.HistoryAnswer, headers=READ),
+        Answer(200, "each change of the answer, in transaction time", answers.HistoryAnswer, headers=READ_HEADERS),
         NOT_MODIFIED,
     ),
     problems=("invalid-query", "agreement-not-found", *DATABASE_PROBLEMS),
@@ -376,8 +377,6 @@ def append_events(agreement_id: str) -> Response:
 
 
 def _appended(agreement_id: str, result: AppendResult) -> Response:
-    if not result.replayed:
-        metrics.APPENDED.inc(len(result.event_ids))
     response = jsonify(
         {
             "agreement_id": agreement_id,

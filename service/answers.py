@@ -8,6 +8,7 @@ two together: an answer that strays from its schema fails them.
 
 from marshmallow import Schema, fields
 
+from events.deadlines import DeadlineKind
 from events.types import EVENT_TYPES
 from service.representations import IntervalOut, StatusOut
 
@@ -149,7 +150,7 @@ class FeedPage(Schema):
 class DeadlineOut(Schema):
     on = fields.Date(required=True)
     agreement_id = fields.String(required=True)
-    kind = fields.String(required=True, metadata={"enum": ["notice_deadline", "term_end", "termination_effective"]})
+    kind = fields.Enum(DeadlineKind, by_value=True, required=True)
     term = fields.Integer(required=True, allow_none=True)
 
 

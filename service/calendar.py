@@ -17,7 +17,7 @@ from events.replay import developments
 from service import answers, http
 from service.agreements import history_of, profile_of
 from service.caching import cached
-from service.contract import DATABASE_PROBLEMS, Answer, promises
+from service.contract import DATABASE_PROBLEMS, NOT_MODIFIED, READ_HEADERS, Answer, promises
 from service.problems import InvalidQuery
 from service.resources import resources
 from service.schemas import DeadlinesQuery
@@ -44,8 +44,8 @@ WHAT = {
     query=DeadlinesQuery,
     request_headers=("If-None-Match",),
     answers=(
-        Answer(200, "deadlines in date order, paged", answers.DeadlinesPage, headers=("ETag", "Cache-Control", "Link")),
-        Answer(304, "the answer you hold (If-None-Match) is current", None, headers=("ETag", "Cache-Control")),
+        Answer(200, "deadlines in date order, paged", answers.DeadlinesPage, headers=(*READ_HEADERS, "Link")),
+        NOT_MODIFIED,
     ),
     problems=("invalid-query", *DATABASE_PROBLEMS),
 )

@@ -12,6 +12,7 @@ from events import NewEvent, Recorded, RuleViolation, check_history
 from events.corrections import target_of
 from events.replay import continues
 from events.types import AgreementRegistered
+from service import metrics
 from service.store import AppendResult, EventStore, VersionConflict
 
 
@@ -140,7 +141,9 @@ def _append_checked(
     expected_version: int,
 ) -> AppendResult:
     check(store, agreement_id, history, events)
-    return store.append(agreement_id, events, expected_version)
+    result = store.append(agreement_id, events, expected_version)
+    metrics.APPENDED.inc(len(result.event_ids))
+    return result
 
 
 def check(store: EventStore, agreement_id: str, history: Sequence[Recorded], events: Sequence[NewEvent]) -> None:

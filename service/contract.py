@@ -66,6 +66,11 @@ class Answer:
     links: tuple[tuple[str, str, dict[str, str]], ...] = ()
 
 
+# The headers of every cached read, and its answer to a current If-None-Match.
+READ_HEADERS = ("ETag", "Cache-Control")
+NOT_MODIFIED = Answer(304, "the answer you hold (If-None-Match) is current", None, headers=READ_HEADERS)
+
+
 def follow(name: str, endpoint: str, pointer: str) -> tuple[str, str, dict[str, str]]:
     """A link to the operation of ``endpoint`` for the agreement at ``pointer`` in the body."""
     return (name, endpoint.replace(".", "_"), {"agreement_id": f"$response.body#{pointer}"})
