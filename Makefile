@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 
-.PHONY: run test browser token bench lint compose-check clean
+.PHONY: run test browser token bench lint compose-test clean
 
 run: $(VENV)/.installed
 	$(BIN)/pact-chronology serve
@@ -36,9 +36,10 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check events service migrations tests bench
 	$(BIN)/mypy
 
-# Static validation of the compose file; needs the docker-compose command (no engine).
-compose-check:
-	docker-compose --file compose.yaml --profile test config --quiet
+# The compose stack for real (docker/compose-test.sh): build, start, check from outside, the
+# suite in its container, down -v. Needs a container engine; .ci/run provides one.
+compose-test: $(VENV)/.installed
+	bash docker/compose-test.sh
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "pact-chronology needs Python 3.11 or newer")'

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from tests.conftest import service_password
+
 
 @dataclass
 class Server:
@@ -44,17 +46,23 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def serve(database_url: str) -> Iterator[Serve]:
+def serve(database_url: str, server_url: str) -> Iterator[Serve]:
     """Start `pact-chronology serve` on a free port with extra arguments and environment.
     Every server started is stopped (SIGTERM) after the test and must exit cleanly, having
-    logged no error."""
+    logged no error. It keeps the service role's password, which every test on the server
+    (and in compose, the running API) logs in with."""
     started: list[tuple[Server, threading.Thread]] = []
 
     def start(*args: str, **env: str) -> Server:
         port = free_port()
         process = subprocess.Popen(
             [sys.executable, "-m", "service.cli", "serve", "--port", str(port), *args],
-            env={**os.environ, "DATABASE_URL": database_url, **env},
+            env={
+                **os.environ,
+                "DATABASE_URL": database_url,
+                "PACT_SERVICE_PASSWORD": service_password(server_url),
+                **env,
+            },
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

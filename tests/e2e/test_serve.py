@@ -11,6 +11,7 @@ import psycopg
 from prometheus_client.parser import text_string_to_metric_families
 from psycopg.conninfo import make_conninfo
 
+from tests.conftest import service_password
 from tests.e2e.conftest import Serve
 from tests.service.test_seed_and_health import cli
 
@@ -40,9 +41,11 @@ def test_the_served_api_connects_as_the_service_role(served: str, connection: ps
 
 
 def test_the_compose_split_bootstrap_as_owner_then_serve_as_the_service_role(
-    serve: Serve, empty_database_url: str
+    serve: Serve, empty_database_url: str, server_url: str
 ) -> None:
-    password = "compose-like"
+    # The role belongs to the whole server, which other tests (and in compose, the API)
+    # share: bootstrap sets the password they all use.
+    password = service_password(server_url)
     bootstrapped = cli("bootstrap", database_url=empty_database_url, PACT_SERVICE_PASSWORD=password)
     service_url = make_conninfo(empty_database_url, user="pact_api", password=password)
 

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The compose stage (`make compose-test`): the stack as its users run it, for real, with
+# whatever container engine is here (`docker compose`, or `docker-compose`). It builds the
+# images, starts the stack, checks it from outside (tests/stack: start order, GSOMIA's
+# status, a write with a token made by the CLI, PostgreSQL stopped and restarted), runs
+# the example integration tests (tests/compose) against it and the whole suite in its
+# tests container, then removes it all (down -v), whatever happened.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source .ci/retry.sh
+
+if docker compose version >/dev/null 2>&1; then compose=(docker compose); else compose=(docker-compose); fi
+pytest=${PYTEST:-.venv/bin/pytest}
+export COMPOSE_PROJECT_NAME=${COMPOSE_PROJECT_NAME:-pact-compose-test}
+
+stage() { printf '\n=== %s (%d s in)\n' "$*" "$SECONDS"; }
+
+finish() {
+    local status=$?
+    [ "$status" = 0 ] || "${compose[@]}" --profile test logs --no-color --tail 100 || true
+    stage "down -v"
+    "${compose[@]}" --profile test down --volumes --remove-orphans >/dev/null 2>&1 || true
+    stage "compose stage $([ "$status" = 0 ] && echo passed || echo failed)"
+    exit "$status"
+}
+trap finish EXIT
+
+stage "build"
+retry "${compose[@]}" --profile test build --quiet
+
+stage "up: postgres healthy, then migrate completed, then the api"
+"${compose[@]}" up --detach
+api=$("${compose[@]}" ps -q api)
+for _ in $(seq 120); do
+    [ "$(docker inspect --format '{{.State.Health.Status}}' "$api")" = healthy ] && break
+    sleep 1
+done
+
+stage "the stack from outside (tests/stack)"
+COMPOSE="${compose[*]}" "$pytest" -p no:cacheprovider tests/stack/test_smoke.py tests/stack/test_restart.py
+
+stage "the whole suite in the tests container"
+"${compose[@]}" --profile test run --rm tests
