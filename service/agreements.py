@@ -18,7 +18,7 @@ from marshmallow import ValidationError
 from events import NewEvent, Phase, Recorded, Status, developments, timeline
 from events.history import changes
 from events.types import AgreementRegistered, type_name
-from service import answers, auth, commands, http
+from service import answers, auth, clock, commands, http
 from service.caching import AnswerCache, cached, knowledge_tag, link_to_next
 from service.contract import BODY_PROBLEMS, DATABASE_PROBLEMS, NOT_MODIFIED, READ_HEADERS, Answer, follow, promises
 from service.encoding import line as json_line
@@ -136,7 +136,7 @@ def register_agreement() -> tuple[dict[str, Any], int, dict[str, str]]:
     writer = auth.writer()
     data = http.body(REGISTER_REQUEST)
     envelope = {key: data.pop(key) for key in ("id", "event_id", "occurred_on", "sources", "metadata")}
-    profile = AgreementRegistered(occurred_on=envelope["occurred_on"] or http.today(data["timezone"]), **data)
+    profile = AgreementRegistered(occurred_on=envelope["occurred_on"] or clock.today(data["timezone"]), **data)
     registration = NewEvent(
         event=profile,
         event_id=envelope["event_id"] or uuid4(),
@@ -180,7 +180,7 @@ def get_status(agreement_id: str) -> Response:
     query = http.query(STATUS_QUERY)
     known_at = query["known_at"]
     knowledge = _knowledge(agreement_id, known_at)
-    on = query["on"] or http.today(knowledge.timezone)
+    on = query["on"] or clock.today(knowledge.timezone)
 
     def answer() -> dict[str, Any]:
         status = resources().store.replayer(agreement_id, knowledge.version).status(on)
@@ -205,7 +205,7 @@ def get_timeline(agreement_id: str) -> Response:
     query = http.query(TIMELINE_QUERY)
     known_at = query["known_at"]
     knowledge = _knowledge(agreement_id, known_at)
-    end = query["end"] or http.today(knowledge.timezone)
+    end = query["end"] or clock.today(knowledge.timezone)
 
     def answer() -> dict[str, Any]:
         records = resources().store.history(agreement_id, knowledge.version)
@@ -305,7 +305,7 @@ def _events_url(agreement_id: str, after_version: int, limit: int, known_at: dat
 def get_history(agreement_id: str) -> Response:
     query = http.query(HISTORY_QUERY)
     knowledge = _knowledge(agreement_id, None)
-    on = query["on"] or http.today(knowledge.timezone)
+    on = query["on"] or clock.today(knowledge.timezone)
 
     def answer() -> dict[str, Any]:
         found = changes(resources().store.history(agreement_id, knowledge.version), on)
@@ -419,7 +419,7 @@ def _echo(agreement_id: str, knowledge: Knowledge, known_at: datetime | None) ->
 
 def _agreement(history: list[Recorded]) -> dict[str, Any]:
     profile = profile_of(history)
-    today = http.today(profile.timezone)
+    today = clock.today(profile.timezone)
     return {
         "id": history[0].stream_id,
         "title": profile.title,

@@ -173,6 +173,14 @@ class Health(Schema):
     status = fields.String(required=True)
 
 
+class Liveness(Health):
+    fixed_today = fields.Date(
+        required=True,
+        allow_none=True,
+        metadata={"description": "the day PACT_TODAY fixes as every answer's today; null: the real day"},
+    )
+
+
 class Ready(Health):
     database = fields.String(required=True)
     revision = fields.String(required=True)

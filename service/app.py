@@ -16,6 +16,7 @@ from werkzeug.routing import BaseConverter
 
 from service import agreements, calendar, feed, health, metrics, openapi, pages, tracing
 from service.caching import AnswerCache
+from service.clock import Clock
 from service.database import head_revision
 from service.encoding import OrjsonProvider
 from service.history_cache import HistoryCache
@@ -76,6 +77,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         raise RuntimeError("DATABASE_URL is not set: run `pact-chronology serve`, which provides one")
 
     pool = open_pool(app.config["DATABASE_URL"], app.config)
+    app.extensions["pact_clock"] = Clock.from_setting(app.config.get("TODAY"))
     app.extensions["pact_streams"] = threading.BoundedSemaphore(int(app.config["MAX_STREAMS"]))
     app.extensions["pact"] = Resources(
         pool=pool,

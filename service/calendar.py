@@ -3,7 +3,7 @@ apps (GET /agreements/<id>/calendar.ics, RFC 5545). Both come from events.deadli
 computed from the same replay as every status; nothing here is stored.
 """
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -14,7 +14,7 @@ from marshmallow import ValidationError
 from events.deadlines import Deadline, DeadlineKind, deadlines
 from events.fields import LATEST_DAY
 from events.replay import developments
-from service import answers, http
+from service import answers, clock, http
 from service.agreements import history_of, profile_of
 from service.caching import cached
 from service.contract import DATABASE_PROBLEMS, NOT_MODIFIED, READ_HEADERS, Answer, promises
@@ -53,7 +53,7 @@ def list_deadlines() -> Response:
     """Notice deadlines, term ends and pending notices taking effect between ``from``
     (default today, UTC) and ``to`` (default a year later), at most ten years apart."""
     query = http.query(DEADLINES_QUERY)
-    start = query["start"] or datetime.now(UTC).date()
+    start = query["start"] or clock.today("UTC")
     end = query["end"] or min(start + timedelta(days=DEFAULT_DAYS), LATEST_DAY)
     if start > end:
         raise InvalidQuery(ValidationError({"to": [f"{end} is before 'from' ({start})"]}))
@@ -117,7 +117,7 @@ def calendar(agreement_id: str) -> Response:
     five years ahead, as all-day events a calendar app can subscribe to."""
     history = history_of(agreement_id)
     profile = profile_of(history)
-    today = http.today(profile.timezone)
+    today = clock.today(profile.timezone)
     first = min((record.event.occurred_on for record in developments(history)), default=today)
     last = min(today + relativedelta(years=CALENDAR_YEARS_AHEAD), LATEST_DAY)  # 29 February too
     stamp = max(record.recorded_at for record in history)

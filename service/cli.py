@@ -13,7 +13,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
@@ -24,6 +24,8 @@ from tqdm import tqdm
 
 from service import asking, bulk, database, tokens
 from service.app import DEFAULTS
+from service.clock import Clock, ClockSettingError
+from service.fixtures import FixturesNotFound, fixture_files
 from service.pool import open_pool
 from service.seeding import seed as seed_store
 from service.store import EventStore
@@ -49,6 +51,10 @@ def event_store(url: str) -> Iterator[EventStore]:
 @click.group()
 def main() -> None:
     """Event-sourced chronology of international agreements."""
+    try:
+        Clock.from_setting(os.environ.get("PACT_TODAY"))  # a mistake there stops every command at once
+    except ClockSettingError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @main.command()
@@ -61,11 +67,13 @@ def migrate() -> None:
 
 @main.command()
 def bootstrap() -> None:
-    """Migrate, load the chronologies into an empty store, and -- with PACT_SERVICE_PASSWORD
-    set -- let the service role (pact_api) log in with that password, for an API started
-    with its own DATABASE_URL as that role (as in compose.yaml)."""
+    """Migrate, load the chronologies into an empty store, import the files PACT_IMPORT
+    names, and -- with PACT_SERVICE_PASSWORD set -- let the service role (pact_api) log in
+    with that password, for an API started with its own DATABASE_URL as that role (as in
+    compose.yaml)."""
     url = database_url()
     _bootstrap(url)
+    _import_fixtures(url)
     password = os.environ.get("PACT_SERVICE_PASSWORD")
     if password:
         database.service_role_url(url, password)
@@ -88,8 +96,8 @@ def seed() -> None:
 @click.option("--workers", default=2, show_default=True, envvar="PACT_WORKERS", type=int)
 @click.option("--threads", default=8, show_default=True, envvar="PACT_THREADS", type=int)
 def serve(host: str, port: int, workers: int, threads: int) -> None:
-    """Migrate, load the chronologies into an empty store, and serve the API with gunicorn,
-    connected as the least-privilege service role."""
+    """Migrate, load the chronologies into an empty store, import the files PACT_IMPORT
+    names, and serve the API with gunicorn, connected as the least-privilege service role."""
     url = service_url(database_url())
     command = [
         sys.executable, "-m", "gunicorn",
@@ -132,11 +140,13 @@ def _metrics_directory() -> Iterator[str]:
 
 
 def service_url(url: str) -> str:
-    """Bootstrap as the owner -- migrate, seed an empty store, let the service role log
-    in -- and return the URL the API connects with: always the service role's."""
+    """Bootstrap as the owner -- migrate, seed an empty store, import PACT_IMPORT's files,
+    let the service role log in -- and return the URL the API connects with: always the
+    service role's."""
     if database.is_service_role(url):
         return url
     _bootstrap(url)
+    _import_fixtures(url)
     click.echo(
         "Reads are open to all; writes need a token: pact-chronology token create --name NAME"
         " (or `make token NAME=...`), then send 'Authorization: Bearer <token>'",
@@ -154,17 +164,34 @@ def import_(file: TextIO) -> None:
     url = database_url()
     database.migrate(url)
     with event_store(url) as store:
-        try:
-            plan = bulk.prepare(store, file)
-        except bulk.ImportFailed as failure:
-            raise click.ClickException(f"{file.name}: {failure}") from None
-        with tqdm(total=plan.to_write, unit="event", disable=None, file=sys.stderr) as bar:
-            imported = bulk.write(store, plan, bar.update)
+        _import_lines(store, file.name, file)
+
+
+def _import_lines(store: EventStore, name: str, lines: Iterable[str]) -> None:
+    """Check, then write, one file's events, saying what it appended."""
+    try:
+        plan = bulk.prepare(store, lines)
+    except bulk.ImportFailed as failure:
+        raise click.ClickException(f"{name}: {failure}") from None
+    with tqdm(total=plan.to_write, unit="event", disable=None, file=sys.stderr) as bar:
+        imported = bulk.write(store, plan, bar.update)
     click.echo(
-        f"{imported.appended} events appended to {imported.agreements} agreements;"
+        f"{name}: {imported.appended} events appended to {imported.agreements} agreements;"
         f" {imported.already_stored} were stored already",
         err=True,
     )
+
+
+def _import_fixtures(url: str) -> None:
+    """Import the NDJSON files PACT_IMPORT names (service/fixtures.py), one after another."""
+    try:
+        files = fixture_files(os.environ.get("PACT_IMPORT"))
+    except FixturesNotFound as error:
+        raise click.ClickException(str(error)) from None
+    with event_store(url) as store:
+        for path in files:
+            with path.open(encoding="utf-8") as lines:
+                _import_lines(store, str(path), lines)
 
 
 @main.command()

@@ -1,8 +1,9 @@
 """Liveness and readiness, for orchestrators and load balancers."""
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, current_app
 
-from service.answers import Health, Ready
+from service.answers import Liveness, Ready
+from service.clock import Clock
 from service.contract import DATABASE_PROBLEMS, Answer, promises
 from service.database import current_revision
 from service.problems import problem
@@ -12,10 +13,12 @@ bp = Blueprint("health", __name__)
 
 
 @bp.get("/healthz")
-@promises(summary="Liveness", tag="operations", answers=(Answer(200, "the process answers", Health),))
-def healthz() -> dict[str, str]:
-    """The process answers; says nothing about the database on purpose."""
-    return {"status": "ok"}
+@promises(summary="Liveness", tag="operations", answers=(Answer(200, "the process answers", Liveness),))
+def healthz() -> dict[str, str | None]:
+    """The process answers, and says which today it answers for; nothing about the
+    database, on purpose."""
+    clock: Clock = current_app.extensions["pact_clock"]
+    return {"status": "ok", "fixed_today": clock.fixed.isoformat() if clock.fixed else None}
 
 
 @bp.get("/readyz")

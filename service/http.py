@@ -1,4 +1,4 @@
-"""Reading requests: query strings, JSON bodies, preconditions, and what "today" means.
+"""Reading requests: query strings, JSON bodies and preconditions.
 
 Parsing is strict and bounded, because whatever gets past it reaches PostgreSQL or the
 replay: a body is read up to the size limit (chunked ones too), nested at most
@@ -8,9 +8,7 @@ surrogate, which PostgreSQL cannot store. A query parameter may appear once.
 
 import json
 import re
-from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app, request
 from marshmallow import Schema, ValidationError
@@ -25,11 +23,6 @@ MAX_DEPTH = 32
 # A stream has fewer than 2^31 versions (the column is an integer).
 IF_MATCH = re.compile(r'^"([0-9]{1,10})"$')
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
-
-
-def today(zone: str) -> date:
-    """Today where the agreement lives: GSOMIA's days are Seoul days."""
-    return datetime.now(ZoneInfo(zone)).date()
 
 
 def query(schema: Schema) -> dict[str, Any]:

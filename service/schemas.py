@@ -14,6 +14,7 @@ from events import NewEvent, Phase
 from events.fields import Count, Day, Instant, QueryCount
 from events.schemas import PAYLOAD_SCHEMAS, AgreementRegisteredSchema, SourceSchema, decode
 from events.types import EVENT_TYPES, REVISIONS, TYPE_NAMES
+from service import clock
 from service.store import START, Cursor
 
 AGREEMENT_ID_PATTERN = r"[a-z0-9][a-z0-9-]{1,62}"
@@ -154,7 +155,7 @@ class EventIn(Schema):
 
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> NewEvent:
-        day = data["occurred_on"] or datetime.now(UTC).date()
+        day = data["occurred_on"] or clock.today("UTC")
         return NewEvent(
             event=decode(data["type"], day, data["payload"]),
             event_id=data["id"] or uuid4(),

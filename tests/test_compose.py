@@ -70,3 +70,14 @@ def test_the_dockerfile_copies_only_what_exists() -> None:
     copied = [word for line in re.findall(r"^COPY (.+)$", dockerfile, re.M) for word in line.split()[:-1]]
     assert copied and all((ROOT / path).exists() for path in copied)
     assert "pact-chronology" in dockerfile and "/readyz" in dockerfile
+
+
+def test_the_migration_imports_the_mounted_fixtures_and_the_api_takes_its_today_from_the_environment(
+    compose: dict[str, Any],
+) -> None:
+    migrate, api = compose["services"]["migrate"], compose["services"]["api"]
+
+    assert "./fixtures:/fixtures:ro" in migrate["volumes"]
+    assert migrate["environment"]["PACT_IMPORT"] == "${PACT_IMPORT:-/fixtures/*.ndjson}"
+    assert api["environment"]["PACT_TODAY"] == "${PACT_TODAY:-}"
+    assert any((ROOT / "fixtures").glob("*.ndjson"))

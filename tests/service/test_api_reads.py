@@ -157,7 +157,7 @@ def test_an_unknown_route_and_a_wrong_method_are_problems_too(client: FlaskClien
 
 
 def test_health_and_readiness(client: FlaskClient, seeded: EventStore) -> None:
-    assert client.get("/healthz").get_json() == {"status": "ok"}
+    assert client.get("/healthz").get_json() == {"status": "ok", "fixed_today": None}
     ready = client.get("/readyz").get_json()
     assert ready["status"] == "ready" and ready["revision"] == head_revision()
 
