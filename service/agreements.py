@@ -35,6 +35,7 @@ from service.schemas import (
     TimelineQuery,
 )
 from service.store import AppendResult, Knowledge, VersionConflict
+from service.waiting import long_poll
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 
@@ -242,12 +243,17 @@ def get_timeline(agreement_id: str) -> Response:
         ),
         NOT_MODIFIED,
     ),
-    problems=("invalid-query", "agreement-not-found", *DATABASE_PROBLEMS),
+    problems=("invalid-query", "agreement-not-found", "streams-exhausted", *DATABASE_PROBLEMS),
 )
 def list_events(agreement_id: str) -> Response:
+    """A page of the agreement's events after ``after_version``; with ``wait`` (and no
+    ``known_at``, whose past cannot grow), an empty page is held back until a version past
+    it is committed or the wait ends (a long-poll)."""
     query = http.query(EVENTS_QUERY)
     known_at, after, limit = query["known_at"], query["after_version"], query["limit"]
     knowledge = _knowledge(agreement_id, known_at)
+    if known_at is None and knowledge.version <= after:
+        knowledge = long_poll(lambda: _knowledge_past(agreement_id, after), query["wait"]) or knowledge
     if request.accept_mimetypes.best_match(["application/json", NDJSON]) == NDJSON:
         return _events_as_lines(agreement_id, after, limit, known_at)
 
@@ -408,6 +414,12 @@ def _knowledge(agreement_id: str, known_at: datetime | None) -> Knowledge:
     if knowledge is None:
         raise commands.AgreementNotFound(agreement_id)
     return knowledge
+
+
+def _knowledge_past(agreement_id: str, version: int) -> Knowledge | None:
+    """What is known of the agreement now, once it goes past ``version``."""
+    knowledge = _knowledge(agreement_id, None)
+    return knowledge if knowledge.version > version else None
 
 
 def _echo(agreement_id: str, knowledge: Knowledge, known_at: datetime | None) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from service.history_cache import HistoryCache
 from service.pool import open_pool
 from service.problems import register_error_handlers
 from service.resources import Resources
-from service.schemas import AGREEMENT_ID_PATTERN
+from service.schemas import AGREEMENT_ID_PATTERN, MAX_WAIT_SECONDS
 from service.store import DEFAULT_CACHED_EVENTS, EventStore
 
 DEFAULTS: dict[str, Any] = {
@@ -40,9 +40,11 @@ DEFAULTS: dict[str, Any] = {
     # No statement of a request waits on the database longer than this (a lock held
     # elsewhere, say): the request gets a 503 instead of holding its thread.
     "STATEMENT_TIMEOUT": 5.0,
-    # Live streams (GET /events/stream) each hold a thread and a connection: at most this
-    # many per worker, each ended after STREAM_SECONDS (the client resumes where it was).
+    # Live streams (GET /events/stream) and long-polls (wait=) each hold a thread and a
+    # connection: at most this many per worker, streams ended after STREAM_SECONDS (the
+    # client resumes where it was), long-polls after their wait or MAX_WAIT_SECONDS.
     "MAX_STREAMS": 4,
+    "MAX_WAIT_SECONDS": MAX_WAIT_SECONDS,
     "STREAM_SECONDS": 300,
     "STREAM_HEARTBEAT_SECONDS": 5.0,
     # Memory per worker for decoded events and for answer bodies (see service/history_cache.py

@@ -56,7 +56,8 @@ class BadPrecondition(Exception):
 
 
 class StreamsExhausted(Exception):
-    """Every slot for a live stream in this worker is taken."""
+    """Every slot for a waiting request (a live stream or a long-poll) in this worker is
+    taken; the message says what the client may do instead."""
 
 
 class ClientTimeout(Exception):
@@ -172,8 +173,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(StreamsExhausted)
     def streams_exhausted(error: StreamsExhausted) -> Response:
-        detail = "this server follows as many live streams as it can; retry, or poll GET /events"
-        response = problem(503, "streams-exhausted", "Too many live streams", detail)
+        response = problem(503, "streams-exhausted", "Too many live streams", str(error))
         response.headers["Retry-After"] = "5"
         return response
 

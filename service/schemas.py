@@ -17,6 +17,9 @@ from events.types import EVENT_TYPES, REVISIONS, TYPE_NAMES
 from service import clock
 from service.store import START, Cursor
 
+# The longest long-poll a client may ask for, in seconds.
+MAX_WAIT_SECONDS = 30
+
 AGREEMENT_ID_PATTERN = r"[a-z0-9][a-z0-9-]{1,62}"
 AGREEMENT_ID = validate.Regexp(rf"{AGREEMENT_ID_PATTERN}\Z", error="lower-case letters, digits and '-', 2 to 63")
 MAX_EVENTS_PER_APPEND = 100
@@ -55,10 +58,20 @@ class TimelineQuery(Schema):
             raise ValidationError("must not be before 'from'", "to")
 
 
+def wait_seconds(cursor: str) -> QueryCount:
+    """A long-poll's wait: how long an empty page may be held back for something past ``cursor``."""
+    description = (
+        f"seconds to hold an empty answer until an event past `{cursor}` is committed (a long-poll); 0: answer"
+        " at once. The answer comes as soon as one is, or when the wait ends (the server may end it sooner)"
+    )
+    return QueryCount(load_default=0, maximum=MAX_WAIT_SECONDS, metadata={"description": description})
+
+
 class EventsQuery(Schema):
     after_version = QueryCount(load_default=0)
     limit = QueryCount(load_default=100, minimum=1, maximum=1000)
     known_at = known_at()
+    wait = wait_seconds("after_version")
 
 
 class CursorField(fields.Field):
@@ -82,6 +95,7 @@ class StreamQuery(Schema):
 
 class FeedQuery(StreamQuery):
     limit = QueryCount(load_default=100, minimum=1, maximum=1000)
+    wait = wait_seconds("after")
 
 
 class ListQuery(Schema):

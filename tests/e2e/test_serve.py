@@ -13,6 +13,7 @@ from psycopg.conninfo import make_conninfo
 
 from tests.conftest import service_password
 from tests.e2e.conftest import Serve
+from tests.service.test_long_poll import listening, until
 from tests.service.test_seed_and_health import cli
 
 
@@ -135,6 +136,17 @@ def test_a_stream_ends_as_soon_as_its_client_hangs_up(serve: Serve) -> None:
         client.sendall(f"GET /events/stream?after={end} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
         assert client.recv(65536).startswith(b"HTTP/1.1 200")
     server.wait_for_log(f'"query": "after={end}", "status": 200', timeout=5)
+
+
+def test_a_long_poll_ends_as_soon_as_its_client_hangs_up(serve: Serve, connection: psycopg.Connection) -> None:
+    server = serve("--workers", "1")
+    end = get(f"{server.url}/events?limit=1000")["next_after"]
+    port = int(server.url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as client:
+        client.sendall(f"GET /events?after={end}&wait=30 HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        until(lambda: listening(connection) == 1)
+    server.wait_for_log(f'"query": "after={end}&wait=30", "status": 200', timeout=5)
+    assert listening(connection) == 0
 
 
 def test_a_client_that_sends_bytes_into_its_stream_does_not_make_it_spin(serve: Serve) -> None:
