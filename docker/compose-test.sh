@@ -3,8 +3,9 @@
 # whatever container engine is here (`docker compose`, or `docker-compose`). It builds the
 # images, starts the stack, checks it from outside (tests/stack: start order, GSOMIA's
 # status, a write with a token made by the CLI, PostgreSQL stopped and restarted), runs
-# the example integration tests (tests/compose) against it and the whole suite in its
-# tests container, then removes it all (down -v), whatever happened.
+# the example integration tests (tests/compose) against it, with the API's today fixed
+# (PACT_TODAY) and ./fixtures imported, and the whole suite in its tests container, then
+# removes it all (down -v), whatever happened.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source .ci/retry.sh
@@ -12,6 +13,9 @@ source .ci/retry.sh
 if docker compose version >/dev/null 2>&1; then compose=(docker compose); else compose=(docker-compose); fi
 pytest=${PYTEST:-.venv/bin/pytest}
 export COMPOSE_PROJECT_NAME=${COMPOSE_PROJECT_NAME:-pact-compose-test}
+# The example integration tests expect the API's today fixed at this day.
+export PACT_TODAY=${PACT_TODAY:-2024-06-01}
+base_url=http://127.0.0.1:8000
 
 stage() { printf '\n=== %s (%d s in)\n' "$*" "$SECONDS"; }
 
@@ -37,7 +41,12 @@ for _ in $(seq 120); do
 done
 
 stage "the stack from outside (tests/stack)"
-COMPOSE="${compose[*]}" "$pytest" -p no:cacheprovider tests/stack/test_smoke.py tests/stack/test_restart.py
+COMPOSE="${compose[*]}" PACT_BASE_URL=$base_url "$pytest" -p no:cacheprovider \
+    tests/stack/test_smoke.py tests/stack/test_restart.py
+
+stage "the example integration tests (tests/compose)"
+PACT_TOKEN=$("${compose[@]}" run --rm -T migrate pact-chronology token create --name "example-$RANDOM" | tail -n 1)
+PACT_TOKEN=$PACT_TOKEN PACT_BASE_URL=$base_url "$pytest" -p no:cacheprovider tests/compose
 
 stage "the whole suite in the tests container"
 "${compose[@]}" --profile test run --rm tests

@@ -44,7 +44,7 @@ class Stack:
 
     def token(self, name: str) -> str:
         """A write token, made as the README says: with the CLI in the migrate image."""
-        printed = self.run("run", "--rm", "migrate", "pact-chronology", "token", "create", "--name", name)
+        printed = self.run("run", "--rm", "-T", "migrate", "pact-chronology", "token", "create", "--name", name)
         return printed.split()[-1]
 
     def ask(self, method: str, path: str, body: Any = None, token: str | None = None, timeout: float = 10) -> Answer:
