@@ -33,12 +33,22 @@ from service.store import EventStore
 T = TypeVar("T")
 
 
-def database_url() -> str:
+def database_url(create: bool = True, otherwise: str = "") -> str:
+    """DATABASE_URL, or the embedded PostgreSQL in PACT_DATA_DIR -- saying which, since a
+    token made in one database is unknown to a service using another. Unless ``create``,
+    an embedded data folder that does not exist yet is refused rather than made (``otherwise``
+    says what else the user may do)."""
     url = os.environ.get("DATABASE_URL")
     if url:
+        click.echo(f"Using DATABASE_URL: {database.described(url)}", err=True)
         return url
-    data_dir = Path(os.environ.get("PACT_DATA_DIR", database.DEFAULT_DATA_DIR))
-    click.echo(f"No DATABASE_URL: starting the embedded PostgreSQL in {data_dir}", err=True)
+    data_dir = Path(os.environ.get("PACT_DATA_DIR", database.DEFAULT_DATA_DIR)).resolve()
+    if not create and not database.holds_database(data_dir):
+        raise click.ClickException(
+            f"there is no database in {data_dir} yet: run this with the service's PACT_DATA_DIR or"
+            f" DATABASE_URL, or start the service first (make run){otherwise}"
+        )
+    click.echo(f"No DATABASE_URL: using the embedded PostgreSQL in {data_dir}", err=True)
     return database.start_embedded(data_dir)
 
 
@@ -269,9 +279,10 @@ def token() -> None:
 
 @token.command("create")
 @click.option("--name", required=True, help="who holds the token; recorded as recorded_by on what it writes")
-def token_create(name: str) -> None:
+@click.option("--create-database", is_flag=True, help="make the embedded database if PACT_DATA_DIR holds none yet")
+def token_create(name: str, create_database: bool) -> None:
     """Mint a token and print it: it is shown this once and stored only hashed."""
-    with _owner_connection() as connection:
+    with _owner_connection(create_database, ", or pass --create-database to make one") as connection:
         click.echo(_or_fail(lambda: tokens.create(connection, name)))
 
 
@@ -294,8 +305,8 @@ def token_revoke(name: str) -> None:
 
 
 @contextmanager
-def _owner_connection() -> Iterator[psycopg.Connection]:
-    url = database_url()
+def _owner_connection(create: bool = False, otherwise: str = "") -> Iterator[psycopg.Connection]:
+    url = database_url(create, otherwise)
     database.migrate(url)
     with psycopg.connect(url, autocommit=True) as connection:
         yield connection

@@ -6,6 +6,7 @@ the schema is only ever created by the alembic revisions in ``migrations/``.
 """
 
 import secrets
+import warnings
 from importlib import resources
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from psycopg import sql
-from psycopg.conninfo import make_conninfo
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 DEFAULT_DATA_DIR = Path(".pgdata")
 
@@ -52,11 +53,27 @@ def current_revision(connection: psycopg.Connection) -> str | None:
 
 def start_embedded(data_dir: Path = DEFAULT_DATA_DIR) -> str:
     """Start (or join) the embedded PostgreSQL in ``data_dir``; it stops when this process exits."""
-    import pgserver  # imported here: it is only needed when no DATABASE_URL is given
-
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = pgserver.get_server(data_dir.resolve(), cleanup_mode="stop")
+    with warnings.catch_warnings():
+        # platformdirs notes a missing XDG_RUNTIME_DIR (usual in containers and CI) when
+        # pgserver places its lock file, and falls back to /tmp: nothing to tell the user.
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+        import pgserver  # imported here: it is only needed when no DATABASE_URL is given
+
+        server = pgserver.get_server(data_dir.resolve(), cleanup_mode="stop")
     return server.get_uri()
+
+
+def holds_database(data_dir: Path) -> bool:
+    """Whether ``data_dir`` already holds an embedded PostgreSQL's data."""
+    return (data_dir / "PG_VERSION").is_file()
+
+
+def described(url: str) -> str:
+    """A connection string as it may be shown: who, where, which database; no password."""
+    parts = conninfo_to_dict(url)
+    where = f"{parts.get('host', 'localhost')}:{parts.get('port', 5432)}"
+    return f"{parts.get('user', '')}@{where}/{parts.get('dbname', '')}"
 
 
 def is_service_role(url: str) -> bool:

@@ -1,6 +1,12 @@
 """Who may write, and what the service's own database role cannot do whatever the code says."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import psycopg
+import psycopg.conninfo
 import pytest
 from flask.testing import FlaskClient
 
@@ -77,6 +83,44 @@ def test_the_token_commands(database_url: str) -> None:
     assert again.returncode == 1 and "exists already" in again.stderr
     assert revoked.returncode == 0 and listed.stdout.startswith("alice\tcreated ") and "\trevoked " in listed.stdout
     assert unknown.returncode == 1 and "no active token named 'bob'" in unknown.stderr
+
+
+def test_the_token_commands_say_which_database_they_use_and_hide_its_password(database_url: str) -> None:
+    created = cli("token", "create", "--name", "carol", database_url=database_url)
+    owner = psycopg.conninfo.conninfo_to_dict(database_url)
+
+    assert f"Using DATABASE_URL: {owner['user']}@" in created.stderr
+    assert f"/{owner['dbname']}" in created.stderr
+    assert not owner.get("password") or str(owner["password"]) not in created.stderr
+
+
+def test_no_token_is_made_in_an_embedded_database_nobody_started(tmp_path: Path) -> None:
+    data_dir = tmp_path / "not-the-service-s"
+    env = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
+    ask = [sys.executable, "-m", "service.cli", "token", "create", "--name", "dave"]
+
+    refused = subprocess.run(ask, env={**env, "PACT_DATA_DIR": str(data_dir)}, capture_output=True, text=True)
+    listed = subprocess.run(
+        [sys.executable, "-m", "service.cli", "token", "list"],
+        env={**env, "PACT_DATA_DIR": str(data_dir)}, capture_output=True, text=True,
+    )  # fmt: skip
+
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert f"there is no database in {data_dir} yet" in refused.stderr and "--create-database" in refused.stderr
+    assert listed.returncode == 1 and "--create-database" not in listed.stderr
+    assert not data_dir.exists()
+
+
+def test_asked_to_a_token_command_makes_the_embedded_database(tmp_path: Path) -> None:
+    data_dir = tmp_path / "new"
+    env = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
+    ask = [sys.executable, "-m", "service.cli", "token", "create", "--name", "erin", "--create-database"]
+
+    created = subprocess.run(ask, env={**env, "PACT_DATA_DIR": str(data_dir)}, capture_output=True, text=True)
+
+    assert created.returncode == 0, created.stderr
+    assert created.stdout.startswith(tokens.PREFIX)
+    assert f"using the embedded PostgreSQL in {data_dir}" in created.stderr
 
 
 @pytest.mark.parametrize(
