@@ -10,7 +10,7 @@ from zoneinfo import available_timezones
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from events.fields import Count, Day, Flag
+from events.fields import Count, Day, Flag, web_address
 from events.sources import Source
 from events.terms import Terms
 from events.types import EVENT_TYPES, Event, type_name
@@ -40,7 +40,7 @@ class SourceSchema(Schema):
     publisher = fields.String(required=True, validate=_NAME)
     title = fields.String(load_default=None, validate=validate.Length(min=1, max=500))
     published_on = Day(load_default=None)
-    url = fields.Url(load_default=None, schemes={"http", "https"})
+    url = web_address(load_default=None)
 
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> Source:
@@ -71,7 +71,9 @@ class AgreementRegisteredSchema(PayloadSchema):
     terms = fields.Nested(TermsSchema, load_default=Terms)
     legally_binding = Flag(load_default=True)
     timezone = fields.String(
-        load_default="UTC", validate=_NAME, metadata={"description": "an IANA time zone name, like Asia/Seoul"}
+        load_default="UTC",
+        validate=validate.OneOf(sorted(TIMEZONES), error="not an IANA time zone name"),
+        metadata={"description": "an IANA time zone name, like Asia/Seoul"},
     )
 
     @validates_schema
@@ -79,11 +81,6 @@ class AgreementRegisteredSchema(PayloadSchema):
         parties = data.get("parties", [])
         if len(set(parties)) != len(parties):
             raise ValidationError("parties must be distinct", "parties")
-
-    @validates_schema
-    def timezone_is_known(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("timezone", "UTC") not in TIMEZONES:
-            raise ValidationError("not an IANA time zone name", "timezone")
 
 
 class TalksRoundHeldSchema(PayloadSchema):

@@ -24,7 +24,7 @@ from service.encoding import line as json_line
 from service.http import unstorable
 from service.problems import pointers
 from service.representations import event_out
-from service.schemas import AGREEMENT_ID
+from service.schemas import agreement_id as agreement_id_field
 from service.store import EventStore
 
 # Rows per COPY transaction: each must commit within the 10 s commit-lag bound.
@@ -49,7 +49,7 @@ class ImportedEvent(Schema):
     may be present, as in an export, and is ignored: the import assigns it anew."""
 
     id = fields.UUID(required=True)
-    agreement_id = fields.String(required=True, validate=AGREEMENT_ID)
+    agreement_id = agreement_id_field(required=True)
     type = fields.String(required=True, validate=validate.OneOf(sorted(EVENT_TYPES)))
     occurred_on = Day(required=True)
     payload = fields.Dict(keys=fields.String(), load_default=dict)

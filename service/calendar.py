@@ -66,7 +66,7 @@ def list_deadlines() -> Response:
         found = sorted(
             (deadline.on, agreement_id, deadline.kind.value, deadline.term)
             for agreement_id, deadline in _every_deadline(streams, start, end)
-            if after is None or (deadline.on, agreement_id, deadline.kind.value) > after
+            if after is None or (deadline.on.isoformat(), agreement_id, deadline.kind.value) > after
         )
         page = found[:limit]
         return {

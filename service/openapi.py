@@ -17,7 +17,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Flask, Response, current_app, render_template, send_from_directory
 from marshmallow import fields
 
-from events.fields import EARLIEST_DAY, LATEST_DAY, Day
+from events.fields import STORABLE_TEXT_PATTERNS
 from service import answers
 from service.contract import (
     JSON,
@@ -29,18 +29,15 @@ from service.contract import (
     promise_of,
     promises,
 )
-from service.schemas import AGREEMENT_ID_PATTERN, CursorField
+from service.schemas import AGREEMENT_ID_PATTERN, CURSOR_PATTERN, REVISION_TYPES, CursorField, DeadlineCursorField
 
 bp = Blueprint("openapi", __name__)
 
 SWAGGER_UI = Path(swagger_ui.__file__).parent / "static"
 # Routes that serve files, not API answers: the app's static folder and Swagger UI's.
 _FILE_ROUTES = {"static", "openapi.swagger_ui_asset"}
-CURSOR_PATTERN = r"^[0-9]{1,19}-[0-9]{1,19}$"
 _PATH_PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
 _PATH_PATTERNS = {"agreement": f"^{AGREEMENT_ID_PATTERN}$"}
-# A day as the service accepts it: YYYY-MM-DD within EARLIEST_DAY..LATEST_DAY.
-_DAY_PATTERN = rf"^[{EARLIEST_DAY.year // 1000}-{LATEST_DAY.year // 1000}][0-9]{{3}}-[0-9]{{2}}-[0-9]{{2}}$"
 
 RESPONSE_HEADERS: dict[str, dict[str, Any]] = {
     "ETag": {"description": "a strong entity tag of this answer", "schema": {"type": "string"}},
@@ -70,7 +67,7 @@ REQUEST_HEADERS: dict[str, dict[str, Any]] = {
     },
     "Last-Event-ID": {
         "description": "the cursor of the last event received; an EventSource sends it when it reconnects",
-        "schema": {"type": "string", "pattern": CURSOR_PATTERN},
+        "schema": {"type": "string", "pattern": f"^{CURSOR_PATTERN}$"},
     },
 }
 _REQUIRED_HEADERS = {401: ("WWW-Authenticate",)}
@@ -109,7 +106,25 @@ def build(app: Flask) -> dict[str, Any]:
             spec.path(path=path, operations={method.lower(): _operation(promise, parameters, rule.endpoint)})
     document = spec.to_dict()
     _query_parameters_are_never_null(document)
+    _state_cross_field_rules(document["components"]["schemas"])
     return document
+
+
+def _state_cross_field_rules(schemas: dict[str, Any]) -> None:
+    """The rules across fields that JSON Schema can state (``if``/``then``), so validators
+    and generators know them: an appended event needs ``occurred_on`` unless it corrects or
+    retracts another (EventIn.dated), and a renewal period needs an initial term
+    (TermsSchema.renewal_needs_a_first_term)."""
+    schemas["EventIn"]["if"] = {"properties": {"type": {"not": {"enum": sorted(REVISION_TYPES)}}}}
+    schemas["EventIn"]["then"] = {"required": ["occurred_on"], "properties": {"occurred_on": {"type": "string"}}}
+    schemas["Terms"]["if"] = {
+        "required": ["renewal_term_months"],
+        "properties": {"renewal_term_months": {"type": "integer"}},
+    }
+    schemas["Terms"]["then"] = {
+        "required": ["initial_term_months"],
+        "properties": {"initial_term_months": {"type": "integer"}},
+    }
 
 
 def _query_parameters_are_never_null(document: dict[str, Any]) -> None:
@@ -119,19 +134,32 @@ def _query_parameters_are_never_null(document: dict[str, Any]) -> None:
         for operation in operations.values():
             for parameter in operation.get("parameters", ()):
                 schema = parameter.get("schema", {})
-                if parameter.get("in") == "query" and isinstance(schema.get("type"), list):
+                if parameter.get("in") != "query":
+                    continue
+                if isinstance(schema.get("type"), list):
                     schema["type"] = next(kind for kind in schema["type"] if kind != "null")
-                    if schema.get("default", "") is None:
-                        del schema["default"]
+                if schema.get("default", "") is None:
+                    del schema["default"]
 
 
 def _strict_strings(_converter: Any, field: fields.Field, **_: Any) -> dict[str, Any]:
-    """What the service's strict fields accept, where JSON Schema can say it."""
-    if isinstance(field, Day):
-        return {"pattern": _DAY_PATTERN}
+    """What the service's strict fields accept, where JSON Schema can say it: the pattern a
+    field matches whole, anchored (see events/fields.py)."""
+    pattern: str | None = getattr(field, "pattern", None)
+    if pattern is None:
+        # What a client sends is checked; what the service answers was checked coming in.
+        answered = type(field.root).__module__ == answers.__name__
+        return _storable_text() if isinstance(field, fields.String) and not answered else {}
     if isinstance(field, CursorField):
-        return {"type": "string", "pattern": CURSOR_PATTERN, "default": str(field.load_default)}
-    return {}
+        return {"type": "string", "pattern": f"^{pattern}$", "default": str(field.load_default)}
+    if isinstance(field, DeadlineCursorField):
+        return {"type": "string", "pattern": f"^{pattern}$"}
+    return {"pattern": f"^{pattern}$"}
+
+
+def _storable_text() -> dict[str, Any]:
+    no_nul, no_lone_surrogate = STORABLE_TEXT_PATTERNS
+    return {"pattern": f"^{no_nul}$", "allOf": [{"pattern": f"^{no_lone_surrogate}$"}]}
 
 
 def _path(rule: str) -> tuple[str, list[dict[str, Any]]]:

@@ -11,9 +11,9 @@ from uuid import uuid4
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from events import NewEvent, Phase
-from events.fields import Count, Day, Instant, QueryCount
+from events.fields import DAY_PATTERN, Count, Day, Instant, Matching, QueryCount
 from events.schemas import PAYLOAD_SCHEMAS, AgreementRegisteredSchema, SourceSchema, decode
-from events.types import EVENT_TYPES, REVISIONS, TYPE_NAMES
+from events.types import EVENT_TYPES, REVISIONS, TYPE_NAMES, AgreementRegistered
 from service import clock
 from service.store import START, Cursor
 
@@ -21,9 +21,16 @@ from service.store import START, Cursor
 MAX_WAIT_SECONDS = 30
 
 AGREEMENT_ID_PATTERN = r"[a-z0-9][a-z0-9-]{1,62}"
-AGREEMENT_ID = validate.Regexp(rf"{AGREEMENT_ID_PATTERN}\Z", error="lower-case letters, digits and '-', 2 to 63")
+CURSOR_PATTERN = "([0-9]{1,18})-([0-9]{1,18})"
 MAX_EVENTS_PER_APPEND = 100
 REVISION_TYPES = {TYPE_NAMES[cls] for cls in REVISIONS}
+# What an append may carry: every type but the registration, which POST /agreements makes.
+APPENDABLE_TYPES = sorted(set(EVENT_TYPES) - {TYPE_NAMES[AgreementRegistered]})
+
+
+def agreement_id(**kwargs: Any) -> Matching:
+    """An agreement's id: lower-case letters, digits and '-', 2 to 63 of them."""
+    return Matching(AGREEMENT_ID_PATTERN, "lower-case letters, digits and '-', 2 to 63", **kwargs)
 
 
 def not_in_future(day: date) -> None:
@@ -47,9 +54,19 @@ class HistoryQuery(Schema):
     on = Day(load_default=None)
 
 
+def described(text: str) -> dict[str, str]:
+    """A field's description in the OpenAPI document: what a refusal that crosses fields
+    (which JSON Schema cannot state) is about, and what a default means."""
+    return {"description": text}
+
+
 class TimelineQuery(Schema):
-    start = Day(data_key="from", load_default=None)
-    end = Day(data_key="to", load_default=None)
+    start = Day(data_key="from", load_default=None, metadata=described("the first day; default: the first development"))
+    end = Day(
+        data_key="to",
+        load_default=None,
+        metadata=described("the last day; default: today where the agreement lives. Not before `from` (else 400)"),
+    )
     known_at = known_at()
 
     @validates_schema
@@ -75,13 +92,15 @@ class EventsQuery(Schema):
 
 
 class CursorField(fields.Field):
-    """A feed cursor as the feed hands it out: "<transaction>-<position>"."""
+    """A feed cursor as the feed hands it out: "<transaction>-<position>", each at most 18
+    digits (a bigint holds 18 digits whatever they are; no server reaches 10^18 transactions)."""
 
-    PATTERN = re.compile(r"([0-9]{1,19})-([0-9]{1,19})")
+    pattern = CURSOR_PATTERN
+    _regex = re.compile(CURSOR_PATTERN)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Cursor:
-        found = self.PATTERN.fullmatch(value) if isinstance(value, str) else None
-        if found is None or max(int(found.group(1)), int(found.group(2))) >= 2**63:
+        found = self._regex.fullmatch(value) if isinstance(value, str) else None
+        if found is None:
             raise ValidationError("not a feed cursor like 812-27 (take one from the feed)")
         return Cursor(int(found.group(1)), int(found.group(2)))
 
@@ -101,27 +120,36 @@ class FeedQuery(StreamQuery):
 class ListQuery(Schema):
     """A page of agreements: those whose id sorts after ``after``."""
 
-    after = fields.String(load_default=None, validate=AGREEMENT_ID)
+    after = agreement_id(load_default=None)
     limit = QueryCount(load_default=100, minimum=1, maximum=1000)
     phase = fields.String(load_default=None, validate=validate.OneOf([phase.value for phase in Phase]))
     in_force_on = Day(load_default=None)
 
 
 class DeadlineCursorField(fields.Field):
-    """Where a page of deadlines ended, as the page hands it out: "<day>~<agreement>~<kind>"."""
+    """Where a page of deadlines ended, as the page hands it out: "<day>~<agreement>~<kind>".
+    It is a position in their order, compared as written (a YYYY-MM-DD day sorts as it is
+    written), so any value of its shape is one."""
 
-    PATTERN = re.compile(rf"([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})~({AGREEMENT_ID_PATTERN})~([a-z_]{{1,40}})")
+    pattern = f"({DAY_PATTERN})~({AGREEMENT_ID_PATTERN})~([a-z_]{{1,40}})"
+    _regex = re.compile(pattern)
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> tuple[date, str, str]:
-        found = self.PATTERN.fullmatch(value) if isinstance(value, str) else None
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> tuple[str, str, str]:
+        found = self._regex.fullmatch(value) if isinstance(value, str) else None
         if found is None:
             raise ValidationError("not a deadlines cursor (take next_after from the previous page)")
-        return Day().deserialize(found.group(1)), found.group(2), found.group(3)
+        return found.group(1), found.group(2), found.group(3)
 
 
 class DeadlinesQuery(Schema):
-    start = Day(data_key="from", load_default=None)
-    end = Day(data_key="to", load_default=None)
+    start = Day(data_key="from", load_default=None, metadata=described("the first day; default: today (UTC)"))
+    end = Day(
+        data_key="to",
+        load_default=None,
+        metadata=described(
+            "the last day; default: a year after `from`. Not before `from`, and at most ten years after it (else 400)"
+        ),
+    )
     after = DeadlineCursorField(load_default=None)
     limit = QueryCount(load_default=100, minimum=1, maximum=1000)
 
@@ -139,9 +167,25 @@ class EventIn(Schema):
     """
 
     id = fields.UUID(load_default=None)
-    type = fields.String(required=True, validate=validate.OneOf(sorted(EVENT_TYPES)))
-    occurred_on = Day(load_default=None, validate=not_in_future)
-    payload = fields.Dict(keys=fields.String(), load_default=dict)
+    type = fields.String(
+        required=True,
+        validate=validate.OneOf(
+            APPENDABLE_TYPES, error="one of {choices}; agreements are registered with POST /agreements"
+        ),
+    )
+    occurred_on = Day(
+        load_default=None,
+        validate=not_in_future,
+        metadata=described(
+            "the day it happened, not after today (else 422); required but for a correction or retraction, which"
+            " then happened today (UTC)"
+        ),
+    )
+    payload = fields.Dict(
+        keys=fields.String(),
+        load_default=dict,
+        metadata=described("the fields of the event's `type` (see the README's table); others are refused (422)"),
+    )
     sources = fields.List(fields.Nested(SourceSchema), required=True, validate=validate.Length(min=1, max=50))
     metadata = fields.Nested(MetadataSchema, load_default=dict)
 
@@ -152,8 +196,6 @@ class EventIn(Schema):
 
     @validates_schema
     def payload_fits_type(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("type") == "agreement_registered":
-            raise ValidationError("agreements are registered with POST /agreements", "type")
         schema = PAYLOAD_SCHEMAS.get(data.get("type", ""))
         if schema is None:
             return
@@ -179,7 +221,12 @@ class EventIn(Schema):
 
 
 class AppendRequest(Schema):
-    expected_version = Count(load_default=None)
+    expected_version = Count(
+        load_default=None,
+        metadata=described(
+            "the stream version you read (or send it as If-Match; both given, they must agree, else 400)"
+        ),
+    )
     events = fields.List(
         fields.Nested(EventIn), required=True, validate=validate.Length(min=1, max=MAX_EVENTS_PER_APPEND)
     )
@@ -188,7 +235,7 @@ class AppendRequest(Schema):
 class RegisterRequest(AgreementRegisteredSchema):
     """The agreement's registration: its id and envelope beside the registration payload."""
 
-    id = fields.String(required=True, validate=AGREEMENT_ID)
+    id = agreement_id(required=True)
     event_id = fields.UUID(load_default=None)
     occurred_on = Day(load_default=None, validate=not_in_future)
     sources = fields.List(fields.Nested(SourceSchema), load_default=list, validate=validate.Length(max=50))

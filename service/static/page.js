@@ -28,6 +28,20 @@ async function json(path) {
   return body;
 }
 
+// Answers may arrive out of order (pick a day, then slide known-at at once): each kind of
+// question shows only the answer to its newest asking, null standing for a superseded one.
+const asked = {};
+async function latest(kind, path) {
+  const ticket = (asked[kind] = (asked[kind] ?? 0) + 1);
+  try {
+    const body = await json(path);
+    return ticket === asked[kind] ? body : null;
+  } catch (error) {
+    if (ticket === asked[kind]) throw error;
+    return null;
+  }
+}
+
 function knownAt() {
   const index = Number(knownInput.value);
   return index >= instants.length - 1 ? null : instants[index];
@@ -63,7 +77,8 @@ async function showStatus() {
   const target = document.getElementById("status");
   const term = document.getElementById("term");
   try {
-    const status = await json(`${api}/status?${query({ on: onInput.value })}`);
+    const status = await latest("status", `${api}/status?${query({ on: onInput.value })}`);
+    if (status === null) return;
     target.textContent = describe(status);
     target.dataset.phase = status.phase;
     term.textContent = status.term
@@ -81,7 +96,8 @@ async function showTimeline() {
   const bar = document.getElementById("timeline");
   const years = document.getElementById("years");
   const list = document.getElementById("intervals");
-  const answer = await json(`${api}/timeline?${query({})}`);
+  const answer = await latest("timeline", `${api}/timeline?${query({})}`);
+  if (answer === null) return;
   const total = days(answer.from, answer.to);
   span = { from: answer.from, to: answer.to };
   bar.replaceChildren();

@@ -98,6 +98,13 @@ def test_if_match_is_one_strong_version_tag(client: FlaskClient, pact: str, tag:
     problem(append(client, with_event(), **{"If-Match": tag}), 400, "invalid-if-match")
 
 
+def test_a_whole_number_written_with_a_fraction_is_the_integer_as_json_schema_counts_it(client: FlaskClient) -> None:
+    registered = post(client, "/agreements", {**PACT, "terms": {**PACT["terms"], "initial_term_months": 12.0}})
+
+    assert registered.status_code == 201, registered.get_json()
+    assert registered.get_json()["terms"]["initial_term_months"] == 12
+
+
 @pytest.mark.parametrize(
     ("change", "pointer"),
     [
@@ -105,7 +112,7 @@ def test_if_match_is_one_strong_version_tag(client: FlaskClient, pact: str, tag:
         ({"timezone": "Not/AZone"}, "/timezone"),
         ({"legally_binding": "yes"}, "/legally_binding"),
         ({"legally_binding": 1}, "/legally_binding"),
-        ({"terms": {"initial_term_months": 12.0}}, "/terms/initial_term_months"),
+        ({"terms": {"initial_term_months": 12.5}}, "/terms/initial_term_months"),
         ({"occurred_on": "9999-12-31"}, "/occurred_on"),
         ({"id": "abc\n"}, "/id"),
         ({"sources": [{"publisher": "X", "published_on": "0001-01-01"}]}, "/sources/0/published_on"),

@@ -2,6 +2,7 @@
 Whether answers keep to it is schemathesis's part (tests/e2e/test_contract.py)."""
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 
+from events.fields import INSTANT_PATTERN
 from service import openapi
 from service.contract import PROBLEM_STATUS
 
@@ -75,7 +77,27 @@ def test_query_parameters_come_from_the_views_schemas(document: dict) -> None:  
     }
     assert set(parameters) == {"from", "to", "known_at"}
     assert parameters["from"]["format"] == "date"
-    assert parameters["known_at"] == {"type": "string", "format": "date-time"}
+    assert parameters["known_at"] == {"type": "string", "format": "date-time", "pattern": f"^{INSTANT_PATTERN}$"}
+
+
+def test_every_pattern_is_anchored_and_says_what_the_field_matches_whole(document: dict) -> None:  # type: ignore[type-arg]
+    patterns = [found for found in _walk(document, "pattern") if isinstance(found, str)]
+
+    assert len(patterns) >= 10
+    assert all(pattern.startswith("^") and pattern.endswith("$") for pattern in patterns)
+    assert not [pattern for pattern in patterns if "\\Z" in pattern or "\\A" in pattern or "(?" in pattern]
+
+
+def _walk(node: object, key: str) -> Iterator[object]:
+    """Every value under ``key`` anywhere in a JSON document."""
+    if isinstance(node, dict):
+        for name, value in node.items():
+            if name == key:
+                yield value
+            yield from _walk(value, key)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value, key)
 
 
 def test_the_docs_page_is_served_with_its_own_assets(anonymous: FlaskClient) -> None:
