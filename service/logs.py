@@ -43,6 +43,9 @@ class JsonLogger(Logger):
         root = logging.getLogger()
         root.handlers = list(self.error_log.handlers)
         root.setLevel(self.error_log.level)
+        # Each worker reads the schema's head revision at start, and alembic tells of every
+        # plugin it loads for that at info level: not news to an operator.
+        logging.getLogger("alembic").setLevel(logging.WARNING)
 
     def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
         if not self.access_log_enabled:

@@ -21,7 +21,7 @@ from service.store import START, Cursor
 MAX_WAIT_SECONDS = 30
 
 AGREEMENT_ID_PATTERN = r"[a-z0-9][a-z0-9-]{1,62}"
-CURSOR_PATTERN = "([0-9]{1,18})-([0-9]{1,18})"
+CURSOR_PATTERN = "[0-9]{1,18}-[0-9]{1,18}"
 MAX_EVENTS_PER_APPEND = 100
 REVISION_TYPES = {TYPE_NAMES[cls] for cls in REVISIONS}
 # What an append may carry: every type but the registration, which POST /agreements makes.
@@ -99,10 +99,10 @@ class CursorField(fields.Field):
     _regex = re.compile(CURSOR_PATTERN)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Cursor:
-        found = self._regex.fullmatch(value) if isinstance(value, str) else None
-        if found is None:
+        if not isinstance(value, str) or not self._regex.fullmatch(value):
             raise ValidationError("not a feed cursor like 812-27 (take one from the feed)")
-        return Cursor(int(found.group(1)), int(found.group(2)))
+        transaction, position = value.split("-")
+        return Cursor(int(transaction), int(position))
 
 
 CURSOR = CursorField()
