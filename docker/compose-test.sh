@@ -35,10 +35,12 @@ retry "${compose[@]}" --profile test build --quiet
 stage "up: postgres healthy, then migrate completed, then the api"
 "${compose[@]}" up --detach
 api=$("${compose[@]}" ps -q api)
+health() { docker inspect --format '{{.State.Health.Status}}' "$api"; }
 for _ in $(seq 120); do
-    [ "$(docker inspect --format '{{.State.Health.Status}}' "$api")" = healthy ] && break
+    [ "$(health)" = healthy ] && break
     sleep 1
 done
+[ "$(health)" = healthy ] || { echo "the api is $(health) after 120 s" >&2; exit 1; }
 
 stage "the stack from outside (tests/stack)"
 COMPOSE="${compose[*]}" PACT_BASE_URL=$base_url "$pytest" -p no:cacheprovider \
