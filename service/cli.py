@@ -82,8 +82,7 @@ def bootstrap() -> None:
     with that password, for an API started with its own DATABASE_URL as that role (as in
     compose.yaml)."""
     url = database_url()
-    _bootstrap(url)
-    _import_fixtures(url)
+    _bootstrap(url, with_fixtures=True)
     password = os.environ.get("PACT_SERVICE_PASSWORD")
     if password:
         database.service_role_url(url, password)
@@ -155,8 +154,7 @@ def service_url(url: str) -> str:
     service role's."""
     if database.is_service_role(url):
         return url
-    _bootstrap(url)
-    _import_fixtures(url)
+    _bootstrap(url, with_fixtures=True)
     click.echo(
         "Reads are open to all; writes need a token: pact-chronology token create --name NAME"
         " (or `make token NAME=...`), then send 'Authorization: Bearer <token>'",
@@ -190,18 +188,6 @@ def _import_lines(store: EventStore, name: str, lines: Iterable[str]) -> None:
         f" {imported.already_stored} were stored already",
         err=True,
     )
-
-
-def _import_fixtures(url: str) -> None:
-    """Import the NDJSON files PACT_IMPORT names (service/fixtures.py), one after another."""
-    try:
-        files = fixture_files(os.environ.get("PACT_IMPORT"))
-    except FixturesNotFound as error:
-        raise click.ClickException(str(error)) from None
-    with event_store(url) as store:
-        for path in files:
-            with path.open(encoding="utf-8") as lines:
-                _import_lines(store, str(path), lines)
 
 
 @main.command()
@@ -264,12 +250,21 @@ def events(agreement: str, known_at: str | None, as_json: bool, after_version: i
     _asked(f"/agreements/{agreement}/events", parameters, as_json, asking.events_table)
 
 
-def _bootstrap(url: str) -> None:
+def _bootstrap(url: str, with_fixtures: bool = False) -> None:
+    """Migrate, load the chronologies into an empty store and, ``with_fixtures``, import the
+    NDJSON files PACT_IMPORT names (service/fixtures.py), one after another."""
+    try:
+        fixtures = fixture_files(os.environ.get("PACT_IMPORT")) if with_fixtures else []
+    except FixturesNotFound as error:
+        raise click.ClickException(str(error)) from None
     database.migrate(url)
     with event_store(url) as store:
         if not store.stream_ids():
             for seeded in seed_store(store):
                 click.echo(f"loaded {seeded.stream_id}: {seeded.appended} events", err=True)
+        for path in fixtures:
+            with path.open(encoding="utf-8") as lines:
+                _import_lines(store, str(path), lines)
 
 
 @main.group()

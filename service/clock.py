@@ -45,7 +45,12 @@ class Clock:
         return self.fixed or datetime.now(ZoneInfo(zone)).date()
 
 
+def app_clock() -> Clock:
+    """The application's clock, made from PACT_TODAY when the app was created."""
+    clock: Clock = current_app.extensions["pact_clock"]
+    return clock
+
+
 def today(zone: str) -> date:
     """Today in time zone ``zone`` by the application's clock."""
-    clock: Clock = current_app.extensions["pact_clock"]
-    return clock.today(zone)
+    return app_clock().today(zone)

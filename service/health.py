@@ -1,9 +1,9 @@
 """Liveness and readiness, for orchestrators and load balancers."""
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response
 
 from service.answers import Liveness, Ready
-from service.clock import Clock
+from service.clock import app_clock
 from service.contract import DATABASE_PROBLEMS, Answer, promises
 from service.database import current_revision
 from service.problems import problem
@@ -17,8 +17,8 @@ bp = Blueprint("health", __name__)
 def healthz() -> dict[str, str | None]:
     """The process answers, and says which today it answers for; nothing about the
     database, on purpose."""
-    clock: Clock = current_app.extensions["pact_clock"]
-    return {"status": "ok", "fixed_today": clock.fixed.isoformat() if clock.fixed else None}
+    fixed = app_clock().fixed
+    return {"status": "ok", "fixed_today": fixed.isoformat() if fixed else None}
 
 
 @bp.get("/readyz")

@@ -54,18 +54,20 @@ class HistoryQuery(Schema):
     on = Day(load_default=None)
 
 
-def described(text: str) -> dict[str, str]:
+def description(text: str) -> dict[str, str]:
     """A field's description in the OpenAPI document: what a refusal that crosses fields
     (which JSON Schema cannot state) is about, and what a default means."""
     return {"description": text}
 
 
 class TimelineQuery(Schema):
-    start = Day(data_key="from", load_default=None, metadata=described("the first day; default: the first development"))
+    start = Day(
+        data_key="from", load_default=None, metadata=description("the first day; default: the first development")
+    )
     end = Day(
         data_key="to",
         load_default=None,
-        metadata=described("the last day; default: today where the agreement lives. Not before `from` (else 400)"),
+        metadata=description("the last day; default: today where the agreement lives. Not before `from` (else 400)"),
     )
     known_at = known_at()
 
@@ -142,11 +144,11 @@ class DeadlineCursorField(fields.Field):
 
 
 class DeadlinesQuery(Schema):
-    start = Day(data_key="from", load_default=None, metadata=described("the first day; default: today (UTC)"))
+    start = Day(data_key="from", load_default=None, metadata=description("the first day; default: today (UTC)"))
     end = Day(
         data_key="to",
         load_default=None,
-        metadata=described(
+        metadata=description(
             "the last day; default: a year after `from`. Not before `from`, and at most ten years after it (else 400)"
         ),
     )
@@ -176,7 +178,7 @@ class EventIn(Schema):
     occurred_on = Day(
         load_default=None,
         validate=not_in_future,
-        metadata=described(
+        metadata=description(
             "the day it happened, not after today (else 422); required but for a correction or retraction, which"
             " then happened today (UTC)"
         ),
@@ -184,7 +186,7 @@ class EventIn(Schema):
     payload = fields.Dict(
         keys=fields.String(),
         load_default=dict,
-        metadata=described("the fields of the event's `type` (see the README's table); others are refused (422)"),
+        metadata=description("the fields of the event's `type` (see the README's table); others are refused (422)"),
     )
     sources = fields.List(fields.Nested(SourceSchema), required=True, validate=validate.Length(min=1, max=50))
     metadata = fields.Nested(MetadataSchema, load_default=dict)
@@ -223,7 +225,7 @@ class EventIn(Schema):
 class AppendRequest(Schema):
     expected_version = Count(
         load_default=None,
-        metadata=described(
+        metadata=description(
             "the stream version you read (or send it as If-Match; both given, they must agree, else 400)"
         ),
     )
