@@ -20,8 +20,8 @@ from events import NewEvent
 from events.types import ContextNoted
 from service import bulk
 from service.app import DEFAULTS
-from service.pool import open_pool
-from service.store import EventStore
+from service.storage.pool import open_pool
+from service.storage.store import EventStore
 
 GSOMIA = "/agreements/kr-jp-gsomia"
 DAYS = [date(2011, 1, 15) + timedelta(days=61 * i) for i in range(80)]

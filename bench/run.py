@@ -22,8 +22,8 @@ from psycopg.conninfo import make_conninfo
 
 from bench import rows
 from bench.harness import table
-from service import tokens
-from service.database import SERVICE_ROLE, migrate
+from service.storage import tokens
+from service.storage.database import SERVICE_ROLE, migrate
 
 
 @contextmanager

@@ -34,7 +34,7 @@ from service.schemas import (
     StatusQuery,
     TimelineQuery,
 )
-from service.store import AppendResult, Knowledge, VersionConflict
+from service.storage.store import AppendResult, Knowledge, VersionConflict
 from service.waiting import long_poll
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")

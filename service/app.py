@@ -17,14 +17,14 @@ from werkzeug.routing import BaseConverter
 from service import agreements, calendar, feed, health, metrics, openapi, pages, tracing
 from service.caching import AnswerCache
 from service.clock import Clock
-from service.database import head_revision
 from service.encoding import OrjsonProvider
-from service.history_cache import HistoryCache
-from service.pool import open_pool
 from service.problems import register_error_handlers
 from service.resources import Resources
 from service.schemas import AGREEMENT_ID_PATTERN, MAX_WAIT_SECONDS
-from service.store import DEFAULT_CACHED_EVENTS, EventStore
+from service.storage.database import head_revision
+from service.storage.history_cache import HistoryCache
+from service.storage.pool import open_pool
+from service.storage.store import DEFAULT_CACHED_EVENTS, EventStore
 
 DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
@@ -47,7 +47,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_WAIT_SECONDS": MAX_WAIT_SECONDS,
     "STREAM_SECONDS": 300,
     "STREAM_HEARTBEAT_SECONDS": 5.0,
-    # Memory per worker for decoded events and for answer bodies (see service/history_cache.py
+    # Memory per worker for decoded events and for answer bodies (see service/storage/history_cache.py
     # and service/caching.py); neither can serve anything stale.
     "CACHED_EVENTS": DEFAULT_CACHED_EVENTS,
     "CACHED_ANSWER_BYTES": 32 * 1024 * 1024,

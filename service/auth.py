@@ -2,8 +2,8 @@
 
 from flask import request
 
-from service import tokens
 from service.resources import resources
+from service.storage import tokens
 
 REALM = "pact-chronology"
 

@@ -25,7 +25,7 @@ from service.http import unstorable
 from service.problems import pointers
 from service.representations import event_out
 from service.schemas import agreement_id as agreement_id_field
-from service.store import EventStore
+from service.storage.store import EventStore
 
 # Rows per COPY transaction: each must commit within the 10 s commit-lag bound.
 BATCH = 2000

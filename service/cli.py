@@ -22,13 +22,14 @@ import click
 import psycopg
 from tqdm import tqdm
 
-from service import asking, bulk, database, tokens
+from service import asking, bulk
 from service.app import DEFAULTS
 from service.clock import Clock, ClockSettingError
 from service.fixtures import FixturesNotFound, fixture_files
-from service.pool import open_pool
 from service.seeding import seed as seed_store
-from service.store import EventStore
+from service.storage import database, tokens
+from service.storage.pool import open_pool
+from service.storage.store import EventStore
 
 T = TypeVar("T")
 

@@ -13,7 +13,7 @@ from events.corrections import target_of
 from events.replay import continues
 from events.types import AgreementRegistered
 from service import metrics
-from service.store import AppendResult, EventStore, VersionConflict
+from service.storage.store import AppendResult, EventStore, VersionConflict
 
 
 class AgreementNotFound(Exception):

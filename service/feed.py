@@ -1,7 +1,7 @@
 """The feed of all events, for catching up (GET /events) and for following live
 (GET /events/stream, Server-Sent Events).
 
-Both read the same gap-safe order (see ``Cursor`` and FEED in service/store.py) and hand
+Both read the same gap-safe order (see ``Cursor`` and FEED in service/storage/store.py) and hand
 out cursors: a client that resumes from the last cursor it saw gets every event after it
 exactly once, even events whose transaction began earlier and committed later. The stream,
 and a page asked with ``wait``, wake on the notification every append sends after
@@ -24,7 +24,7 @@ from service.problems import InvalidQuery
 from service.representations import event_out
 from service.resources import resources
 from service.schemas import CURSOR, FeedQuery, StreamQuery
-from service.store import Cursor, EventStore
+from service.storage.store import Cursor, EventStore
 from service.waiting import POLL_SECONDS, Waiter, long_poll, open_waiter
 
 bp = Blueprint("feed", __name__, url_prefix="/events")

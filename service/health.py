@@ -5,9 +5,9 @@ from flask import Blueprint, Response
 from service.answers import Liveness, Ready
 from service.clock import app_clock
 from service.contract import DATABASE_PROBLEMS, Answer, promises
-from service.database import current_revision
 from service.problems import problem
 from service.resources import resources
+from service.storage.database import current_revision
 
 bp = Blueprint("health", __name__)
 

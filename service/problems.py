@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from service.auth import Unauthorized
 from service.commands import AgreementExists, AgreementNotFound, EventRejected
-from service.store import EventIdConflict, VersionConflict
+from service.storage.store import EventIdConflict, VersionConflict
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from flask import current_app
 from psycopg_pool import ConnectionPool
 
 from service.caching import AnswerCache
-from service.store import EventStore
+from service.storage.store import EventStore
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from service import commands
 from service.chronology import Chronology, chronologies
-from service.store import EventStore
+from service.storage.store import EventStore
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import psycopg
 from flask import current_app, request
 
 from service.problems import StreamsExhausted
-from service.store import CHANNEL
+from service.storage.sql import CHANNEL
 
 T = TypeVar("T")
 POLL_SECONDS = 1.0

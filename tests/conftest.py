@@ -19,12 +19,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from psycopg.conninfo import make_conninfo
 
-from service import tokens
 from service.app import create_app
-from service.database import SERVICE_ROLE, migrate
 from service.resources import Resources
 from service.seeding import seed
-from service.store import EventStore
+from service.storage import tokens
+from service.storage.database import SERVICE_ROLE, migrate
+from service.storage.store import EventStore
 
 
 def with_database(url: str, name: str) -> str:

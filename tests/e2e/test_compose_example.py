@@ -9,7 +9,7 @@ from pathlib import Path
 
 import psycopg
 
-from service import tokens
+from service.storage import tokens
 from tests.e2e.conftest import Serve
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,7 +16,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.specs.openapi.checks import RejectedPositiveData, positive_data_acceptance
 
-from service import tokens
+from service.storage import tokens
 from tests.e2e.conftest import Serve
 
 # Examples per operation and mode: enough to reach each parameter's branches, few enough

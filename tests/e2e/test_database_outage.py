@@ -18,7 +18,7 @@ import pgserver
 import psycopg
 import pytest
 
-from service import tokens
+from service.storage import tokens
 from tests.e2e.conftest import Serve
 
 LIMIT = 2.0  # seconds: no answer may take longer, and the service is back this soon

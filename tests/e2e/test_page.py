@@ -11,7 +11,7 @@ import psycopg
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from service import tokens
+from service.storage import tokens
 from tests.e2e.conftest import Serve, Server
 
 # Without the background-networking flags Chromium keeps trying to reach Google's hosts.

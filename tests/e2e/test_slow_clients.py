@@ -12,7 +12,7 @@ from urllib.request import urlopen
 import psycopg
 import pytest
 
-from service import tokens
+from service.storage import tokens
 from tests.e2e.conftest import Serve
 
 READ_TIMEOUT = 2

@@ -10,7 +10,7 @@ import psycopg.conninfo
 import pytest
 from flask.testing import FlaskClient
 
-from service import tokens
+from service.storage import tokens
 from tests.service.api import PACT, event, post, problem
 from tests.service.test_seed_and_health import cli
 

@@ -3,8 +3,8 @@
 import pytest
 from flask.testing import FlaskClient
 
-from service.database import head_revision
-from service.store import EventStore
+from service.storage.database import head_revision
+from service.storage.store import EventStore
 from tests.service.api import problem
 
 pytestmark = pytest.mark.usefixtures("seeded")

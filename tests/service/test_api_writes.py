@@ -6,7 +6,7 @@ from uuid import uuid4
 import pytest
 from flask.testing import FlaskClient
 
-from service.store import EventStore
+from service.storage.store import EventStore
 from tests.service.api import PACT, event, post, problem
 
 

@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from service import bulk
-from service.store import EventStore
+from service.storage.store import EventStore
 from tests.service.test_seed_and_health import cli
 
 SOURCE = {"publisher": "Bulk test"}

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from events import NewEvent
 from events.types import ContextNoted
-from service.store import START, Cursor, EventStore
+from service.storage.store import START, Cursor, EventStore
 from tests.service.api import problem
 
 

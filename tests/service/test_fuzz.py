@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from service.seeding import seed
-from service.store import EventStore
+from service.storage.store import EventStore
 from tests.conftest import POOL_THREADS_USE_RANDOM
 
 PARAMETERS = ["on", "known_at", "from", "to", "after_version", "limit", "after", "x"]

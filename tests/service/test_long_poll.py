@@ -14,9 +14,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from service import tokens
 from service.app import create_app
 from service.resources import Resources
+from service.storage import tokens
 from tests.service.api import PACT, event, post, problem
 
 WaitingApp = Callable[..., FlaskClient]

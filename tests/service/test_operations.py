@@ -6,7 +6,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from prometheus_client.parser import text_string_to_metric_families
 
-from service.store import EventStore
+from service.storage.store import EventStore
 from tests.service.api import event, post, problem
 
 

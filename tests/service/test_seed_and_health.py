@@ -11,9 +11,9 @@ from flask import Flask
 
 from service.app import create_app
 from service.chronology import chronologies
-from service.database import head_revision
 from service.seeding import seed
-from service.store import EventStore
+from service.storage.database import head_revision
+from service.storage.store import EventStore
 
 
 def test_seeding_twice_appends_nothing_the_second_time(store: EventStore) -> None:

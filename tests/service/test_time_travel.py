@@ -7,7 +7,7 @@ from uuid import uuid4
 import pytest
 from flask.testing import FlaskClient
 
-from service.store import EventStore
+from service.storage.store import EventStore
 from tests.service.api import SOURCE, event, post, problem
 
 PACT = "/agreements/test-pact"

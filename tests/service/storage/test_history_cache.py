@@ -12,10 +12,10 @@ from events.types import ContextNoted, EventCorrected, EventRetracted
 from service import commands
 from service.app import DEFAULTS, create_app
 from service.chronology import chronologies
-from service.history_cache import HistoryCache
-from service.pool import open_pool
 from service.seeding import seed
-from service.store import EventStore
+from service.storage.history_cache import HistoryCache
+from service.storage.pool import open_pool
+from service.storage.store import EventStore
 from tests.conftest import POOL_THREADS_USE_RANDOM
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)

@@ -1,7 +1,7 @@
 import psycopg
 from alembic import command
 
-from service.database import alembic_config, current_revision, head_revision, migrate
+from service.storage.database import alembic_config, current_revision, head_revision, migrate
 
 
 def test_migrations_build_the_schema_on_an_empty_database(empty_database_url: str) -> None:

@@ -5,27 +5,25 @@ got there first, nothing is written and VersionConflict says where the stream is
 There is no global lock: writers of different streams never wait for each other, and two
 writers of the same stream are told apart by the UNIQUE (stream_id, version) constraint.
 Event ids make appends idempotent: re-sending the same events returns the first result.
-The pool's connections are in autocommit (service/pool.py): a single statement is a
+The pool's connections are in autocommit (service/storage/pool.py): a single statement is a
 transaction, and anything longer says ``transaction()``.
-The feed of all events (``feed``) is gap-safe without any lock on appends: see FEED.
+The feed of all events (``feed``) is gap-safe without any lock on appends: see sql.FEED.
 """
 
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 import psycopg
 from psycopg.rows import dict_row
-from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
 from events import NewEvent, Recorded, Replayer
-from events.schemas import SOURCES, decode, encode
-from events.types import type_name
-from service.history_cache import HistoryCache
+from service.storage import sql
+from service.storage.history_cache import HistoryCache
+from service.storage.rows import columns, insert_row, recorded, same_event
 
 
 class StoreError(Exception):
@@ -86,83 +84,6 @@ class AppendResult:
     replayed: bool = False
 
 
-COLUMNS = "position, event_id, stream_id, version, event_type, occurred_on, recorded_at, payload, sources, metadata"
-
-STREAM_VERSION = "SELECT coalesce(max(version), 0) AS version FROM events WHERE stream_id = %s"
-
-# One statement for the whole batch: its events share recorded_at (statement time).
-INSERT = """
-INSERT INTO events (event_id, stream_id, version, event_type, occurred_on, payload, sources, metadata)
-SELECT * FROM unnest(
-    %s::uuid[], %s::text[], %s::integer[], %s::text[], %s::date[], %s::jsonb[], %s::jsonb[], %s::jsonb[]
-)
-RETURNING version, position, recorded_at
-"""
-
-COPY = "COPY events (event_id, stream_id, version, event_type, occurred_on, payload, sources, metadata) FROM STDIN"
-
-RECORDED_AT = "SELECT recorded_at FROM events WHERE stream_id = %s AND version = %s"
-
-# The same for a single event, which is most appends: no arrays to build and unpack.
-INSERT_ONE = """
-INSERT INTO events (event_id, stream_id, version, event_type, occurred_on, payload, sources, metadata)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
-RETURNING version, position, recorded_at
-"""
-
-BY_IDS = f"SELECT {COLUMNS} FROM events WHERE event_id = ANY(%s) ORDER BY position"
-
-# known_at NULL means "everything recorded so far".
-STREAM = f"""
-SELECT {COLUMNS} FROM events
-WHERE stream_id = %s AND version > %s AND recorded_at <= coalesce(%s::timestamptz, 'infinity')
-ORDER BY version LIMIT %s
-"""
-
-# What was known of a stream at an instant is versions 1..v (versions are gapless and
-# recorded_at grows with them), so two index lookups answer: no scan of the stream.
-KNOWN_VERSION = """
-SELECT version, recorded_at FROM events
-WHERE stream_id = %(stream)s AND recorded_at <= coalesce(%(known_at)s::timestamptz, 'infinity')
-ORDER BY version DESC LIMIT 1
-"""
-
-KNOWLEDGE = f"""
-SELECT registration.payload ->> 'timezone' AS timezone,
-       coalesce(newest.version, 0) AS version,
-       newest.recorded_at AS horizon
-FROM (SELECT payload FROM events WHERE stream_id = %(stream)s AND version = 1) AS registration
-LEFT JOIN LATERAL ({KNOWN_VERSION}) AS newest ON true
-"""
-
-OWNER = "SELECT stream_id FROM events WHERE event_id = %s"
-
-# Every transaction below the snapshot's xmin has ended, and every transaction yet to
-# commit has an id at or above it: rows below the horizon are all there will ever be.
-FEED = f"""
-SELECT {COLUMNS}, transaction_id::text AS transaction FROM events
-WHERE (transaction_id, position) > (%(transaction)s::xid8, %(position)s)
-  AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-ORDER BY transaction_id, position
-LIMIT %(limit)s
-"""
-
-# Sent once an append has committed, in a transaction of its own: listeners never hear of
-# an event before they can read it, and no append waits on the notification queue's lock.
-CHANNEL = "pact_events"
-NOTIFY = f"SELECT pg_notify('{CHANNEL}', %s)"
-
-STREAM_IDS = "SELECT stream_id FROM events WHERE version = 1 ORDER BY stream_id"
-
-# A page of streams with their current versions: an index lookup each, not a scan.
-STREAM_VERSIONS = """
-SELECT first.stream_id,
-       (SELECT max(version) FROM events newest WHERE newest.stream_id = first.stream_id) AS version
-FROM events first
-WHERE first.version = 1 AND first.stream_id > %s
-ORDER BY first.stream_id LIMIT %s
-"""
-
 # About this many decoded events are kept in memory per worker (see HistoryCache).
 DEFAULT_CACHED_EVENTS = 200_000
 
@@ -193,8 +114,8 @@ class EventStore:
             raise
 
     def _append_once(self, stream_id: str, events: Sequence[NewEvent], expected_version: int) -> AppendResult:
-        rows = [_insert_row(stream_id, expected_version + i, new) for i, new in enumerate(events, start=1)]
-        statement, parameters = (INSERT_ONE, rows[0]) if len(rows) == 1 else (INSERT, _columns(rows))
+        rows = [insert_row(stream_id, expected_version + i, new) for i, new in enumerate(events, start=1)]
+        statement, parameters = (sql.INSERT_ONE, rows[0]) if len(rows) == 1 else (sql.INSERT, columns(rows))
         with self.pool.connection() as connection:
             # One statement, so one transaction in autocommit; the notification follows,
             # committed, in a transaction of its own.
@@ -210,7 +131,7 @@ class EventStore:
         return _appended(stream_id, events, expected_version, recorded_at)
 
     def copy_append(self, stream_id: str, events: Sequence[NewEvent], expected_version: int) -> AppendResult:
-        """Like ``append``, for many events at once: the rows go in by COPY, in one
+        """Like ``append``, for many events at once: the rows go in by sql.COPY, in one
         transaction, which must commit within the commit-lag bound -- so callers send
         batches of a few thousand."""
         with self.pool.connection() as connection:
@@ -218,10 +139,10 @@ class EventStore:
                 actual = _version(connection, stream_id)
                 if actual != expected_version:
                     raise VersionConflict(stream_id, expected_version, actual)
-                with connection.cursor().copy(COPY) as copy:
+                with connection.cursor().copy(sql.COPY) as copy:
                     for version, new in enumerate(events, start=expected_version + 1):
-                        copy.write_row(_insert_row(stream_id, version, new))
-                (recorded_at,) = connection.execute(RECORDED_AT, (stream_id, expected_version + 1)).fetchall()[0]
+                        copy.write_row(insert_row(stream_id, version, new))
+                (recorded_at,) = connection.execute(sql.RECORDED_AT, (stream_id, expected_version + 1)).fetchall()[0]
             _notify(connection, stream_id)
         return _appended(stream_id, events, expected_version, recorded_at)
 
@@ -233,7 +154,7 @@ class EventStore:
     def load(self, stream_id: str, known_at: datetime | None = None) -> list[Recorded]:
         """The stream as recorded at ``known_at`` (default: now), oldest version first."""
         with self.pool.connection() as connection:
-            row = connection.execute(KNOWN_VERSION, {"stream": stream_id, "known_at": known_at}).fetchone()
+            row = connection.execute(sql.KNOWN_VERSION, {"stream": stream_id, "known_at": known_at}).fetchone()
         return self.history(stream_id, int(row[0]) if row else 0)
 
     def history(self, stream_id: str, through_version: int) -> list[Recorded]:
@@ -253,8 +174,8 @@ class EventStore:
 
     def read(self, stream_id: str, after_version: int, limit: int, known_at: datetime | None = None) -> list[Recorded]:
         with self.pool.connection() as connection, connection.cursor(row_factory=dict_row) as cursor:
-            rows = cursor.execute(STREAM, (stream_id, after_version, known_at, limit)).fetchall()
-        return [_recorded(row) for row in rows]
+            rows = cursor.execute(sql.STREAM, (stream_id, after_version, known_at, limit)).fetchall()
+        return [recorded(row) for row in rows]
 
     def knowledge(self, stream_id: str, known_at: datetime | None = None) -> Knowledge | None:
         """One cheap query that tells whether anything changed, before any event is read.
@@ -262,20 +183,20 @@ class EventStore:
         None when the agreement does not exist at all.
         """
         with self.pool.connection() as connection, connection.cursor(row_factory=dict_row) as cursor:
-            row = cursor.execute(KNOWLEDGE, {"stream": stream_id, "known_at": known_at}).fetchone()
+            row = cursor.execute(sql.KNOWLEDGE, {"stream": stream_id, "known_at": known_at}).fetchone()
         return Knowledge(**row) if row and row["timezone"] is not None else None
 
     def feed(self, after: Cursor, limit: int) -> list[tuple[Cursor, Recorded]]:
         """Events of all streams after ``after``, in feed order, each with its cursor."""
         parameters = {"transaction": str(after.transaction), "position": after.position, "limit": limit}
         with self.pool.connection() as connection, connection.cursor(row_factory=dict_row) as cursor:
-            rows = cursor.execute(FEED, parameters).fetchall()
-        return [(Cursor(int(row.pop("transaction")), row["position"]), _recorded(row)) for row in rows]
+            rows = cursor.execute(sql.FEED, parameters).fetchall()
+        return [(Cursor(int(row.pop("transaction")), row["position"]), recorded(row)) for row in rows]
 
     def owner(self, event_id: UUID) -> str | None:
         """The stream an event belongs to, if it exists anywhere."""
         with self.pool.connection() as connection:
-            row = connection.execute(OWNER, (event_id,)).fetchone()
+            row = connection.execute(sql.OWNER, (event_id,)).fetchone()
         return row[0] if row else None
 
     def version(self, stream_id: str) -> int:
@@ -286,7 +207,7 @@ class EventStore:
     def stream_versions(self, after: str, limit: int) -> list[tuple[str, int]]:
         """Streams after ``after`` (by id) and the version each is at, in one round trip."""
         with self.pool.connection() as connection:
-            return [(row[0], row[1]) for row in connection.execute(STREAM_VERSIONS, (after, limit)).fetchall()]
+            return [(row[0], row[1]) for row in connection.execute(sql.STREAM_VERSIONS, (after, limit)).fetchall()]
 
     def every_stream_version(self) -> list[tuple[str, int]]:
         """Every stream and the version it is at, by id, a thousand streams a query."""
@@ -297,7 +218,7 @@ class EventStore:
 
     def stream_ids(self) -> list[str]:
         with self.pool.connection() as connection:
-            return [row[0] for row in connection.execute(STREAM_IDS).fetchall()]
+            return [row[0] for row in connection.execute(sql.STREAM_IDS).fetchall()]
 
 
 def _appended(stream_id: str, events: Sequence[NewEvent], after: int, recorded_at: datetime) -> AppendResult:
@@ -314,13 +235,13 @@ def _notify(connection: psycopg.Connection, stream_id: str) -> None:
     """Tell feed listeners, outside the append's transaction; the events are stored
     whatever happens here, and listeners also poll, so a lost notification only delays them."""
     try:
-        connection.execute(NOTIFY, (stream_id,))
+        connection.execute(sql.NOTIFY, (stream_id,))
     except psycopg.Error as error:
         log.warning("stored events of %s but could not notify listeners: %s", stream_id, error)
 
 
 def _version(connection: psycopg.Connection, stream_id: str) -> int:
-    row = connection.execute(STREAM_VERSION, (stream_id,)).fetchone()
+    row = connection.execute(sql.STREAM_VERSION, (stream_id,)).fetchone()
     return int(row[0]) if row else 0
 
 
@@ -329,14 +250,14 @@ def _previously_appended(
 ) -> AppendResult | None:
     ids = [new.event_id for new in events]
     with connection.cursor(row_factory=dict_row) as cursor:
-        rows = {row["event_id"]: row for row in cursor.execute(BY_IDS, (ids,)).fetchall()}
+        rows = {row["event_id"]: row for row in cursor.execute(sql.BY_IDS, (ids,)).fetchall()}
     if not rows:
         return None
     for new in events:
         row = rows.get(new.event_id)
         if row is None:
             raise EventIdConflict(new.event_id, "part of this batch was appended before; send new events on their own")
-        if not _same_event(row, stream_id, new):
+        if not same_event(row, stream_id, new):
             raise EventIdConflict(new.event_id, "this id was already used for a different event")
     stored = [rows[i] for i in ids]
     versions = [row["version"] for row in stored]
@@ -349,45 +270,4 @@ def _previously_appended(
         event_ids=tuple(ids),
         recorded_at=stored[0]["recorded_at"],
         replayed=True,
-    )
-
-
-def _same_event(row: dict[str, Any], stream_id: str, new: NewEvent) -> bool:
-    """Same stream, type, day, payload and sources; metadata (correlation ids) may differ on a retry."""
-    return (
-        row["stream_id"] == stream_id
-        and row["event_type"] == type_name(new.event)
-        and row["occurred_on"] == new.event.occurred_on
-        and row["payload"] == encode(new.event)
-        and row["sources"] == SOURCES.dump(new.sources)
-    )
-
-
-def _columns(rows: list[tuple[object, ...]]) -> list[list[object]]:
-    return [list(column) for column in zip(*rows, strict=True)]
-
-
-def _insert_row(stream_id: str, version: int, new: NewEvent) -> tuple[object, ...]:
-    return (
-        new.event_id,
-        stream_id,
-        version,
-        type_name(new.event),
-        new.event.occurred_on,
-        Jsonb(encode(new.event)),
-        Jsonb(SOURCES.dump(new.sources)),
-        Jsonb(dict(new.metadata)),
-    )
-
-
-def _recorded(row: dict[str, Any]) -> Recorded:
-    return Recorded(
-        event=decode(row["event_type"], row["occurred_on"], row["payload"]),
-        event_id=row["event_id"],
-        stream_id=row["stream_id"],
-        version=row["version"],
-        recorded_at=row["recorded_at"],
-        sources=tuple(SOURCES.load(row["sources"])),
-        metadata=row["metadata"],
-        position=row["position"],
     )

@@ -9,7 +9,7 @@ import pytest
 
 from events import NewEvent
 from events.types import ContextNoted
-from service.store import EventStore
+from service.storage.store import EventStore
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 Connections are in autocommit: a read is one round trip, with no BEGIN and COMMIT around
 it, and a statement is a transaction of its own unless a ``transaction()`` block says
-otherwise. The event store relies on that (service/store.py).
+otherwise. The event store relies on that (service/storage/store.py).
 
 A connection is checked (one empty round trip) before it is lent only if it sat unused
 for a while: one handed back a moment ago was working then, and checking every

@@ -9,7 +9,7 @@ import pytest
 
 from events import NewEvent, Source
 from events.types import ContextNoted
-from service.store import EventIdConflict, EventStore, VersionConflict
+from service.storage.store import EventIdConflict, EventStore, VersionConflict
 
 SOURCE = (Source(publisher="Test Gazette", title="Something happened"),)
 
