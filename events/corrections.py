@@ -16,7 +16,7 @@ from marshmallow import ValidationError
 
 from events.envelope import Recorded
 from events.errors import RuleViolation
-from events.schemas import decode, encode
+from events.payloads import decode, encode
 from events.types import AgreementRegistered, EventCorrected, EventRetracted, type_name
 
 

@@ -17,7 +17,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from events import NewEvent, Recorded
 from events.fields import Day
-from events.schemas import SourceSchema, decode
+from events.payloads import SourceSchema, decode
 from events.types import EVENT_TYPES, AgreementRegistered
 from service import commands
 from service.encoding import line as json_line

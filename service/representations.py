@@ -5,7 +5,7 @@ from typing import Any
 from marshmallow import Schema, fields
 
 from events import Phase, Recorded, Status
-from events.schemas import SOURCES, TermsSchema, encode
+from events.payloads import SOURCES, TermsSchema, encode
 from events.status import TerminationState
 from events.types import type_name
 

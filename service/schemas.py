@@ -12,7 +12,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from events import NewEvent, Phase
 from events.fields import DAY_PATTERN, Count, Day, Instant, Matching, QueryCount
-from events.schemas import PAYLOAD_SCHEMAS, AgreementRegisteredSchema, SourceSchema, decode
+from events.payloads import PAYLOAD_SCHEMAS, AgreementRegisteredSchema, SourceSchema, decode
 from events.types import EVENT_TYPES, REVISIONS, TYPE_NAMES, AgreementRegistered
 from service import clock
 from service.storage.store import START, Cursor

@@ -14,7 +14,7 @@ from typing import Any
 from uuid import UUID, uuid5
 
 from events import NewEvent
-from events.schemas import SOURCES, decode
+from events.payloads import SOURCES, decode
 
 NAMESPACE = UUID("6f1c8f6e-5d2b-4c43-9a55-2f0d1d6b7c21")
 FILES = ("kr-jp-gsomia.json", "kr-us-jp-tisa.json")

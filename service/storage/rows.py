@@ -5,7 +5,7 @@ from typing import Any
 from psycopg.types.json import Jsonb
 
 from events import NewEvent, Recorded
-from events.schemas import SOURCES, decode, encode
+from events.payloads import SOURCES, decode, encode
 from events.types import type_name
 
 
