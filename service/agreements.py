@@ -6,19 +6,18 @@ Read answers go through ``cached``: a cheap knowledge query decides the ETag fir
 client holding the current answer gets a 304 without any event being read or replayed.
 """
 
-from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
 from flask import Blueprint, Response, jsonify, request, url_for
 from marshmallow import ValidationError
 
-from events import NewEvent, Phase, Recorded, Status, developments, timeline
+from events import NewEvent, Phase, Recorded, developments, timeline
 from events.history import changes
 from events.types import AgreementRegistered, type_name
-from service import answers, auth, clock, commands, http
+from service import answers, auth, clock, commands, http, queries
 from service.caching import AnswerCache, cached, knowledge_tag, link_to_next
 from service.contract import BODY_PROBLEMS, DATABASE_PROBLEMS, NOT_MODIFIED, READ_HEADERS, Answer, follow, promises
 from service.encoding import line as json_line
@@ -67,45 +66,19 @@ APPEND_REQUEST, REGISTER_REQUEST, LIST_QUERY = AppendRequest(), RegisterRequest(
 )
 def list_agreements() -> Response:
     """A page of agreements by id, each with its status today; ``phase`` keeps those in that
-    phase today, ``in_force_on`` those in force on that day. Streams are read a page at a
-    time, their replays come from memory as far as it holds them."""
+    phase today, ``in_force_on`` those in force on that day."""
     query = http.query(LIST_QUERY)
-    limit, kept = query["limit"], _agreement_filter(query)
-    store = resources().store
-    found: list[dict[str, Any]] = []
-    after, exhausted = query["after"] or "", False
-    while len(found) <= limit and not exhausted:
-        page = store.stream_versions(after, limit + 1)
-        exhausted = len(page) <= limit
-        for stream_id, version in page:
-            agreement = _agreement(store.history(stream_id, version))
-            if kept(agreement, stream_id, version):
-                found.append(agreement)
-            if len(found) > limit:
-                break
-            after = stream_id
-    more = len(found) > limit
-    found = found[:limit]
-    next_after = found[-1]["id"] if more else None
-    response = jsonify({"agreements": found, "next_after": next_after})
+    limit = query["limit"]
+    phase = Phase(query["phase"]) if query["phase"] is not None else None
+    found, more = queries.agreements(
+        resources().store, clock.app_clock(), query["after"] or "", limit, phase, query["in_force_on"]
+    )
+    next_after = found[-1].agreement_id if more else None
+    response = jsonify({"agreements": [_agreement(agreement) for agreement in found], "next_after": next_after})
     if next_after is not None:
         filters = {name: query[name] for name in ("phase", "in_force_on") if query[name] is not None}
         response.headers["Link"] = link_to_next(url_for(".list_agreements", after=next_after, limit=limit, **filters))
     return response
-
-
-def _agreement_filter(query: dict[str, Any]) -> Callable[[dict[str, Any], str, int], bool]:
-    """Whether an agreement (as listed) passes the list's filters."""
-    phase, day = query["phase"], query["in_force_on"]
-
-    def kept(agreement: dict[str, Any], stream_id: str, version: int) -> bool:
-        if phase is not None and agreement["status"]["phase"] != phase:
-            return False
-        if day is not None:
-            return resources().store.replayer(stream_id, version).status(day).phase is Phase.IN_FORCE
-        return True
-
-    return kept
 
 
 @bp.post("")
@@ -145,7 +118,7 @@ def register_agreement() -> tuple[dict[str, Any], int, dict[str, str]]:
         metadata=http.metadata(envelope["metadata"], writer),
     )
     result = commands.register(resources().store, envelope["id"], registration)
-    body = _agreement(history_of(envelope["id"]))
+    body = _agreement(_summary(envelope["id"]))
     status = 200 if result.replayed else 201
     return (
         {**body, "replayed": result.replayed},
@@ -162,7 +135,7 @@ def register_agreement() -> tuple[dict[str, Any], int, dict[str, str]]:
     problems=("agreement-not-found", *DATABASE_PROBLEMS),
 )
 def get_agreement(agreement_id: str) -> dict[str, Any]:
-    return _agreement(history_of(agreement_id))
+    return _agreement(_summary(agreement_id))
 
 
 @bp.get("/<agreement:agreement_id>/status")
@@ -253,7 +226,10 @@ def list_events(agreement_id: str) -> Response:
     known_at, after, limit = query["known_at"], query["after_version"], query["limit"]
     knowledge = _knowledge(agreement_id, known_at)
     if known_at is None and knowledge.version <= after:
-        knowledge = long_poll(lambda: _knowledge_past(agreement_id, after), query["wait"]) or knowledge
+        knowledge = (
+            long_poll(lambda: queries.knowledge_past(resources().store, agreement_id, after), query["wait"])
+            or knowledge
+        )
     if request.accept_mimetypes.best_match(["application/json", NDJSON]) == NDJSON:
         return _events_as_lines(agreement_id, after, limit, known_at)
 
@@ -410,16 +386,7 @@ def _answers() -> AnswerCache:
 
 
 def _knowledge(agreement_id: str, known_at: datetime | None) -> Knowledge:
-    knowledge = resources().store.knowledge(agreement_id, known_at)
-    if knowledge is None:
-        raise commands.AgreementNotFound(agreement_id)
-    return knowledge
-
-
-def _knowledge_past(agreement_id: str, version: int) -> Knowledge | None:
-    """What is known of the agreement now, once it goes past ``version``."""
-    knowledge = _knowledge(agreement_id, None)
-    return knowledge if knowledge.version > version else None
+    return queries.knowledge(resources().store, agreement_id, known_at)
 
 
 def _echo(agreement_id: str, knowledge: Knowledge, known_at: datetime | None) -> dict[str, Any]:
@@ -429,38 +396,24 @@ def _echo(agreement_id: str, knowledge: Knowledge, known_at: datetime | None) ->
     return {"agreement_id": agreement_id, "known_at": instant.isoformat() if instant else None}
 
 
-def _agreement(history: list[Recorded]) -> dict[str, Any]:
-    profile = profile_of(history)
-    today = clock.today(profile.timezone)
+def _summary(agreement_id: str) -> queries.Summary:
+    store = resources().store
+    return queries.summary(store, queries.history_of(store, agreement_id), clock.app_clock())
+
+
+def _agreement(agreement: queries.Summary) -> dict[str, Any]:
+    profile = agreement.profile
     return {
-        "id": history[0].stream_id,
+        "id": agreement.agreement_id,
         "title": profile.title,
         "parties": list(profile.parties),
         "terms": TERMS.dump(profile.terms),
         "legally_binding": profile.legally_binding,
         "timezone": profile.timezone,
-        "version": history[-1].version,
-        "status": {"on": today.isoformat(), **status_out(_status(history, today))},
+        "version": agreement.version,
+        "status": {"on": agreement.today.isoformat(), **status_out(agreement.status)},
     }
-
-
-def _status(history: list[Recorded], on: date) -> Status:
-    """The status from the stream's kept Replayer (the history is versions 1..v of it)."""
-    return resources().store.replayer(history[0].stream_id, history[-1].version).status(on)
 
 
 def _reference(record: Recorded) -> dict[str, Any]:
     return {"id": str(record.event_id), "type": type_name(record.event), "version": record.version}
-
-
-def history_of(agreement_id: str) -> list[Recorded]:
-    history = resources().store.load(agreement_id)
-    if not history:
-        raise commands.AgreementNotFound(agreement_id)
-    return history
-
-
-def profile_of(history: list[Recorded]) -> AgreementRegistered:
-    event = history[0].event
-    assert isinstance(event, AgreementRegistered)
-    return event

@@ -14,8 +14,7 @@ from marshmallow import ValidationError
 from events.deadlines import Deadline, DeadlineKind, deadlines
 from events.fields import LATEST_DAY
 from events.replay import developments
-from service import answers, clock, http
-from service.agreements import history_of, profile_of
+from service import answers, clock, http, queries
 from service.caching import cached
 from service.contract import DATABASE_PROBLEMS, NOT_MODIFIED, READ_HEADERS, Answer, promises
 from service.problems import InvalidQuery
@@ -115,8 +114,8 @@ def _cursor(entry: tuple[date, str, str, int | None]) -> str:
 def calendar(agreement_id: str) -> Response:
     """Every notice deadline, term end and pending notice's effect, from the first term to
     five years ahead, as all-day events a calendar app can subscribe to."""
-    history = history_of(agreement_id)
-    profile = profile_of(history)
+    history = queries.history_of(resources().store, agreement_id)
+    profile = queries.profile_of(history)
     today = clock.today(profile.timezone)
     first = min((record.event.occurred_on for record in developments(history)), default=today)
     last = min(today + relativedelta(years=CALENDAR_YEARS_AHEAD), LATEST_DAY)  # 29 February too

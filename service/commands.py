@@ -8,18 +8,14 @@ than letting two individually valid appends combine into a history the rules for
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
+from prometheus_client import Counter
+
 from events import NewEvent, Recorded, RuleViolation, check_history
 from events.corrections import target_of
 from events.replay import continues
 from events.types import AgreementRegistered
-from service import metrics
+from service import queries
 from service.storage.store import AppendResult, EventStore, VersionConflict
-
-
-class AgreementNotFound(Exception):
-    def __init__(self, agreement_id: str) -> None:
-        super().__init__(f"no agreement {agreement_id!r}")
-        self.agreement_id = agreement_id
 
 
 class EventRejected(Exception):
@@ -59,6 +55,8 @@ def _index_of_cause(violation: RuleViolation, proposed: Sequence[Recorded]) -> i
             return new_ids.index(cause)
     return None
 
+
+APPENDED = Counter("pact_events_appended", "Events appended (a replayed retry appends none)")
 
 # Writers of one stream that send no expected version retry after losing a race; each
 # round one of them wins, so this bounds the wait of the unluckiest among many writers.
@@ -124,9 +122,7 @@ def _replayed_or(
 def _append_once(
     store: EventStore, agreement_id: str, events: Sequence[NewEvent], expected_version: int | None
 ) -> AppendResult:
-    history = store.load(agreement_id)
-    if not history:
-        raise AgreementNotFound(agreement_id)
+    history = queries.history_of(store, agreement_id)
     current = history[-1].version
     if expected_version is not None and expected_version != current:
         raise VersionConflict(agreement_id, expected_version, current)
@@ -142,7 +138,7 @@ def _append_checked(
 ) -> AppendResult:
     check(store, agreement_id, history, events)
     result = store.append(agreement_id, events, expected_version)
-    metrics.APPENDED.inc(len(result.event_ids))
+    APPENDED.inc(len(result.event_ids))
     return result
 
 

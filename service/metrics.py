@@ -1,5 +1,6 @@
 """Prometheus metrics at /metrics: requests by route, method and status, their latency,
-events appended, and the connection pool.
+events appended (counted where they are written, service/commands.py),
+and the connection pool.
 
 gunicorn runs several worker processes; `pact-chronology serve` gives them a shared
 PROMETHEUS_MULTIPROC_DIR, so a scrape of any worker reports the whole server
@@ -35,7 +36,6 @@ LATENCY = Histogram(
     ["route", "method"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
-APPENDED = Counter("pact_events_appended", "Events appended (a replayed retry appends none)")
 POOL = Gauge(
     "pact_pool_connections",
     "Database connections of the workers' pools: open, idle, and requests waiting for one",

@@ -9,7 +9,7 @@ Content-Security-Policy allows nothing but this origin's own files.
 
 from flask import Blueprint, Response, make_response, render_template
 
-from service.agreements import history_of, profile_of
+from service import queries
 from service.contract import DATABASE_PROBLEMS, Answer, promises
 from service.resources import resources
 
@@ -27,12 +27,7 @@ POLICY = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 
 )
 def index() -> Response:
     """Every agreement, linked to its page."""
-    store = resources().store
-    agreements = [
-        (stream_id, profile_of(store.history(stream_id, version)))
-        for stream_id, version in store.every_stream_version()
-    ]
-    return _page(render_template("index.html", agreements=agreements))
+    return _page(render_template("index.html", agreements=queries.profiles(resources().store)))
 
 
 @bp.get("/agreements/<agreement:agreement_id>/page")
@@ -44,7 +39,8 @@ def index() -> Response:
 )
 def agreement_page(agreement_id: str) -> Response:
     """The timeline drawn, the events with their sources, a date picker and a known-at slider."""
-    profile = profile_of(history_of(agreement_id))
+    store = resources().store
+    profile = queries.profile_of(queries.history_of(store, agreement_id))
     return _page(render_template("agreement.html", agreement_id=agreement_id, profile=profile))
 
 

@@ -17,7 +17,8 @@ from psycopg_pool import PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from service.auth import Unauthorized
-from service.commands import AgreementExists, AgreementNotFound, EventRejected
+from service.commands import AgreementExists, EventRejected
+from service.queries import AgreementNotFound
 from service.storage.store import EventIdConflict, VersionConflict
 
 PROBLEM_JSON = "application/problem+json"

@@ -1,0 +1,116 @@
+"""Reading agreements: what the views ask of the store and the replay.
+
+The read path's questions in one place, each in the domain's words -- an agreement's
+knowledge at an instant, its history, its status on a day, a page of agreements -- and
+answered with the domain's types; the views only turn them into HTTP. The store keeps
+every stream's decoded events and its replayer in memory, so a question asked again costs
+no replay. ``AgreementNotFound`` is the read path's refusal; writes raise it too.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from events import Phase, Recorded, Status
+from events.types import AgreementRegistered
+from service.clock import Clock
+from service.storage.store import EventStore, Knowledge
+
+
+class AgreementNotFound(Exception):
+    def __init__(self, agreement_id: str) -> None:
+        super().__init__(f"no agreement {agreement_id!r}")
+        self.agreement_id = agreement_id
+
+
+@dataclass(frozen=True)
+class Summary:
+    """An agreement as listed: its registration, its version, and its status today."""
+
+    agreement_id: str
+    profile: AgreementRegistered
+    version: int
+    today: date
+    status: Status
+
+
+def knowledge(store: EventStore, agreement_id: str, known_at: datetime | None) -> Knowledge:
+    """What is known of the agreement at ``known_at`` (default: now), without reading events."""
+    found = store.knowledge(agreement_id, known_at)
+    if found is None:
+        raise AgreementNotFound(agreement_id)
+    return found
+
+
+def knowledge_past(store: EventStore, agreement_id: str, version: int) -> Knowledge | None:
+    """What is known of the agreement now, once it goes past ``version``; else None."""
+    found = knowledge(store, agreement_id, None)
+    return found if found.version > version else None
+
+
+def history_of(store: EventStore, agreement_id: str) -> list[Recorded]:
+    """Every event of the agreement as recorded so far, oldest first."""
+    history = store.load(agreement_id)
+    if not history:
+        raise AgreementNotFound(agreement_id)
+    return history
+
+
+def profile_of(history: list[Recorded]) -> AgreementRegistered:
+    """The registration every stream starts with."""
+    event = history[0].event
+    assert isinstance(event, AgreementRegistered)
+    return event
+
+
+def summary(store: EventStore, history: list[Recorded], clock: Clock) -> Summary:
+    """The agreement whose stream is ``history`` (versions 1..v), with its status today."""
+    profile = profile_of(history)
+    today = clock.today(profile.timezone)
+    stream_id, version = history[0].stream_id, history[-1].version
+    status = store.replayer(stream_id, version).status(today)
+    return Summary(agreement_id=stream_id, profile=profile, version=version, today=today, status=status)
+
+
+def agreements(
+    store: EventStore, clock: Clock, after: str, limit: int, phase: Phase | None, in_force_on: date | None
+) -> tuple[list[Summary], bool]:
+    """Up to ``limit`` agreements whose id sorts after ``after``, in id order, kept by the
+    filters (``phase`` today, in force on ``in_force_on``); and whether more follow. Streams
+    are read a page at a time, their replays come from memory as far as it holds them."""
+    kept = _filter(store, phase, in_force_on)
+    found: list[Summary] = []
+    exhausted = False
+    while len(found) <= limit and not exhausted:
+        page = store.stream_versions(after, limit + 1)
+        exhausted = len(page) <= limit
+        for stream_id, version in page:
+            agreement = summary(store, store.history(stream_id, version), clock)
+            if kept(agreement):
+                found.append(agreement)
+            if len(found) > limit:
+                break
+            after = stream_id
+    return found[:limit], len(found) > limit
+
+
+def _filter(store: EventStore, phase: Phase | None, in_force_on: date | None) -> Callable[[Summary], bool]:
+    """Whether an agreement passes the list's filters."""
+
+    def kept(agreement: Summary) -> bool:
+        if phase is not None and agreement.status.phase is not phase:
+            return False
+        if in_force_on is not None:
+            replayer = store.replayer(agreement.agreement_id, agreement.version)
+            return replayer.status(in_force_on).phase is Phase.IN_FORCE
+        return True
+
+    return kept
+
+
+def profiles(store: EventStore) -> list[tuple[str, AgreementRegistered]]:
+    """Every agreement's id and registration, by id."""
+    return [
+        (stream_id, profile_of(store.history(stream_id, version)))
+        for stream_id, version in store.every_stream_version()
+    ]
