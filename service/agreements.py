@@ -17,14 +17,13 @@ from marshmallow import ValidationError
 from events import NewEvent, Phase, Recorded, developments, timeline
 from events.history import changes
 from events.types import AgreementRegistered, type_name
-from service import answers, auth, clock, commands, http, queries
-from service.caching import AnswerCache, cached, knowledge_tag, link_to_next
-from service.contract import BODY_PROBLEMS, DATABASE_PROBLEMS, NOT_MODIFIED, READ_HEADERS, Answer, follow, promises
-from service.encoding import line as json_line
-from service.problems import BadPrecondition, InvalidQuery, PreconditionFailed
-from service.representations import INTERVALS, STATUS, TERMS, event_out, status_out
-from service.resources import resources
-from service.schemas import (
+from service import clock, commands, queries
+from service.http import answers, auth, reading
+from service.http.answers import INTERVALS, STATUS, TERMS, event_out, status_out
+from service.http.caching import AnswerCache, cached, knowledge_tag, link_to_next
+from service.http.contract import BODY_PROBLEMS, DATABASE_PROBLEMS, NOT_MODIFIED, READ_HEADERS, Answer, follow, promises
+from service.http.encoding import line as json_line
+from service.http.inbound import (
     AppendRequest,
     EventsQuery,
     HistoryQuery,
@@ -33,6 +32,8 @@ from service.schemas import (
     StatusQuery,
     TimelineQuery,
 )
+from service.http.problems import BadPrecondition, InvalidQuery, PreconditionFailed
+from service.http.resources import resources
 from service.storage.store import AppendResult, Knowledge, VersionConflict
 from service.waiting import long_poll
 
@@ -67,7 +68,7 @@ APPEND_REQUEST, REGISTER_REQUEST, LIST_QUERY = AppendRequest(), RegisterRequest(
 def list_agreements() -> Response:
     """A page of agreements by id, each with its status today; ``phase`` keeps those in that
     phase today, ``in_force_on`` those in force on that day."""
-    query = http.query(LIST_QUERY)
+    query = reading.query(LIST_QUERY)
     limit = query["limit"]
     phase = Phase(query["phase"]) if query["phase"] is not None else None
     found, more = queries.agreements(
@@ -108,14 +109,14 @@ def list_agreements() -> Response:
 )
 def register_agreement() -> tuple[dict[str, Any], int, dict[str, str]]:
     writer = auth.writer()
-    data = http.body(REGISTER_REQUEST)
+    data = reading.body(REGISTER_REQUEST)
     envelope = {key: data.pop(key) for key in ("id", "event_id", "occurred_on", "sources", "metadata")}
     profile = AgreementRegistered(occurred_on=envelope["occurred_on"] or clock.today(data["timezone"]), **data)
     registration = NewEvent(
         event=profile,
         event_id=envelope["event_id"] or uuid4(),
         sources=envelope["sources"],
-        metadata=http.metadata(envelope["metadata"], writer),
+        metadata=reading.metadata(envelope["metadata"], writer),
     )
     result = commands.register(resources().store, envelope["id"], registration)
     body = _agreement(_summary(envelope["id"]))
@@ -151,7 +152,7 @@ def get_agreement(agreement_id: str) -> dict[str, Any]:
     problems=("invalid-query", "agreement-not-found", *DATABASE_PROBLEMS),
 )
 def get_status(agreement_id: str) -> Response:
-    query = http.query(STATUS_QUERY)
+    query = reading.query(STATUS_QUERY)
     known_at = query["known_at"]
     knowledge = _knowledge(agreement_id, known_at)
     on = query["on"] or clock.today(knowledge.timezone)
@@ -176,7 +177,7 @@ def get_status(agreement_id: str) -> Response:
     problems=("invalid-query", "agreement-not-found", *DATABASE_PROBLEMS),
 )
 def get_timeline(agreement_id: str) -> Response:
-    query = http.query(TIMELINE_QUERY)
+    query = reading.query(TIMELINE_QUERY)
     known_at = query["known_at"]
     knowledge = _knowledge(agreement_id, known_at)
     end = query["end"] or clock.today(knowledge.timezone)
@@ -222,7 +223,7 @@ def list_events(agreement_id: str) -> Response:
     """A page of the agreement's events after ``after_version``; with ``wait`` (and no
     ``known_at``, whose past cannot grow), an empty page is held back until a version past
     it is committed or the wait ends (a long-poll)."""
-    query = http.query(EVENTS_QUERY)
+    query = reading.query(EVENTS_QUERY)
     known_at, after, limit = query["known_at"], query["after_version"], query["limit"]
     knowledge = _knowledge(agreement_id, known_at)
     if known_at is None and knowledge.version <= after:
@@ -285,7 +286,7 @@ def _events_url(agreement_id: str, after_version: int, limit: int, known_at: dat
     problems=("invalid-query", "agreement-not-found", *DATABASE_PROBLEMS),
 )
 def get_history(agreement_id: str) -> Response:
-    query = http.query(HISTORY_QUERY)
+    query = reading.query(HISTORY_QUERY)
     knowledge = _knowledge(agreement_id, None)
     on = query["on"] or clock.today(knowledge.timezone)
 
@@ -343,12 +344,12 @@ def get_history(agreement_id: str) -> Response:
 )
 def append_events(agreement_id: str) -> Response:
     writer = auth.writer()
-    data = http.body(APPEND_REQUEST)
-    from_header = http.if_match_version()
+    data = reading.body(APPEND_REQUEST)
+    from_header = reading.if_match_version()
     if from_header is not None and data["expected_version"] not in (None, from_header):
         raise BadPrecondition(f"If-Match names version {from_header}, the body version {data['expected_version']}")
     expected = from_header if from_header is not None else data["expected_version"]
-    events = [replace(new, metadata=http.metadata(dict(new.metadata), writer)) for new in data["events"]]
+    events = [replace(new, metadata=reading.metadata(dict(new.metadata), writer)) for new in data["events"]]
     try:
         result = commands.append(resources().store, agreement_id, events, expected)
     except VersionConflict as conflict:

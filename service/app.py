@@ -14,13 +14,14 @@ from flask import Flask
 from flask_cors import CORS
 from werkzeug.routing import BaseConverter
 
-from service import agreements, calendar, feed, health, metrics, openapi, pages, tracing
-from service.caching import AnswerCache
+from service import agreements, calendar, feed, health, metrics, openapi, pages
 from service.clock import Clock
-from service.encoding import OrjsonProvider
-from service.problems import register_error_handlers
-from service.resources import Resources
-from service.schemas import AGREEMENT_ID_PATTERN, MAX_WAIT_SECONDS
+from service.http import tracing
+from service.http.caching import AnswerCache
+from service.http.encoding import OrjsonProvider
+from service.http.inbound import AGREEMENT_ID_PATTERN, MAX_WAIT_SECONDS
+from service.http.problems import register_error_handlers
+from service.http.resources import Resources
 from service.storage.database import head_revision
 from service.storage.history_cache import HistoryCache
 from service.storage.pool import open_pool
@@ -48,7 +49,7 @@ DEFAULTS: dict[str, Any] = {
     "STREAM_SECONDS": 300,
     "STREAM_HEARTBEAT_SECONDS": 5.0,
     # Memory per worker for decoded events and for answer bodies (see service/storage/history_cache.py
-    # and service/caching.py); neither can serve anything stale.
+    # and service/http/caching.py); neither can serve anything stale.
     "CACHED_EVENTS": DEFAULT_CACHED_EVENTS,
     "CACHED_ANSWER_BYTES": 32 * 1024 * 1024,
     # Browsers on these origins may read the API (comma-separated, or * for any); writes

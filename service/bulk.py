@@ -20,11 +20,11 @@ from events.fields import Day
 from events.payloads import SourceSchema, decode
 from events.types import EVENT_TYPES, AgreementRegistered
 from service import commands
-from service.encoding import line as json_line
-from service.http import unstorable
-from service.problems import pointers
-from service.representations import event_out
-from service.schemas import agreement_id as agreement_id_field
+from service.http.answers import event_out
+from service.http.encoding import line as json_line
+from service.http.inbound import agreement_id as agreement_id_field
+from service.http.problems import pointers
+from service.http.reading import unstorable
 from service.storage.store import EventStore
 
 # Rows per COPY transaction: each must commit within the 10 s commit-lag bound.

@@ -14,12 +14,13 @@ from marshmallow import ValidationError
 from events.deadlines import Deadline, DeadlineKind, deadlines
 from events.fields import LATEST_DAY
 from events.replay import developments
-from service import answers, clock, http, queries
-from service.caching import cached
-from service.contract import DATABASE_PROBLEMS, NOT_MODIFIED, READ_HEADERS, Answer, promises
-from service.problems import InvalidQuery
-from service.resources import resources
-from service.schemas import DeadlinesQuery
+from service import clock, queries
+from service.http import answers, reading
+from service.http.caching import cached
+from service.http.contract import DATABASE_PROBLEMS, NOT_MODIFIED, READ_HEADERS, Answer, promises
+from service.http.inbound import DeadlinesQuery
+from service.http.problems import InvalidQuery
+from service.http.resources import resources
 
 bp = Blueprint("calendar", __name__)
 
@@ -51,7 +52,7 @@ WHAT = {
 def list_deadlines() -> Response:
     """Notice deadlines, term ends and pending notices taking effect between ``from``
     (default today, UTC) and ``to`` (default a year later), at most ten years apart."""
-    query = http.query(DEADLINES_QUERY)
+    query = reading.query(DEADLINES_QUERY)
     start = query["start"] or clock.today("UTC")
     end = query["end"] or min(start + timedelta(days=DEFAULT_DAYS), LATEST_DAY)
     if start > end:

@@ -16,14 +16,14 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from marshmallow import ValidationError
 
 from events import Recorded
-from service import answers, http
-from service.caching import link_to_next
-from service.contract import DATABASE_PROBLEMS, Answer, promises
-from service.encoding import line as json_line
-from service.problems import InvalidQuery
-from service.representations import event_out
-from service.resources import resources
-from service.schemas import CURSOR, FeedQuery, StreamQuery
+from service.http import answers, reading
+from service.http.answers import event_out
+from service.http.caching import link_to_next
+from service.http.contract import DATABASE_PROBLEMS, Answer, promises
+from service.http.encoding import line as json_line
+from service.http.inbound import CURSOR, FeedQuery, StreamQuery
+from service.http.problems import InvalidQuery
+from service.http.resources import resources
 from service.storage.store import Cursor, EventStore
 from service.waiting import POLL_SECONDS, Waiter, long_poll, open_waiter
 
@@ -44,7 +44,7 @@ PAGE = 100
 def catch_up() -> Response:
     """A page of events after ``after``; with ``wait``, an empty page is held back until an
     event past the cursor is committed or the wait ends (a long-poll)."""
-    query = http.query(FEED_QUERY)
+    query = reading.query(FEED_QUERY)
     store, after, limit = resources().store, query["after"], query["limit"]
     page = long_poll(lambda: store.feed(after, limit) or None, query["wait"]) or []
     body = {
@@ -74,7 +74,7 @@ def stream() -> Response:
     when it reconnects); the response ends after STREAM_SECONDS and the client reconnects
     from where it was. Each stream holds a thread and a connection, so a worker serves at
     most MAX_STREAMS at once (long-polls included)."""
-    after = _resume_point(http.query(STREAM_QUERY))
+    after = _resume_point(reading.query(STREAM_QUERY))
     waiter, release = open_waiter("this server follows as many live streams as it can; retry, or poll GET /events")
     seconds, heartbeat = (
         float(current_app.config["STREAM_SECONDS"]),

@@ -2,11 +2,11 @@
 
 from flask import Blueprint, Response
 
-from service.answers import Liveness, Ready
 from service.clock import app_clock
-from service.contract import DATABASE_PROBLEMS, Answer, promises
-from service.problems import problem
-from service.resources import resources
+from service.http.answers import Liveness, Ready
+from service.http.contract import DATABASE_PROBLEMS, Answer, promises
+from service.http.problems import problem
+from service.http.resources import resources
 from service.storage.database import current_revision
 
 bp = Blueprint("health", __name__)

@@ -24,8 +24,8 @@ from prometheus_client import (
 )
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from service.contract import Answer, promises
-from service.resources import resources
+from service.http.contract import Answer, promises
+from service.http.resources import resources
 
 bp = Blueprint("metrics", __name__)
 

@@ -2,7 +2,7 @@
 and served at /openapi.json with a browsable Swagger UI at /docs.
 
 The document is built once per app from the URL map: every route must carry a promise
-(service/contract.py) or building fails, so nothing the service answers goes undocumented.
+(service/http/contract.py) or building fails, so nothing the service answers goes undocumented.
 apispec turns the marshmallow schemas the views use into JSON Schema.
 """
 
@@ -18,8 +18,8 @@ from flask import Blueprint, Flask, Response, current_app, render_template, send
 from marshmallow import fields
 
 from events.fields import STORABLE_TEXT_PATTERNS
-from service import answers
-from service.contract import (
+from service.http import answers
+from service.http.contract import (
     JSON,
     PROBLEM_JSON,
     PROBLEM_STATUS,
@@ -29,7 +29,7 @@ from service.contract import (
     promise_of,
     promises,
 )
-from service.schemas import AGREEMENT_ID_PATTERN, CURSOR_PATTERN, REVISION_TYPES, CursorField, DeadlineCursorField
+from service.http.inbound import AGREEMENT_ID_PATTERN, CURSOR_PATTERN, REVISION_TYPES, CursorField, DeadlineCursorField
 
 bp = Blueprint("openapi", __name__)
 

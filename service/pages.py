@@ -10,8 +10,8 @@ Content-Security-Policy allows nothing but this origin's own files.
 from flask import Blueprint, Response, make_response, render_template
 
 from service import queries
-from service.contract import DATABASE_PROBLEMS, Answer, promises
-from service.resources import resources
+from service.http.contract import DATABASE_PROBLEMS, Answer, promises
+from service.http.resources import resources
 
 bp = Blueprint("pages", __name__)
 

@@ -30,7 +30,7 @@ from gunicorn import util
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
 from service.app import DEFAULTS
-from service.problems import PROBLEM_JSON, ClientTimeout, slug
+from service.http.problems import PROBLEM_JSON, ClientTimeout, slug
 
 READ_TIMEOUT = float(os.environ.get("PACT_READ_TIMEOUT", "10"))
 BODY_LIMIT = int(os.environ.get("PACT_MAX_CONTENT_LENGTH", DEFAULTS["MAX_CONTENT_LENGTH"]))

@@ -21,7 +21,7 @@ from typing import TypeVar
 import psycopg
 from flask import current_app, request
 
-from service.problems import StreamsExhausted
+from service.http.problems import StreamsExhausted
 from service.storage.sql import CHANNEL
 
 T = TypeVar("T")

@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from psycopg.conninfo import make_conninfo
 
 from service.app import create_app
-from service.resources import Resources
+from service.http.resources import Resources
 from service.seeding import seed
 from service.storage import tokens
 from service.storage.database import SERVICE_ROLE, migrate

@@ -51,7 +51,7 @@ CREATE TRIGGER events_stamp BEFORE INSERT ON events
 # Bounding that lag makes "as known at T" final once T is older than the bound: no event
 # recorded at or before T can still appear. The check runs at commit (deferred), so an
 # append that holds its transaction open too long fails instead of rewriting the past.
-# The bound is 10 seconds (service/caching.py relies on it); the setting pact.max_commit_lag
+# The bound is 10 seconds (service/http/caching.py relies on it); the setting pact.max_commit_lag
 # may only lower it, which the tests use to provoke the failure without waiting.
 COMMIT_LAG = """
 CREATE FUNCTION events_check_commit_lag() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -1,7 +1,7 @@
 import pytest
 from flask.testing import FlaskClient
 
-from tests.service.api import PACT, event, post
+from tests.service.client import PACT, event, post
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from flask.testing import FlaskClient
 
 from service.storage.database import head_revision
 from service.storage.store import EventStore
-from tests.service.api import problem
+from tests.service.client import problem
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

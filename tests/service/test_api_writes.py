@@ -7,7 +7,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from service.storage.store import EventStore
-from tests.service.api import PACT, event, post, problem
+from tests.service.client import PACT, event, post, problem
 
 
 def test_registering_an_agreement(client: FlaskClient) -> None:

@@ -5,7 +5,7 @@ import pytest
 from flask.testing import FlaskClient
 from icalendar import Calendar
 
-from tests.service.api import problem
+from tests.service.client import problem
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from events import NewEvent
 from events.types import ContextNoted
 from service.storage.store import START, Cursor, EventStore
-from tests.service.api import problem
+from tests.service.client import problem
 
 
 def note() -> NewEvent:

@@ -15,9 +15,9 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from service.app import create_app
-from service.resources import Resources
+from service.http.resources import Resources
 from service.storage import tokens
-from tests.service.api import PACT, event, post, problem
+from tests.service.client import PACT, event, post, problem
 
 WaitingApp = Callable[..., FlaskClient]
 

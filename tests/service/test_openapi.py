@@ -12,7 +12,7 @@ from openapi_spec_validator import validate
 
 from events.fields import INSTANT_PATTERN
 from service import openapi
-from service.contract import PROBLEM_STATUS
+from service.http.contract import PROBLEM_STATUS
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from service.storage.store import EventStore
-from tests.service.api import event, post, problem
+from tests.service.client import event, post, problem
 
 
 def test_a_usable_request_id_is_echoed_and_a_missing_one_is_made_up(client: FlaskClient, pact: str) -> None:

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from tests.service.api import PACT, event
+from tests.service.client import PACT, event
 
 ROUNDS, WRITERS = 12, 8
 

@@ -8,7 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from service.storage.store import EventStore
-from tests.service.api import SOURCE, event, post, problem
+from tests.service.client import SOURCE, event, post, problem
 
 PACT = "/agreements/test-pact"
 

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from service.app import create_app
 from service.seeding import seed
-from tests.service.api import event, post, problem
+from tests.service.client import event, post, problem
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from flask import current_app, request
 from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
-from service import tracing
-from service.problems import BadPrecondition, InvalidBody, InvalidQuery, MalformedJson
+from service.http import tracing
+from service.http.problems import BadPrecondition, InvalidBody, InvalidQuery, MalformedJson
 
 # Deep enough for any event (a correction's payload nests a few levels), shallow enough
 # that walking a body can never exhaust the stack.

@@ -6,8 +6,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service.caching import AnswerCache, CachedAnswer
-from tests.service.api import event, post
+from service.http.caching import AnswerCache, CachedAnswer
+from tests.service.client import event, post
 
 READS = [
     "/agreements/test-pact/status?on=2019-09-01",

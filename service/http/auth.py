@@ -2,7 +2,7 @@
 
 from flask import request
 
-from service.resources import resources
+from service.http.resources import resources
 from service.storage import tokens
 
 REALM = "pact-chronology"

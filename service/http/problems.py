@@ -16,8 +16,8 @@ from marshmallow import ValidationError
 from psycopg_pool import PoolTimeout
 from werkzeug.exceptions import HTTPException
 
-from service.auth import Unauthorized
 from service.commands import AgreementExists, EventRejected
+from service.http.auth import Unauthorized
 from service.queries import AgreementNotFound
 from service.storage.store import EventIdConflict, VersionConflict
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from flask import current_app
 from psycopg_pool import ConnectionPool
 
-from service.caching import AnswerCache
+from service.http.caching import AnswerCache
 from service.storage.store import EventStore
 
 

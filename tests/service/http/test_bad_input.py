@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from tests.service.api import PACT, event, post, problem
+from tests.service.client import PACT, event, post, problem
 
 APPEND = "/agreements/test-pact/events"
 

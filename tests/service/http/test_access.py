@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from service.storage import tokens
-from tests.service.api import PACT, event, post, problem
+from tests.service.client import PACT, event, post, problem
 from tests.service.test_seed_and_health import cli
 
 
