@@ -14,7 +14,8 @@ from flask import Flask
 from flask_cors import CORS
 from werkzeug.routing import BaseConverter
 
-from service import agreements, calendar, feed, health, metrics, openapi, pages
+from service import api, pages
+from service.api import metrics
 from service.clock import Clock
 from service.http import tracing
 from service.http.caching import AnswerCache
@@ -93,12 +94,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     tracing.install(app)
     metrics.install(app)
     _allow_cross_origin_reads(app)
-    app.register_blueprint(agreements.bp)
-    app.register_blueprint(feed.bp)
-    app.register_blueprint(calendar.bp)
-    app.register_blueprint(health.bp)
-    app.register_blueprint(openapi.bp)
-    app.register_blueprint(metrics.bp)
+    for blueprint in api.BLUEPRINTS:
+        app.register_blueprint(blueprint)
     app.register_blueprint(pages.bp)
     return app
 

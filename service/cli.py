@@ -139,7 +139,7 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
 
 @contextmanager
 def _metrics_directory() -> Iterator[str]:
-    """Where the workers keep their metrics (service/metrics.py): PROMETHEUS_MULTIPROC_DIR
+    """Where the workers keep their metrics (service/api/metrics.py): PROMETHEUS_MULTIPROC_DIR
     if set, else a directory of this run's, removed when the server stops."""
     given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if given:

@@ -6,5 +6,5 @@ from prometheus_client import multiprocess
 
 
 def child_exit(server: Any, worker: Any) -> None:
-    """A worker that exits stops counting in the live gauges (see service/metrics.py)."""
+    """A worker that exits stops counting in the live gauges (see service/api/metrics.py)."""
     multiprocess.mark_process_dead(worker.pid)

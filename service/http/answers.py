@@ -3,10 +3,11 @@ and the envelopes they wrap them in, as the OpenAPI document states them.
 
 ``status_out`` and ``event_out`` turn the domain's statuses and recorded events into JSON;
 the schemas after them add what the views put around those (the agreement, both time
-axes, paging cursors). The contract test in tests/service/test_openapi.py and
+axes, paging cursors). The contract test in tests/service/api/test_openapi.py and
 schemathesis hold the two together: an answer that strays from its schema fails them.
 """
 
+from datetime import datetime
 from typing import Any
 
 from marshmallow import Schema, fields
@@ -16,6 +17,7 @@ from events.deadlines import DeadlineKind
 from events.payloads import SOURCES, TermsSchema, encode
 from events.status import TerminationState
 from events.types import EVENT_TYPES, type_name
+from service.storage.store import Knowledge
 
 
 class TerminationOut(Schema):
@@ -81,6 +83,13 @@ def event_out(record: Recorded) -> dict[str, Any]:
         **_content(record),
         "metadata": dict(record.metadata),
     }
+
+
+def echo(agreement_id: str, knowledge: Knowledge, known_at: datetime | None) -> dict[str, Any]:
+    """Both time axes of an answer. Without ``known_at`` the answer is the latest knowledge,
+    which is the knowledge as of the newest event's recorded_at: that instant is echoed."""
+    instant = known_at or knowledge.horizon
+    return {"agreement_id": agreement_id, "known_at": instant.isoformat() if instant else None}
 
 
 def _content(record: Recorded) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """What each view promises: its parameters, body, answers and problems.
 
-A view states its promise beside its code with ``@promises(...)``; service/openapi.py
+A view states its promise beside its code with ``@promises(...)``; service/api/openapi.py
 reads those promises off the app's routes to write the OpenAPI document, so a route
 cannot exist without being documented (a test walks the URL map) and the document names
 the very schemas the view loads and dumps with.

@@ -14,7 +14,7 @@ from psycopg.conninfo import make_conninfo
 
 from tests.conftest import service_password
 from tests.e2e.conftest import Serve
-from tests.service.test_long_poll import listening, until
+from tests.service.api.test_long_poll import listening, until
 from tests.service.test_seed_and_health import cli
 
 

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from service.fixtures import FixturesNotFound, fixture_files
+from tests.project import ROOT
 from tests.service.test_seed_and_health import cli
 
-SHIPPED = str(Path(__file__).parents[2] / "fixtures" / "*.ndjson")
+SHIPPED = str(ROOT / "fixtures" / "*.ndjson")
 
 
 def test_unset_or_empty_names_no_file() -> None:
@@ -45,7 +46,7 @@ def test_bootstrap_imports_the_fixtures_after_the_chronologies_and_again_appends
 
 
 def test_a_bad_fixture_stops_bootstrap_naming_its_file_and_line(empty_database_url: str, tmp_path: Path) -> None:
-    good = (Path(__file__).parents[2] / "fixtures" / "jp-us-gsomia.ndjson").read_text().splitlines()
+    good = (ROOT / "fixtures" / "jp-us-gsomia.ndjson").read_text().splitlines()
     bad = tmp_path / "bad.ndjson"
     unsourced = {**json.loads(good[1]), "sources": []}
     bad.write_text("\n".join([good[0], json.dumps(unsourced), good[2]]) + "\n")

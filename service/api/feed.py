@@ -5,7 +5,7 @@ Both read the same gap-safe order (see ``Cursor`` and FEED in service/storage/st
 out cursors: a client that resumes from the last cursor it saw gets every event after it
 exactly once, even events whose transaction began earlier and committed later. The stream,
 and a page asked with ``wait``, wake on the notification every append sends after
-committing (see service/waiting.py).
+committing (see service/api/waiting.py).
 """
 
 import time
@@ -16,6 +16,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from marshmallow import ValidationError
 
 from events import Recorded
+from service.api.waiting import POLL_SECONDS, Waiter, long_poll, open_waiter
 from service.http import answers, reading
 from service.http.answers import event_out
 from service.http.caching import link_to_next
@@ -25,7 +26,6 @@ from service.http.inbound import CURSOR, FeedQuery, StreamQuery
 from service.http.problems import InvalidQuery
 from service.http.resources import resources
 from service.storage.store import Cursor, EventStore
-from service.waiting import POLL_SECONDS, Waiter, long_poll, open_waiter
 
 bp = Blueprint("feed", __name__, url_prefix="/events")
 

@@ -3,7 +3,6 @@ Whether answers keep to it is schemathesis's part (tests/e2e/test_contract.py)."
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -11,8 +10,9 @@ from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 
 from events.fields import INSTANT_PATTERN
-from service import openapi
+from service.api import openapi
 from service.http.contract import PROBLEM_STATUS
+from tests.project import ROOT
 
 
 @pytest.fixture
@@ -133,7 +133,7 @@ def test_links_lead_from_a_write_to_the_reads_of_its_agreement(document: dict) -
 
 
 def test_every_documented_problem_type_is_explained_in_docs_with_its_status() -> None:
-    table = (Path(__file__).parents[2] / "docs" / "problems.md").read_text()
+    table = (ROOT / "docs" / "problems.md").read_text()
 
     for name, status in PROBLEM_STATUS.items():
         assert f"| `/problems/{name}` | {status} |" in table, name

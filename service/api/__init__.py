@@ -1,0 +1,24 @@
+"""The JSON API, one blueprint per resource: agreements (with their events), the feed of
+all events, deadlines and their calendar, health, metrics, and the OpenAPI document.
+
+Views only parse, call, shape: they read the request with ``service.http``, ask the read
+path (``service.queries``) or the write path (``service.commands``), and dump the answer.
+
+Import rule (checked by `make lint`): this package imports nothing of the command line
+(``service.cli``), the server (``service.server``) or the pages (``service.web``).
+"""
+
+from flask import Blueprint
+
+from service.api import agreement_events, calendar, feed, health, metrics, openapi
+
+# In the order the app registers them. The first is the agreements blueprint: the module of
+# an agreement's events adds its routes to it, so it is taken from there, complete.
+BLUEPRINTS: tuple[Blueprint, ...] = (
+    agreement_events.bp,
+    feed.bp,
+    calendar.bp,
+    health.bp,
+    openapi.bp,
+    metrics.bp,
+)
