@@ -14,7 +14,7 @@ from flask import Flask
 from flask_cors import CORS
 from werkzeug.routing import BaseConverter
 
-from service import api, pages
+from service import api
 from service.api import metrics
 from service.clock import Clock
 from service.http import tracing
@@ -27,6 +27,7 @@ from service.storage.database import head_revision
 from service.storage.history_cache import HistoryCache
 from service.storage.pool import open_pool
 from service.storage.store import DEFAULT_CACHED_EVENTS, EventStore
+from service.web import pages
 
 DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
@@ -70,7 +71,7 @@ class AgreementIdConverter(BaseConverter):
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder="web/static", template_folder="web/templates")
     app.json = OrjsonProvider(app)
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("PACT")

@@ -2,7 +2,7 @@
 draws its timeline, lists its events with their sources, and answers the status on any
 day as known at any instant.
 
-The pages are plain server-rendered HTML with one small script (service/static/page.js)
+The pages are plain server-rendered HTML with one small script (service/web/static/page.js)
 that reads the same JSON the API serves; no build step, no third-party code. A strict
 Content-Security-Policy allows nothing but this origin's own files.
 """
