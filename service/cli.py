@@ -113,13 +113,13 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
         sys.executable, "-m", "gunicorn",
         "--bind", f"{host}:{port}",
         "--workers", str(workers),
-        "--worker-class", "service.serving.ProblemThreadWorker",
+        "--worker-class", "service.server.worker.ProblemThreadWorker",
         "--threads", str(threads),
         "--keep-alive", "5",
         "--no-control-socket",
         "--access-logfile", "-",
-        "--logger-class", "service.logs.JsonLogger",
-        "--config", "python:service.gunicorn_config",
+        "--logger-class", "service.server.logs.JsonLogger",
+        "--config", "python:service.server.config",
         "service.app:create_app()",
     ]  # fmt: skip
     # gunicorn runs as a child so that the embedded PostgreSQL (owned by this process)

@@ -4,7 +4,7 @@ and the connection pool.
 
 gunicorn runs several worker processes; `pact-chronology serve` gives them a shared
 PROMETHEUS_MULTIPROC_DIR, so a scrape of any worker reports the whole server
-(prometheus-client's multiprocess mode, with service/gunicorn_config.py clearing a worker's
+(prometheus-client's multiprocess mode, with service/server/config.py clearing a worker's
 gauges when it exits). Routes are labelled by their rule, never by the raw path, so no
 client can mint new time series.
 """

@@ -1,4 +1,4 @@
-"""gunicorn settings `pact-chronology serve` loads (``--config python:service.gunicorn_config``)."""
+"""gunicorn settings `pact-chronology serve` loads (``--config python:service.server.config``)."""
 
 from typing import Any
 
