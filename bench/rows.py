@@ -18,8 +18,8 @@ from bench.harness import REPETITIONS, Row, compare, rate
 from bench.http_load import connect, requests_per_second
 from events import NewEvent
 from events.types import ContextNoted
-from service import bulk
 from service.app import DEFAULTS
+from service.cli import bulk
 from service.storage.pool import open_pool
 from service.storage.store import EventStore
 

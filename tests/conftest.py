@@ -20,8 +20,8 @@ from flask.testing import FlaskClient
 from psycopg.conninfo import make_conninfo
 
 from service.app import create_app
+from service.cli.seeding import seed
 from service.http.resources import Resources
-from service.seeding import seed
 from service.storage import tokens
 from service.storage.database import SERVICE_ROLE, migrate
 from service.storage.store import EventStore

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from service.cli import main
+from service.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 

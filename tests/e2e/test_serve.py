@@ -12,10 +12,10 @@ import psycopg
 from prometheus_client.parser import text_string_to_metric_families
 from psycopg.conninfo import make_conninfo
 
+from tests.command_line import cli
 from tests.conftest import service_password
 from tests.e2e.conftest import Serve
 from tests.service.api.test_long_poll import listening, until
-from tests.service.test_seed_and_health import cli
 
 
 def get(url: str) -> dict:  # type: ignore[type-arg]

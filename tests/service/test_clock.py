@@ -9,12 +9,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service.app import create_app
+from service.cli.seeding import seed
 from service.clock import Clock, ClockSettingError
 from service.http.resources import Resources
-from service.seeding import seed
 from service.storage import tokens
+from tests.command_line import cli
 from tests.service.client import PACT, SOURCE, event, post
-from tests.service.test_seed_and_health import cli
 
 FIXED = "2019-09-01"
 

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from service.seeding import seed
+from service.cli.seeding import seed
 from service.storage.store import EventStore
 from tests.conftest import POOL_THREADS_USE_RANDOM
 

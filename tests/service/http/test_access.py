@@ -11,8 +11,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from service.storage import tokens
+from tests.command_line import cli
 from tests.service.client import PACT, event, post, problem
-from tests.service.test_seed_and_health import cli
 
 
 def test_reads_are_public_and_writes_need_a_token(anonymous: FlaskClient, pact: str) -> None:

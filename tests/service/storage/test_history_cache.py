@@ -12,7 +12,7 @@ from events.types import ContextNoted, EventCorrected, EventRetracted
 from service import commands
 from service.app import DEFAULTS, create_app
 from service.chronology import chronologies
-from service.seeding import seed
+from service.cli.seeding import seed
 from service.storage.history_cache import HistoryCache
 from service.storage.pool import open_pool
 from service.storage.store import EventStore

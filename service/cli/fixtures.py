@@ -1,6 +1,6 @@
 """PACT_IMPORT: NDJSON files that `bootstrap` (and `serve`, as the owner) import at start,
 after the shipped chronologies, so that a compose stack comes up holding an integration
-test's own fixtures. The import is the ordinary one (service/bulk.py): each file checked
+test's own fixtures. The import is the ordinary one (service/cli/bulk.py): each file checked
 whole before any of it is written, and events already stored skipped, so every start may
 import the same files again.
 """

@@ -3,7 +3,8 @@ API serves, in-process: the CLI and the API cannot disagree, and `--json` prints
 what the API would send. Without `--json` the answer is a table for people.
 """
 
-from collections.abc import Iterator, Mapping
+import json
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -12,6 +13,7 @@ from flask.testing import FlaskClient
 from tabulate import tabulate
 
 from service.app import create_app
+from service.cli import bootstrapping
 
 
 @contextmanager
@@ -99,3 +101,48 @@ def _termination(termination: dict[str, Any]) -> str:
 
 def _shortened(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _asked(path: str, parameters: Mapping[str, object], as_json: bool, table: Callable[[dict[str, Any]], str]) -> None:
+    """Ask the API app in-process (migrating and loading the chronologies into an empty
+    store first, as `serve` does) and print its answer."""
+    url = bootstrapping.database_url()
+    bootstrapping.bootstrap(url)
+    with api(url) as client:
+        answer = ask(client, path, parameters)
+    click.echo(json.dumps(answer, indent=2, ensure_ascii=False) if as_json else table(answer))
+
+
+def _agreement_question(command: Callable[..., None]) -> Callable[..., None]:
+    """The argument and options every question about one agreement takes."""
+    command = click.option("--json", "as_json", is_flag=True, help="print the API's JSON answer")(command)
+    command = click.option("--known-at", help="as known at this instant (ISO 8601 with offset); default: now")(command)
+    return click.argument("agreement")(command)
+
+
+@click.command()
+@_agreement_question
+@click.option("--on", help="the day (YYYY-MM-DD); default: today where the agreement lives")
+def status(agreement: str, known_at: str | None, as_json: bool, on: str | None) -> None:
+    """The status of AGREEMENT on a day, as GET /agreements/<id>/status answers it."""
+    _asked(f"/agreements/{agreement}/status", {"on": on, "known_at": known_at}, as_json, status_table)
+
+
+@click.command()
+@_agreement_question
+@click.option("--from", "start", help="the first day (YYYY-MM-DD); default: the first development")
+@click.option("--to", "end", help="the last day (YYYY-MM-DD); default: today")
+def timeline(agreement: str, known_at: str | None, as_json: bool, start: str | None, end: str | None) -> None:
+    """The intervals of AGREEMENT's status between two days, as GET .../timeline answers."""
+    parameters = {"from": start, "to": end, "known_at": known_at}
+    _asked(f"/agreements/{agreement}/timeline", parameters, as_json, timeline_table)
+
+
+@click.command()
+@_agreement_question
+@click.option("--after-version", type=int, help="start after this version; default: from the first")
+@click.option("--limit", type=int, default=1000, show_default=True, help="at most this many events")
+def events(agreement: str, known_at: str | None, as_json: bool, after_version: int | None, limit: int) -> None:
+    """AGREEMENT's events as recorded, oldest first, as GET .../events answers."""
+    parameters = {"after_version": after_version, "limit": limit, "known_at": known_at}
+    _asked(f"/agreements/{agreement}/events", parameters, as_json, events_table)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from service.fixtures import FixturesNotFound, fixture_files
+from service.cli.fixtures import FixturesNotFound, fixture_files
+from tests.command_line import cli
 from tests.project import ROOT
-from tests.service.test_seed_and_health import cli
 
 SHIPPED = str(ROOT / "fixtures" / "*.ndjson")
 

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner, Result
 from flask.testing import FlaskClient
 
-from service.cli import main
+from service.cli.main import main
 
 Ask = Callable[..., Result]
 

@@ -8,9 +8,9 @@ import psycopg
 import pytest
 from flask.testing import FlaskClient
 
-from service import bulk
+from service.cli import bulk
 from service.storage.store import EventStore
-from tests.service.test_seed_and_health import cli
+from tests.command_line import cli
 
 SOURCE = {"publisher": "Bulk test"}
 

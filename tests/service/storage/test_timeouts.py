@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service.app import create_app
-from service.seeding import seed
+from service.cli.seeding import seed
 from tests.service.client import event, post, problem
 
 

@@ -1,0 +1,149 @@
+"""The `pact-chronology` command: serve the API, migrate the schema, load the chronologies,
+import and export events; tokens (service/cli/token.py) and the questions the API answers
+(service/cli/questions.py) are its subcommands too.
+
+DATABASE_URL names the owner of the schema for every command but `serve`, which also
+accepts the service role itself (then it neither migrates nor seeds).
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TextIO, TypeVar
+
+import click
+from tqdm import tqdm
+
+from service.cli import bootstrapping, bulk, questions, token
+from service.cli.seeding import seed as seed_store
+from service.clock import Clock, ClockSettingError
+from service.storage import database
+
+T = TypeVar("T")
+
+
+@click.group()
+def main() -> None:
+    """Event-sourced chronology of international agreements."""
+    try:
+        Clock.from_setting(os.environ.get("PACT_TODAY"))  # a mistake there stops every command at once
+    except ClockSettingError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@main.command()
+def migrate() -> None:
+    """Bring the database schema to the newest revision."""
+    url = bootstrapping.database_url()
+    database.migrate(url)
+    click.echo(f"schema at revision {database.head_revision()}")
+
+
+@main.command()
+def bootstrap() -> None:
+    """Migrate, load the chronologies into an empty store, import the files PACT_IMPORT
+    names, and -- with PACT_SERVICE_PASSWORD set -- let the service role (pact_api) log in
+    with that password, for an API started with its own DATABASE_URL as that role (as in
+    compose.yaml)."""
+    url = bootstrapping.database_url()
+    bootstrapping.bootstrap(url, with_fixtures=True)
+    password = os.environ.get("PACT_SERVICE_PASSWORD")
+    if password:
+        database.service_role_url(url, password)
+        click.echo(f"role {database.SERVICE_ROLE} may log in with PACT_SERVICE_PASSWORD")
+
+
+@main.command()
+def seed() -> None:
+    """Load the shipped chronologies (GSOMIA, TISA); events already stored are skipped."""
+    url = bootstrapping.database_url()
+    database.migrate(url)
+    with bootstrapping.event_store(url) as store:
+        for seeded in seed_store(store):
+            click.echo(f"{seeded.stream_id}: {seeded.appended} events appended")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="PACT_HOST")
+@click.option("--port", default=8000, show_default=True, envvar="PACT_PORT", type=int)
+@click.option("--workers", default=2, show_default=True, envvar="PACT_WORKERS", type=int)
+@click.option("--threads", default=8, show_default=True, envvar="PACT_THREADS", type=int)
+def serve(host: str, port: int, workers: int, threads: int) -> None:
+    """Migrate, load the chronologies into an empty store, import the files PACT_IMPORT
+    names, and serve the API with gunicorn, connected as the least-privilege service role."""
+    url = bootstrapping.service_url(bootstrapping.database_url())
+    command = [
+        sys.executable, "-m", "gunicorn",
+        "--bind", f"{host}:{port}",
+        "--workers", str(workers),
+        "--worker-class", "service.server.worker.ProblemThreadWorker",
+        "--threads", str(threads),
+        "--keep-alive", "5",
+        "--no-control-socket",
+        "--access-logfile", "-",
+        "--logger-class", "service.server.logs.JsonLogger",
+        "--config", "python:service.server.config",
+        "service.app:create_app()",
+    ]  # fmt: skip
+    # gunicorn runs as a child so that the embedded PostgreSQL (owned by this process)
+    # outlives every worker and stops only after gunicorn has shut down.
+    with _metrics_directory() as metrics_dir:
+        environment = {**os.environ, "DATABASE_URL": url, "PROMETHEUS_MULTIPROC_DIR": metrics_dir}
+        server = subprocess.Popen(command, env=environment)
+        signal.signal(signal.SIGTERM, lambda *_: server.send_signal(signal.SIGTERM))
+        while True:
+            try:
+                code = server.wait()
+                break
+            except KeyboardInterrupt:
+                server.send_signal(signal.SIGINT)
+    sys.exit(code)
+
+
+@contextmanager
+def _metrics_directory() -> Iterator[str]:
+    """Where the workers keep their metrics (service/api/metrics.py): PROMETHEUS_MULTIPROC_DIR
+    if set, else a directory of this run's, removed when the server stops."""
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if given:
+        yield given
+        return
+    with tempfile.TemporaryDirectory(prefix="pact-metrics-") as directory:
+        yield directory
+
+
+@main.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+def import_(file: TextIO) -> None:
+    """Append the events of an NDJSON FILE (- for standard input), one event a line as
+    `export` writes them. Every line is checked first: a bad one stops the import with its
+    line number and nothing written. Events already stored are skipped."""
+    url = bootstrapping.database_url()
+    database.migrate(url)
+    with bootstrapping.event_store(url) as store:
+        bootstrapping.import_lines(store, file.name, file)
+
+
+@main.command()
+@click.option("--agreement", "agreements", multiple=True, help="only this agreement (repeatable); default: all")
+@click.argument("file", type=click.File("w", encoding="utf-8"), default="-")
+def export(agreements: tuple[str, ...], file: TextIO) -> None:
+    """Write every event as NDJSON to FILE (default: standard output), one event a line,
+    agreement by agreement, oldest first -- what `import` reads."""
+    url = bootstrapping.database_url()
+    with bootstrapping.event_store(url) as store:
+        stream_ids = list(agreements) or store.stream_ids()
+        with tqdm(unit="event", disable=None, file=sys.stderr) as bar:
+            for line in bulk.export_events(store, stream_ids):
+                file.write(line + "\n")
+                bar.update()
+
+
+main.add_command(questions.status)
+main.add_command(questions.timeline)
+main.add_command(questions.events)
+main.add_command(token.token)
