@@ -35,6 +35,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check events service migrations tests bench
 	$(BIN)/ruff format --check events service migrations tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The compose stack for real (docker/compose-test.sh): build, start, check from outside, the
 # suite in its container, down -v. Needs a container engine; .ci/run provides one.

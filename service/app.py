@@ -14,35 +14,23 @@ from flask import Flask
 from flask_cors import CORS
 from werkzeug.routing import BaseConverter
 
-from service import api
-from service.api import metrics
+from service.api import agreement_events, calendar, feed, health, metrics, openapi
+from service.api.errors import register_error_handlers
 from service.clock import Clock
 from service.http import tracing
 from service.http.caching import AnswerCache
 from service.http.encoding import OrjsonProvider
 from service.http.inbound import AGREEMENT_ID_PATTERN, MAX_WAIT_SECONDS
-from service.http.problems import register_error_handlers
 from service.http.resources import Resources
 from service.storage.database import head_revision
 from service.storage.history_cache import HistoryCache
-from service.storage.pool import open_pool
+from service.storage.pool import POOL_DEFAULTS, open_pool
 from service.storage.store import DEFAULT_CACHED_EVENTS, EventStore
 from service.web import pages
 
 DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
-    "POOL_MIN_SIZE": 1,
-    "POOL_MAX_SIZE": 10,
-    # With the database gone, a request waits this long for a connection before its 503.
-    "POOL_TIMEOUT": 1.5,
-    # A connection attempt that keeps failing is given up after this long, so the pool
-    # tries afresh on the next request instead of backing off for minutes: once the
-    # database is back, the next request reconnects at once.
-    "POOL_RECONNECT_TIMEOUT": 1.0,
-    "CONNECT_TIMEOUT": 2,
-    # No statement of a request waits on the database longer than this (a lock held
-    # elsewhere, say): the request gets a 503 instead of holding its thread.
-    "STATEMENT_TIMEOUT": 5.0,
+    **POOL_DEFAULTS,
     # Live streams (GET /events/stream) and long-polls (wait=) each hold a thread and a
     # connection: at most this many per worker, streams ended after STREAM_SECONDS (the
     # client resumes where it was), long-polls after their wait or MAX_WAIT_SECONDS.
@@ -95,9 +83,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     tracing.install(app)
     metrics.install(app)
     _allow_cross_origin_reads(app)
-    for blueprint in api.BLUEPRINTS:
+    # The agreements blueprint comes from the module of an agreement's events, which adds
+    # its routes to it: so it is registered complete.
+    for blueprint in (agreement_events.bp, feed.bp, calendar.bp, health.bp, openapi.bp, metrics.bp, pages.bp):
         app.register_blueprint(blueprint)
-    app.register_blueprint(pages.bp)
     return app
 
 

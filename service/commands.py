@@ -15,7 +15,8 @@ from events.corrections import target_of
 from events.replay import continues
 from events.types import AgreementRegistered
 from service import queries
-from service.storage.store import AppendResult, EventStore, VersionConflict
+from service.storage.results import AppendResult, VersionConflict
+from service.storage.store import EventStore
 
 
 class EventRejected(Exception):

@@ -14,7 +14,8 @@ from datetime import date, datetime
 from events import Phase, Recorded, Status
 from events.types import AgreementRegistered
 from service.clock import Clock
-from service.storage.store import EventStore, Knowledge
+from service.storage.results import Knowledge
+from service.storage.store import EventStore
 
 
 class AgreementNotFound(Exception):

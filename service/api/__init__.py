@@ -7,18 +7,3 @@ path (``service.queries``) or the write path (``service.commands``), and dump th
 Import rule (checked by `make lint`): this package imports nothing of the command line
 (``service.cli``), the server (``service.server``) or the pages (``service.web``).
 """
-
-from flask import Blueprint
-
-from service.api import agreement_events, calendar, feed, health, metrics, openapi
-
-# In the order the app registers them. The first is the agreements blueprint: the module of
-# an agreement's events adds its routes to it, so it is taken from there, complete.
-BLUEPRINTS: tuple[Blueprint, ...] = (
-    agreement_events.bp,
-    feed.bp,
-    calendar.bp,
-    health.bp,
-    openapi.bp,
-    metrics.bp,
-)

@@ -26,7 +26,7 @@ from service.http.inbound import (
 )
 from service.http.problems import BadPrecondition, PreconditionFailed
 from service.http.resources import resources
-from service.storage.store import AppendResult, VersionConflict
+from service.storage.results import AppendResult, VersionConflict
 
 NDJSON = "application/x-ndjson"
 EVENTS_QUERY, APPEND_REQUEST = EventsQuery(), AppendRequest()
@@ -139,7 +139,7 @@ def _events_url(agreement_id: str, after_version: int, limit: int, known_at: dat
     ),
 )
 def append_events(agreement_id: str) -> Response:
-    writer = auth.writer()
+    writer = auth.writer(resources().pool)
     data = reading.body(APPEND_REQUEST)
     from_header = reading.if_match_version()
     if from_header is not None and data["expected_version"] not in (None, from_header):

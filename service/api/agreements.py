@@ -96,7 +96,7 @@ def list_agreements() -> Response:
     problems=(*BODY_PROBLEMS, "agreement-exists", "event-id-conflict", *DATABASE_PROBLEMS),
 )
 def register_agreement() -> tuple[dict[str, Any], int, dict[str, str]]:
-    writer = auth.writer()
+    writer = auth.writer(resources().pool)
     data = reading.body(REGISTER_REQUEST)
     envelope = {key: data.pop(key) for key in ("id", "event_id", "occurred_on", "sources", "metadata")}
     profile = AgreementRegistered(occurred_on=envelope["occurred_on"] or clock.today(data["timezone"]), **data)

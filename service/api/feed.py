@@ -25,7 +25,8 @@ from service.http.encoding import line as json_line
 from service.http.inbound import CURSOR, FeedQuery, StreamQuery
 from service.http.problems import InvalidQuery
 from service.http.resources import resources
-from service.storage.store import Cursor, EventStore
+from service.storage.results import Cursor
+from service.storage.store import EventStore
 
 bp = Blueprint("feed", __name__, url_prefix="/events")
 

@@ -14,7 +14,6 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from service.app import DEFAULTS
 from service.cli import bulk
 from service.cli.fixtures import FixturesNotFound, fixture_files
 from service.cli.seeding import seed as seed_store
@@ -44,7 +43,7 @@ def database_url(create: bool = True, otherwise: str = "") -> str:
 
 @contextmanager
 def event_store(url: str) -> Iterator[EventStore]:
-    with open_pool(url, DEFAULTS, size=2) as pool:
+    with open_pool(url, size=2) as pool:
         yield EventStore(pool)
 
 

@@ -17,7 +17,7 @@ from events.deadlines import DeadlineKind
 from events.payloads import SOURCES, TermsSchema, encode
 from events.status import TerminationState
 from events.types import EVENT_TYPES, type_name
-from service.storage.store import Knowledge
+from service.storage.results import Knowledge
 
 
 class TerminationOut(Schema):

@@ -1,8 +1,8 @@
 """Writes need a bearer token (RFC 6750); reads are public."""
 
 from flask import request
+from psycopg_pool import ConnectionPool
 
-from service.http.resources import resources
 from service.storage import tokens
 
 REALM = "pact-chronology"
@@ -16,14 +16,15 @@ class Unauthorized(Exception):
         self.challenge = f'Bearer realm="{REALM}"' + (f', error="{error}"' if error else "")
 
 
-def writer() -> str:
-    """The name of the token this request writes with; checked before anything else is read."""
+def writer(pool: ConnectionPool) -> str:
+    """The name of the token this request writes with (looked up on ``pool``); checked before
+    anything else is read."""
     credentials = request.authorization
     if credentials is None:
         raise Unauthorized("writing needs 'Authorization: Bearer <token>'; see `pact-chronology token create`")
     if credentials.type != "bearer" or not credentials.token:
         raise Unauthorized("only bearer tokens are accepted", "invalid_request")
-    name = tokens.holder(resources().pool, credentials.token)
+    name = tokens.holder(pool, credentials.token)
     if name is None:
         raise Unauthorized("the token is unknown or revoked", "invalid_token")
     return name

@@ -21,7 +21,7 @@ from typing import Any
 
 from flask import Response, current_app, request
 
-from service.storage.store import Knowledge
+from service.storage.results import Knowledge
 
 # The events table refuses any commit more than this long after its recorded_at
 # (migrations/versions/0001_events.py): answers about earlier instants are final.

@@ -15,7 +15,7 @@ from events.fields import DAY_PATTERN, Count, Day, Instant, Matching, QueryCount
 from events.payloads import PAYLOAD_SCHEMAS, AgreementRegisteredSchema, SourceSchema, decode
 from events.types import EVENT_TYPES, REVISIONS, TYPE_NAMES, AgreementRegistered
 from service import clock
-from service.storage.store import START, Cursor
+from service.storage.results import START, Cursor
 
 # The longest long-poll a client may ask for, in seconds.
 MAX_WAIT_SECONDS = 30

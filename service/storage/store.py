@@ -12,7 +12,7 @@ The feed of all events (``feed``) is gap-safe without any lock on appends: see s
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from uuid import UUID
 
@@ -23,66 +23,8 @@ from psycopg_pool import ConnectionPool
 from events import NewEvent, Recorded, Replayer
 from service.storage import sql
 from service.storage.history_cache import HistoryCache
+from service.storage.results import AppendResult, Cursor, EventIdConflict, Knowledge, VersionConflict
 from service.storage.rows import columns, insert_row, recorded, same_event
-
-
-class StoreError(Exception):
-    """Base of what the store reports to its callers."""
-
-
-class VersionConflict(StoreError):
-    def __init__(self, stream_id: str, expected: int, actual: int) -> None:
-        super().__init__(f"stream {stream_id!r} is at version {actual}, not {expected}")
-        self.stream_id, self.expected, self.actual = stream_id, expected, actual
-
-
-class EventIdConflict(StoreError):
-    """An event id already names a different event, or only part of a batch was stored before."""
-
-    def __init__(self, event_id: UUID, reason: str) -> None:
-        super().__init__(f"event {event_id}: {reason}")
-        self.event_id, self.reason = event_id, reason
-
-
-@dataclass(frozen=True, kw_only=True)
-class Knowledge:
-    """What a stream holds as known at an instant, without reading its events.
-
-    What was known is versions 1..``version`` (0: nothing yet); ``horizon`` is the
-    recorded_at of the newest of them (None when none is).
-    """
-
-    timezone: str
-    version: int
-    horizon: datetime | None
-
-
-@dataclass(frozen=True, order=True)
-class Cursor:
-    """A place in the feed of all events: after the event at ``position``, written by
-    transaction ``transaction``. The feed is ordered by (transaction, position) and read
-    only below the oldest transaction still running, so nothing can ever appear behind
-    a cursor once it was handed out. Written "<transaction>-<position>"."""
-
-    transaction: int
-    position: int
-
-    def __str__(self) -> str:
-        return f"{self.transaction}-{self.position}"
-
-
-START = Cursor(0, 0)
-
-
-@dataclass(frozen=True, kw_only=True)
-class AppendResult:
-    stream_id: str
-    first_version: int
-    version: int
-    event_ids: tuple[UUID, ...]
-    recorded_at: datetime
-    replayed: bool = False
-
 
 # About this many decoded events are kept in memory per worker (see HistoryCache).
 DEFAULT_CACHED_EVENTS = 200_000

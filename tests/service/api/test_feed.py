@@ -14,7 +14,8 @@ from flask.testing import FlaskClient
 
 from events import NewEvent
 from events.types import ContextNoted
-from service.storage.store import START, Cursor, EventStore
+from service.storage.results import START, Cursor
+from service.storage.store import EventStore
 from tests.service.client import problem
 
 

@@ -9,7 +9,8 @@ import pytest
 
 from events import NewEvent, Source
 from events.types import ContextNoted
-from service.storage.store import EventIdConflict, EventStore, VersionConflict
+from service.storage.results import EventIdConflict, VersionConflict
+from service.storage.store import EventStore
 
 SOURCE = (Source(publisher="Test Gazette", title="Something happened"),)
 
