@@ -55,7 +55,8 @@ REGISTER_REQUEST, LIST_QUERY = RegisterRequest(), ListQuery()
 )
 def list_agreements() -> Response:
     """A page of agreements by id, each with its status today; ``phase`` keeps those in that
-    phase today, ``in_force_on`` those in force on that day."""
+    phase today, ``in_force_on`` those in force on that day. Streams are read a page at a
+    time, their replays come from memory as far as it holds them."""
     query = reading.query(LIST_QUERY)
     limit = query["limit"]
     phase = Phase(query["phase"]) if query["phase"] is not None else None
