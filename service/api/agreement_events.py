@@ -20,10 +20,7 @@ from service.http.answers import event_out
 from service.http.caching import cached, knowledge_tag, link_to_next
 from service.http.contract import BODY_PROBLEMS, DATABASE_PROBLEMS, NOT_MODIFIED, READ_HEADERS, Answer, follow, promises
 from service.http.encoding import line as json_line
-from service.http.inbound import (
-    AppendRequest,
-    EventsQuery,
-)
+from service.http.inbound import AppendRequest, EventsQuery
 from service.http.problems import BadPrecondition, PreconditionFailed
 from service.http.resources import resources
 from service.storage.results import AppendResult, VersionConflict

@@ -22,13 +22,7 @@ from service.http import answers, auth, reading
 from service.http.answers import INTERVALS, STATUS, TERMS, status_out
 from service.http.caching import cached, knowledge_tag, link_to_next
 from service.http.contract import BODY_PROBLEMS, DATABASE_PROBLEMS, NOT_MODIFIED, READ_HEADERS, Answer, follow, promises
-from service.http.inbound import (
-    HistoryQuery,
-    ListQuery,
-    RegisterRequest,
-    StatusQuery,
-    TimelineQuery,
-)
+from service.http.inbound import HistoryQuery, ListQuery, RegisterRequest, StatusQuery, TimelineQuery
 from service.http.problems import InvalidQuery
 from service.http.resources import resources
 
