@@ -5,8 +5,10 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from events import Recorded, Terms
 from events.deadlines import Deadline, DeadlineKind, deadlines
-from tests.events.histories import gsomia
+from events.types import TerminationNotified
+from tests.events.histories import gsomia, in_force_from, recorded
 
 NOTICE, END, EFFECTIVE = DeadlineKind.NOTICE_DEADLINE, DeadlineKind.TERM_END, DeadlineKind.TERMINATION_EFFECTIVE
 AFTER_THE_NOTICE = ("termination_notice_suspended", "termination_notice_withdrawn")
@@ -72,3 +74,29 @@ def test_deadlines_lie_in_the_range_in_order_and_agree_with_the_status(
             assert status.term is not None and status.term.notice_deadline == deadline.on
         if deadline.kind is EFFECTIVE:
             assert status.phase.value == "terminated"
+
+
+def late_notice(terms: Terms | None = None) -> list[Recorded]:
+    """In force from 2000-01-01 (yearly terms, 90 days' notice, unless ``terms``), notice
+    given on 2000-11-15: after term 1's notice deadline (2000-10-02)."""
+    notice = TerminationNotified(occurred_on=date(2000, 11, 15), notified_by="A")
+    return recorded([*in_force_from(date(2000, 1, 1), terms), notice])
+
+
+def test_a_late_notice_takes_effect_once_at_the_end_of_the_next_term() -> None:
+    found = deadlines(late_notice(), date(2000, 1, 1), date(2002, 12, 31))
+
+    assert [d for d in found if d.kind is EFFECTIVE] == [Deadline(date(2002, 1, 1), EFFECTIVE, 2)]
+    assert len(found) == len(set((d.on, d.kind) for d in found))
+
+
+def test_a_notice_taking_effect_on_the_first_day_of_the_range_is_listed() -> None:
+    history = gsomia(without=AFTER_THE_NOTICE)
+
+    assert deadlines(history, date(2019, 11, 23), date(2019, 12, 31)) == [Deadline(date(2019, 11, 23), EFFECTIVE, 3)]
+
+
+def test_without_fixed_terms_a_pending_notice_still_has_its_day() -> None:
+    history = late_notice(Terms(notice_days=90))
+
+    assert deadlines(history, date(2000, 1, 1), date(2002, 12, 31)) == [Deadline(date(2001, 2, 13), EFFECTIVE, None)]

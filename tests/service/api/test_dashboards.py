@@ -5,7 +5,7 @@ import pytest
 from flask.testing import FlaskClient
 from icalendar import Calendar
 
-from tests.service.client import problem
+from tests.service.client import PACT, event, post, problem
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -123,3 +123,36 @@ def test_deadlines_are_revalidated_by_etag_until_an_append(client: FlaskClient) 
     assert again.status_code == 304
     assert appended.status_code == 201
     assert after.status_code == 200 and after.headers["ETag"] != first.headers["ETag"]
+
+
+def effects(client: FlaskClient, query: str) -> list[dict[str, object]]:
+    body = client.get(f"/deadlines?{query}").get_json()
+    return [deadline for deadline in body["deadlines"] if deadline["kind"] == "termination_effective"]
+
+
+def test_a_late_notice_is_one_deadline_and_one_calendar_entry(client: FlaskClient, pact: str) -> None:
+    late = event("termination_notified", "2017-10-01", notified_by="A")  # after term 1's notice deadline
+    assert post(client, f"{pact}/events", {"events": [late]}).status_code == 201
+
+    calendar = Calendar.from_ical(client.get(f"{pact}/calendar.ics").get_data())
+    uids = [str(entry["UID"]) for entry in calendar.walk("VEVENT")]
+
+    expected = [{"on": "2018-11-23", "agreement_id": "test-pact", "kind": "termination_effective", "term": 2}]
+    assert effects(client, "from=2017-01-01&to=2019-12-31") == expected
+    assert effects(client, "from=2018-11-23&to=2019-12-31") == expected  # its day is the range's first
+    assert len(uids) == len(set(uids)) and "test-pact-termination_effective-2018-11-23@pact-chronology" in uids
+
+
+def test_an_agreement_without_fixed_terms_has_its_notice_effect_listed(client: FlaskClient) -> None:
+    open_ended = {**PACT, "id": "open-ended", "terms": {"notice_days": 90}}
+    developments = [
+        event("signed", "2016-11-23"),
+        event("entered_into_force", "2016-11-23"),
+        event("termination_notified", "2017-10-01", notified_by="A"),
+    ]
+    assert post(client, "/agreements", open_ended).status_code == 201
+    assert post(client, "/agreements/open-ended/events", {"events": developments}).status_code == 201
+
+    assert effects(client, "from=2017-01-01&to=2019-12-31") == [
+        {"on": "2017-12-30", "agreement_id": "open-ended", "kind": "termination_effective", "term": None}
+    ]
