@@ -8,7 +8,7 @@ domain dataclasses, so the API and the store agree on one format.
 from typing import Any
 from zoneinfo import available_timezones
 
-from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_dump, post_load, validate, validates_schema
 
 from events.fields import Count, Day, Flag, web_address
 from events.sources import Source
@@ -21,15 +21,34 @@ _NAME = validate.Length(min=1, max=200)
 TIMEZONES = frozenset(available_timezones()) - {"localtime", "posixrules", "Factory"}
 
 
+# Clauses the terms learnt after registrations were first stored: left out when unset.
+LATER_CLAUSES = frozenset({"notice_months", "earliest_notice_months"})
+
+
 class TermsSchema(Schema):
     initial_term_months = Count(load_default=None, minimum=1, maximum=1200)
     renewal_term_months = Count(load_default=None, minimum=1, maximum=1200)
     notice_days = Count(load_default=None, minimum=0, maximum=36500)
+    notice_months = Count(load_default=None, minimum=1, maximum=1200)
+    earliest_notice_months = Count(load_default=None, minimum=1, maximum=1200)
 
     @validates_schema
     def renewal_needs_a_first_term(self, data: dict[str, Any], **_: Any) -> None:
         if data.get("renewal_term_months") and not data.get("initial_term_months"):
             raise ValidationError("a renewal period needs an initial term", "renewal_term_months")
+
+    @validates_schema
+    def one_notice_period(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("notice_days") is not None and data.get("notice_months") is not None:
+            raise ValidationError("give the notice period in days or in months, not both", "notice_months")
+        if data.get("earliest_notice_months") and data.get("notice_days") is None and not data.get("notice_months"):
+            raise ValidationError("an earliest notice day needs a notice period", "earliest_notice_months")
+
+    @post_dump
+    def stored_as_before(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        """Terms without the later clauses are stored exactly as they were before those
+        existed, so a registration sent again still matches the one stored."""
+        return {key: value for key, value in data.items() if value is not None or key not in LATER_CLAUSES}
 
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> Terms:

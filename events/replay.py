@@ -181,7 +181,7 @@ def _term_status(state: Agreement, on: date) -> TermStatus | None:
         number=term.number,
         started_on=term.started_on,
         ends_on=term.ends_on,
-        notice_deadline=notice_deadline(terms, term),
+        notice_deadline=notice_deadline(terms, state.in_force_from, term),
         # While the effect of a notice is suspended, the parties may disagree on whether the
         # automatic renewal runs (GSOMIA 2020-2022); the terms are still computed by the text.
         renewal_disputed=state.notice is not None and state.notice.suspended_on is not None,

@@ -12,7 +12,7 @@ from datetime import date
 from events.envelope import Recorded
 from events.errors import RuleViolation
 from events.status import Phase
-from events.terms import expires_on, notice_effective_on
+from events.terms import earliest_notice_on, expires_on, notice_effective_on
 from events.types import (
     AgreementRegistered,
     ContextNoted,
@@ -167,9 +167,15 @@ def _termination_notified(state: Agreement, record: Recorded) -> Agreement:
             record, f"the termination notice of {state.notice.notified_on} is still on record; withdraw it first"
         )
     terms = state.profile.terms
-    if terms.notice_days is None:
+    if not terms.has_notice_clause:
         raise RuleViolation(record, "the agreement's terms have no notice period; record 'terminated' instead")
     assert state.in_force_from is not None
+    earliest = earliest_notice_on(terms, state.in_force_from)
+    if earliest is not None and event.occurred_on < earliest:
+        months = terms.earliest_notice_months
+        raise RuleViolation(
+            record, f"no notice may be given before {earliest} ({months} months after entry into force)"
+        )
     effective = notice_effective_on(terms, state.in_force_from, event.occurred_on)
     notice = Notice(record=record, notified_on=event.occurred_on, notified_by=event.notified_by, effective_on=effective)
     return replace(state, notice=notice)

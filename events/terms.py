@@ -20,13 +20,30 @@ class Terms:
     """How long an agreement runs and how it may be ended, as its text says.
 
     ``initial_term_months`` None means no fixed term (in force until terminated);
-    ``renewal_term_months`` None means no automatic renewal (it expires after term 1);
-    ``notice_days`` None means the text has no termination-by-notice clause.
+    ``renewal_term_months`` None means no automatic renewal (it expires after term 1).
+    The notice period is ``notice_days`` or ``notice_months`` ("six months' notice"), never
+    both; neither means the text has no termination-by-notice clause.
+    ``earliest_notice_months``: no notice may be given before entry into force plus this
+    many months ("at any time after three years", as in the Paris Agreement, Art. 28).
     """
 
     initial_term_months: int | None = None
     renewal_term_months: int | None = None
     notice_days: int | None = None
+    notice_months: int | None = None
+    earliest_notice_months: int | None = None
+
+    @property
+    def has_notice_clause(self) -> bool:
+        return self.notice_days is not None or self.notice_months is not None
+
+    def notice_period(self) -> relativedelta:
+        """The notice period, to add to or take from a day; months clamp to the month's
+        end (six months before 31 August is 28 or 29 February)."""
+        assert self.has_notice_clause, "callers check has_notice_clause first"
+        if self.notice_months is not None:
+            return relativedelta(months=self.notice_months)
+        return relativedelta(days=self.notice_days or 0)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,31 +111,40 @@ def expires_on(terms: Terms, in_force_from: date) -> date | None:
     return _term(terms, in_force_from, 1).ends_on + ONE_DAY
 
 
-def notice_deadline(terms: Terms, term: Term) -> date | None:
-    """Last day on which a notice still ends the agreement at the end of ``term``.
-
-    A notice must be given ``notice_days`` "in advance" of the term's end: for GSOMIA that is
-    2019-11-22 minus 90 days = 2019-08-24, the deadline both governments used.
-    """
-    if terms.notice_days is None:
+def earliest_notice_on(terms: Terms, in_force_from: date) -> date | None:
+    """The first day a notice may be given, when the terms name one."""
+    if terms.earliest_notice_months is None:
         return None
-    return term.ends_on - timedelta(days=terms.notice_days)
+    return in_force_from + relativedelta(months=terms.earliest_notice_months)
+
+
+def notice_deadline(terms: Terms, in_force_from: date, term: Term) -> date | None:
+    """Last day on which a notice still ends the agreement at the end of ``term``; None when
+    no notice can (no notice clause, or the deadline falls before the earliest notice day).
+
+    A notice must be given the notice period "in advance" of the term's end: for GSOMIA
+    that is 2019-11-22 minus 90 days = 2019-08-24, the deadline both governments used.
+    """
+    if not terms.has_notice_clause:
+        return None
+    deadline = term.ends_on - terms.notice_period()
+    earliest = earliest_notice_on(terms, in_force_from)
+    return None if earliest is not None and deadline < earliest else deadline
 
 
 def notice_effective_on(terms: Terms, in_force_from: date, notified_on: date) -> date:
     """First day on which the agreement is no longer in force after a notice given that day.
 
     A timely notice ends the agreement after the current term; a late one after the next
-    term. An agreement without fixed terms ends ``notice_days`` after the notice.
-    Callers must have checked that ``terms.notice_days`` is set.
+    term. An agreement without fixed terms ends the notice period after the notice.
+    Callers must have checked that the terms have a notice clause, and that the notice was
+    not given before the earliest notice day.
     """
-    assert terms.notice_days is not None
     term = term_on(terms, in_force_from, notified_on)
     if term is None:
-        return notified_on + timedelta(days=terms.notice_days)
-    deadline = notice_deadline(terms, term)
-    assert deadline is not None
-    if notified_on <= deadline:
+        return notified_on + terms.notice_period()
+    deadline = notice_deadline(terms, in_force_from, term)
+    if deadline is not None and notified_on <= deadline:
         return term.ends_on + ONE_DAY
     following = next_term(terms, in_force_from, term)
     return (following or term).ends_on + ONE_DAY

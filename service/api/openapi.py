@@ -113,8 +113,9 @@ def build(app: Flask) -> dict[str, Any]:
 def _state_cross_field_rules(schemas: dict[str, Any]) -> None:
     """The rules across fields that JSON Schema can state (``if``/``then``), so validators
     and generators know them: an appended event needs ``occurred_on`` unless it corrects or
-    retracts another (EventIn.dated), and a renewal period needs an initial term
-    (TermsSchema.renewal_needs_a_first_term)."""
+    retracts another (EventIn.dated), a renewal period needs an initial term
+    (TermsSchema.renewal_needs_a_first_term), and a notice period is in days or in months,
+    which an earliest notice day needs (TermsSchema.one_notice_period)."""
     schemas["EventIn"]["if"] = {"properties": {"type": {"not": {"enum": sorted(REVISION_TYPES)}}}}
     schemas["EventIn"]["then"] = {"required": ["occurred_on"], "properties": {"occurred_on": {"type": "string"}}}
     schemas["Terms"]["if"] = {
@@ -125,6 +126,22 @@ def _state_cross_field_rules(schemas: dict[str, Any]) -> None:
         "required": ["initial_term_months"],
         "properties": {"initial_term_months": {"type": "integer"}},
     }
+    given = {"type": "integer"}
+    schemas["Terms"]["allOf"] = [
+        {  # TermsSchema.one_notice_period: days or months, not both
+            "if": {"required": ["notice_days"], "properties": {"notice_days": given}},
+            "then": {"properties": {"notice_months": {"type": "null"}}},
+        },
+        {  # ... and an earliest notice day needs a notice period
+            "if": {"required": ["earliest_notice_months"], "properties": {"earliest_notice_months": given}},
+            "then": {
+                "anyOf": [
+                    {"required": ["notice_days"], "properties": {"notice_days": given}},
+                    {"required": ["notice_months"], "properties": {"notice_months": given}},
+                ]
+            },
+        },
+    ]
 
 
 def _query_parameters_are_never_null(document: dict[str, Any]) -> None:

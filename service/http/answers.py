@@ -164,6 +164,9 @@ class TermsOut(Schema):
     initial_term_months = fields.Integer(required=True, allow_none=True)
     renewal_term_months = fields.Integer(required=True, allow_none=True)
     notice_days = fields.Integer(required=True, allow_none=True)
+    # Clauses learnt later are present only when given: earlier agreements read as they did.
+    notice_months = fields.Integer(metadata={"description": "present when the notice period is in months"})
+    earliest_notice_months = fields.Integer(metadata={"description": "present when notices wait on entry into force"})
 
 
 class AgreementOut(Schema):

@@ -167,6 +167,22 @@ def test_an_explicit_termination_ends_the_agreement_that_day() -> None:
     assert (status.phase, status.since) == (Phase.TERMINATED, date(2018, 5, 5))
 
 
+# Withdrawal "at any time after three years" from entry into force, taking effect a year
+# after the notice (the shape of the Paris Agreement's Art. 28).
+AFTER_THREE_YEARS = Terms(notice_months=12, earliest_notice_months=36)
+
+
+def test_a_notice_allowed_only_after_three_years_takes_effect_a_year_later() -> None:
+    notice = TerminationNotified(occurred_on=date(2019, 11, 4), notified_by="A")
+    history = recorded([*in_force_from(date(2016, 11, 4), AFTER_THREE_YEARS), notice])
+
+    pending, ended = replay(history, date(2020, 11, 3)), replay(history, date(2020, 11, 4))
+
+    assert pending.phase is Phase.IN_FORCE and pending.termination is not None
+    assert pending.termination.effective_on == date(2020, 11, 4)
+    assert (ended.phase, ended.since) == (Phase.TERMINATED, date(2020, 11, 4))
+
+
 @pytest.mark.parametrize(
     ("events", "reason"),
     [
@@ -214,6 +230,13 @@ def test_an_explicit_termination_ends_the_agreement_that_day() -> None:
         ),
         (
             [
+                *in_force_from(date(2016, 11, 4), AFTER_THREE_YEARS),
+                TerminationNotified(occurred_on=date(2019, 11, 3), notified_by="A"),
+            ],
+            "no notice may be given before 2019-11-04",
+        ),
+        (
+            [
                 *in_force_from(date(2016, 1, 1)),
                 Terminated(occurred_on=date(2017, 1, 1)),
                 Signed(occurred_on=date(2018, 1, 1)),
@@ -238,6 +261,7 @@ def test_an_explicit_termination_ends_the_agreement_that_day() -> None:
         "withdrawal-without-notice",
         "suspension-by-the-other-party",
         "notice-without-notice-clause",
+        "notice-before-the-earliest-notice-day",
         "signature-after-termination",
         "negotiations-opened-twice",
         "registered-twice",

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from events.terms import Terms, notice_effective_on, term_on, term_starts_between
+from events.terms import Terms, earliest_notice_on, notice_deadline, notice_effective_on, term_on, term_starts_between
 
 GSOMIA = Terms(initial_term_months=12, renewal_term_months=12, notice_days=90)
 START = date(2016, 11, 23)
@@ -80,3 +80,32 @@ def test_an_agreement_without_fixed_term_ends_notice_days_after_a_notice() -> No
     open_ended = Terms(notice_days=180)
 
     assert notice_effective_on(open_ended, START, date(2020, 1, 1)) == date(2020, 6, 29)
+
+
+SIX_MONTHS = Terms(initial_term_months=12, renewal_term_months=12, notice_months=6)
+
+
+def test_six_months_notice_of_a_term_ending_on_the_30th_of_august_is_due_by_the_end_of_february() -> None:
+    term = term_on(SIX_MONTHS, date(2000, 8, 31), date(2001, 1, 1))
+
+    assert term is not None and term.ends_on == date(2001, 8, 30)
+    assert notice_deadline(SIX_MONTHS, date(2000, 8, 31), term) == date(2001, 2, 28)
+    assert notice_effective_on(SIX_MONTHS, date(2000, 8, 31), date(2001, 2, 28)) == date(2001, 8, 31)
+    assert notice_effective_on(SIX_MONTHS, date(2000, 8, 31), date(2001, 3, 1)) == date(2002, 8, 31)
+
+
+def test_six_months_notice_from_the_31st_ends_on_the_last_day_of_the_shorter_month() -> None:
+    open_ended = Terms(notice_months=6)
+
+    assert notice_effective_on(open_ended, START, date(2020, 8, 31)) == date(2021, 2, 28)
+    assert notice_effective_on(open_ended, START, date(2019, 8, 31)) == date(2020, 2, 29)
+
+
+def test_a_deadline_before_the_earliest_notice_day_is_no_deadline() -> None:
+    terms = Terms(initial_term_months=12, renewal_term_months=12, notice_days=90, earliest_notice_months=18)
+    first, second = term_on(terms, START, START), term_on(terms, START, date(2018, 1, 1))
+
+    assert first is not None and second is not None
+    assert notice_deadline(terms, START, first) is None  # 2017-08-24, before 2018-05-23
+    assert notice_deadline(terms, START, second) == date(2018, 8, 24)
+    assert earliest_notice_on(terms, START) == date(2018, 5, 23)

@@ -20,6 +20,29 @@ def test_registering_an_agreement(client: FlaskClient) -> None:
     assert body["timezone"] == "UTC" and body["legally_binding"] is True
 
 
+def test_six_months_notice_counts_in_months_from_the_31st(client: FlaskClient) -> None:
+    terms = {"initial_term_months": 12, "renewal_term_months": 12, "notice_months": 6}
+    assert post(client, "/agreements", {**PACT, "terms": terms}).status_code == 201
+    signed = [event("signed", "2016-08-31"), event("entered_into_force", "2016-08-31")]
+    assert post(client, "/agreements/test-pact/events", {"events": signed}).status_code == 201
+    notice = event("termination_notified", "2017-02-28", notified_by="B")  # the last day to give it
+    assert post(client, "/agreements/test-pact/events", {"events": [notice]}).status_code == 201
+
+    agreement = client.get("/agreements/test-pact").get_json()
+    pending = client.get("/agreements/test-pact/status?on=2017-08-30").get_json()
+
+    assert agreement["terms"] == {**terms, "notice_days": None}
+    assert pending["term"]["notice_deadline"] == "2017-02-28"
+    assert pending["termination"]["effective_on"] == "2017-08-31"
+
+
+@pytest.mark.usefixtures("seeded")
+def test_terms_without_the_later_clauses_are_stored_and_shown_as_before(client: FlaskClient) -> None:
+    registration = client.get("/agreements/kr-jp-gsomia/events?limit=1").get_json()["events"][0]
+
+    assert registration["payload"]["terms"] == {"initial_term_months": 12, "renewal_term_months": 12, "notice_days": 90}
+
+
 def test_registering_the_same_id_twice_is_a_conflict(client: FlaskClient) -> None:
     post(client, "/agreements", PACT)
 
@@ -169,6 +192,8 @@ def test_invalid_bodies_are_422_problems_with_pointers(
         ({"parties": ["A"]}, "/parties"),
         ({"parties": ["A", "A"]}, "/parties"),
         ({"terms": {"renewal_term_months": 12}}, "/terms/renewal_term_months"),
+        ({"terms": {"notice_days": 90, "notice_months": 3}}, "/terms/notice_months"),
+        ({"terms": {"earliest_notice_months": 36}}, "/terms/earliest_notice_months"),
         ({"timezone": "Mars/Olympus"}, "/timezone"),
         ({"title": ""}, "/title"),
         ({"unknown": 1}, "/unknown"),
