@@ -120,6 +120,11 @@ class TerminationNoticeSuspendedSchema(PayloadSchema):
     condition = fields.String(load_default=None, validate=_TEXT)
 
 
+class TerminationNoticeReactivatedSchema(PayloadSchema):
+    reactivated_by = fields.String(required=True, validate=_NAME)
+    effective_on = Day(required=True)
+
+
 class TerminationNoticeWithdrawnSchema(PayloadSchema):
     withdrawn_by = fields.String(required=True, validate=_NAME)
 
@@ -149,6 +154,7 @@ _SPECIFIC_SCHEMAS: dict[str, type[PayloadSchema]] = {
     "domestically_approved": DomesticallyApprovedSchema,
     "termination_notified": TerminationNotifiedSchema,
     "termination_notice_suspended": TerminationNoticeSuspendedSchema,
+    "termination_notice_reactivated": TerminationNoticeReactivatedSchema,
     "termination_notice_withdrawn": TerminationNoticeWithdrawnSchema,
     "event_corrected": EventCorrectedSchema,
     "event_retracted": EventRetractedSchema,

@@ -157,10 +157,10 @@ def status_of(state: Agreement, on: date) -> Status:
             conditional=notice.conditional,
         )
     # Why this answer: the terms, the step that began the phase (and, once signed, the
-    # signature the later phases rest on), and the notice and its suspension if any.
+    # signature the later phases rest on), and the notice, its suspension and reactivation.
     based_on = [state.registration, state.signature, state.phase_event]
     if notice is not None:
-        based_on += [notice.record, notice.suspension]
+        based_on += [notice.record, notice.suspension, notice.reactivation]
     return Status(
         phase=state.phase,
         since=state.since,

@@ -26,6 +26,7 @@ from events.types import (
     Signed,
     TalksRoundHeld,
     Terminated,
+    TerminationNoticeReactivated,
     TerminationNoticeSuspended,
     TerminationNoticeWithdrawn,
     TerminationNotified,
@@ -34,7 +35,8 @@ from events.types import (
 
 @dataclass(frozen=True, kw_only=True)
 class Notice:
-    """A termination notice on record, and its suspension if any."""
+    """A termination notice on record, and its suspension and reactivation if any (a
+    reactivated notice is pending again; its suspension stays on record as its history)."""
 
     record: Recorded
     notified_on: date
@@ -43,6 +45,7 @@ class Notice:
     suspension: Recorded | None = None
     suspended_on: date | None = None
     conditional: bool = False
+    reactivation: Recorded | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -201,6 +204,20 @@ def _termination_notice_suspended(state: Agreement, record: Recorded) -> Agreeme
     return replace(state, notice=suspended)
 
 
+def _termination_notice_reactivated(state: Agreement, record: Recorded) -> Agreement:
+    event = record.event
+    assert isinstance(event, TerminationNoticeReactivated)
+    notice = _own_notice(state, record, event.reactivated_by, "reactivate", pending_only=False)
+    if notice.suspended_on is None:
+        raise RuleViolation(record, "the termination notice is not suspended: there is nothing to reactivate")
+    if event.effective_on <= event.occurred_on:
+        raise RuleViolation(record, f"effective_on ({event.effective_on}) must be after the reactivation")
+    reactivated = replace(
+        notice, suspended_on=None, conditional=False, effective_on=event.effective_on, reactivation=record
+    )
+    return replace(state, notice=reactivated)
+
+
 def _termination_notice_withdrawn(state: Agreement, record: Recorded) -> Agreement:
     event = record.event
     assert isinstance(event, TerminationNoticeWithdrawn)
@@ -226,6 +243,7 @@ _HANDLERS: dict[type[Event], Callable[[Agreement, Recorded], Agreement]] = {
     EnteredIntoForce: _entered_into_force,
     TerminationNotified: _termination_notified,
     TerminationNoticeSuspended: _termination_notice_suspended,
+    TerminationNoticeReactivated: _termination_notice_reactivated,
     TerminationNoticeWithdrawn: _termination_notice_withdrawn,
     Terminated: _terminated,
     ContextNoted: _stays(set(Phase)),

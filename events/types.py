@@ -97,6 +97,15 @@ class TerminationNoticeSuspended(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class TerminationNoticeReactivated(Event):
+    """The notifying party ends the suspension of its notice, which then takes effect on
+    ``effective_on`` (the first day out of force), as that party declares it."""
+
+    reactivated_by: str
+    effective_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
 class TerminationNoticeWithdrawn(Event):
     """A pending or suspended notice is withdrawn: the agreement is plainly in force again."""
 
@@ -149,6 +158,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
     "entered_into_force": EnteredIntoForce,
     "termination_notified": TerminationNotified,
     "termination_notice_suspended": TerminationNoticeSuspended,
+    "termination_notice_reactivated": TerminationNoticeReactivated,
     "termination_notice_withdrawn": TerminationNoticeWithdrawn,
     "terminated": Terminated,
     "context_noted": ContextNoted,

@@ -2,10 +2,11 @@
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from uuid import uuid4
 
 import pytest
 
-from events import Phase, RuleViolation, Terms, check_history, replay
+from events import Phase, Recorded, RuleViolation, Terms, check_history, replay
 from events.status import TerminationState
 from events.types import (
     ContextNoted,
@@ -13,6 +14,7 @@ from events.types import (
     NegotiationsOpened,
     Signed,
     Terminated,
+    TerminationNoticeReactivated,
     TerminationNoticeSuspended,
     TerminationNoticeWithdrawn,
     TerminationNotified,
@@ -167,6 +169,36 @@ def test_an_explicit_termination_ends_the_agreement_that_day() -> None:
     assert (status.phase, status.since) == (Phase.TERMINATED, date(2018, 5, 5))
 
 
+def reactivated_gsomia(on: date, effective_on: date) -> list[Recorded]:
+    """GSOMIA as it was until 2022, had the ROK ended the suspension of its notice on ``on``
+    instead of withdrawing the notice in 2023."""
+    history = [r for r in gsomia(without={"termination_notice_withdrawn"}) if r.event.occurred_on < date(2022, 1, 1)]
+    reactivation = TerminationNoticeReactivated(
+        occurred_on=on, reactivated_by="Republic of Korea", effective_on=effective_on
+    )
+    return [*history, replace(history[-1], event=reactivation, event_id=uuid4(), version=len(history) + 1)]
+
+
+def test_a_reactivated_notice_is_pending_again_and_takes_effect_on_the_day_declared() -> None:
+    history = reactivated_gsomia(date(2021, 1, 4), effective_on=date(2021, 2, 1))
+
+    suspended, pending = replay(history, date(2021, 1, 3)), replay(history, date(2021, 1, 4))
+    ended = replay(history, date(2021, 2, 1))
+
+    assert suspended.termination is not None and suspended.termination.state is TerminationState.SUSPENDED
+    assert suspended.term is not None and suspended.term.renewal_disputed
+    assert pending.termination is not None and pending.termination.state is TerminationState.PENDING
+    assert pending.termination.effective_on == date(2021, 2, 1)
+    assert pending.term is not None and not pending.term.renewal_disputed
+    assert {type(r.event) for r in pending.based_on} >= {TerminationNoticeSuspended, TerminationNoticeReactivated}
+    assert (ended.phase, ended.since) == (Phase.TERMINATED, date(2021, 2, 1))
+
+
+def test_a_reactivation_must_take_effect_after_it_is_declared() -> None:
+    with pytest.raises(RuleViolation, match="must be after the reactivation"):
+        check_history(reactivated_gsomia(date(2021, 1, 4), effective_on=date(2021, 1, 4)))
+
+
 # Withdrawal "at any time after three years" from entry into force, taking effect a year
 # after the notice (the shape of the Paris Agreement's Art. 28).
 AFTER_THREE_YEARS = Terms(notice_months=12, earliest_notice_months=36)
@@ -238,6 +270,27 @@ def test_a_notice_allowed_only_after_three_years_takes_effect_a_year_later() -> 
         (
             [
                 *in_force_from(date(2016, 1, 1)),
+                TerminationNotified(occurred_on=date(2019, 1, 1), notified_by="A"),
+                TerminationNoticeReactivated(
+                    occurred_on=date(2019, 2, 1), reactivated_by="A", effective_on=date(2019, 3, 1)
+                ),
+            ],
+            "not suspended",
+        ),
+        (
+            [
+                *in_force_from(date(2016, 1, 1)),
+                TerminationNotified(occurred_on=date(2019, 1, 1), notified_by="A"),
+                TerminationNoticeSuspended(occurred_on=date(2019, 2, 1), suspended_by="A"),
+                TerminationNoticeReactivated(
+                    occurred_on=date(2019, 3, 1), reactivated_by="B", effective_on=date(2019, 4, 1)
+                ),
+            ],
+            "only A",
+        ),
+        (
+            [
+                *in_force_from(date(2016, 1, 1)),
                 Terminated(occurred_on=date(2017, 1, 1)),
                 Signed(occurred_on=date(2018, 1, 1)),
             ],
@@ -262,6 +315,8 @@ def test_a_notice_allowed_only_after_three_years_takes_effect_a_year_later() -> 
         "suspension-by-the-other-party",
         "notice-without-notice-clause",
         "notice-before-the-earliest-notice-day",
+        "reactivation-of-a-pending-notice",
+        "reactivation-by-the-other-party",
         "signature-after-termination",
         "negotiations-opened-twice",
         "registered-twice",

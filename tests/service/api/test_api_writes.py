@@ -43,6 +43,26 @@ def test_terms_without_the_later_clauses_are_stored_and_shown_as_before(client: 
     assert registration["payload"]["terms"] == {"initial_term_months": 12, "renewal_term_months": 12, "notice_days": 90}
 
 
+def test_a_suspended_notice_can_be_reactivated_by_the_party_that_gave_it(client: FlaskClient, pact: str) -> None:
+    steps = [
+        event("termination_notified", "2019-08-01", notified_by="A"),
+        event("termination_notice_suspended", "2019-09-01", suspended_by="A"),
+    ]
+    assert post(client, f"{pact}/events", {"events": steps}).status_code == 201
+    by_b = event("termination_notice_reactivated", "2020-03-01", reactivated_by="B", effective_on="2020-06-01")
+    by_a = event("termination_notice_reactivated", "2020-03-01", reactivated_by="A", effective_on="2020-06-01")
+
+    refused = problem(post(client, f"{pact}/events", {"events": [by_b]}), 422, "rule-violation")
+    assert post(client, f"{pact}/events", {"events": [by_a]}).status_code == 201
+    pending = client.get(f"{pact}/status?on=2020-05-31").get_json()
+    ended = client.get(f"{pact}/status?on=2020-06-01").get_json()
+
+    assert "only A" in refused["detail"]
+    assert pending["termination"]["state"] == "pending" and pending["termination"]["effective_on"] == "2020-06-01"
+    assert "termination_notice_reactivated" in [e["type"] for e in pending["based_on"]]
+    assert (ended["phase"], ended["since"]) == ("terminated", "2020-06-01")
+
+
 def test_registering_the_same_id_twice_is_a_conflict(client: FlaskClient) -> None:
     post(client, "/agreements", PACT)
 
