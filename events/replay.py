@@ -159,8 +159,8 @@ def status_of(state: Agreement, on: date) -> Status:
     # Why this answer: the terms, the step that began the phase (and, once signed, the
     # signature the later phases rest on), and the notice, its suspension and reactivation.
     based_on = [state.registration, state.signature, state.phase_event]
-    if notice is not None:
-        based_on += [notice.record, notice.suspension, notice.reactivation]
+    for given in state.notices if state.phase is Phase.IN_FORCE else ():
+        based_on += [given.record, given.suspension, given.reactivation]
     return Status(
         phase=state.phase,
         since=state.since,

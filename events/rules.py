@@ -58,7 +58,8 @@ class Agreement:
     phase_event: Recorded | None = None
     signature: Recorded | None = None
     in_force_from: date | None = None
-    notice: Notice | None = None
+    # Every party may give notice ("either Party", GSOMIA Art. 21(3)): at most one each.
+    notices: tuple[Notice, ...] = ()
 
     @property
     def profile(self) -> AgreementRegistered:
@@ -66,6 +67,23 @@ class Agreement:
         event = self.registration.event
         assert isinstance(event, AgreementRegistered)
         return event
+
+    @property
+    def notice(self) -> Notice | None:
+        """The notice that governs the agreement's end: the pending one that takes effect
+        first, else the suspended one given first."""
+        pending = [notice for notice in self.notices if notice.suspended_on is None]
+        if pending:
+            return min(pending, key=lambda notice: (notice.effective_on, notice.notified_on))
+        return min(self.notices, key=lambda notice: notice.notified_on, default=None)
+
+    def notice_of(self, party: str) -> Notice | None:
+        return next((notice for notice in self.notices if notice.notified_by == party), None)
+
+    def with_notice(self, party: str, notice: Notice | None) -> "Agreement":
+        """The state with ``party``'s notice replaced (None: withdrawn)."""
+        others = tuple(kept for kept in self.notices if kept.notified_by != party)
+        return replace(self, notices=others + ((notice,) if notice is not None else ()))
 
 
 def valid_time_order(records: Iterable[Recorded]) -> list[Recorded]:
@@ -85,7 +103,7 @@ def settle(state: Agreement, day: date) -> Agreement:
         return replace(state, phase=Phase.TERMINATED, since=notice.effective_on, phase_event=notice.record)
     expiry = expires_on(state.profile.terms, state.in_force_from)
     if expiry is not None and day >= expiry:
-        return replace(state, phase=Phase.TERMINATED, since=expiry, phase_event=None, notice=None)
+        return replace(state, phase=Phase.TERMINATED, since=expiry, phase_event=None, notices=())
     return state
 
 
@@ -165,9 +183,10 @@ def _termination_notified(state: Agreement, record: Recorded) -> Agreement:
     assert isinstance(event, TerminationNotified)
     _require_phase(state, record, {Phase.IN_FORCE})
     _require_party(state, record, event.notified_by, "notified_by")
-    if state.notice is not None:
+    given = state.notice_of(event.notified_by)
+    if given is not None:
         raise RuleViolation(
-            record, f"the termination notice of {state.notice.notified_on} is still on record; withdraw it first"
+            record, f"the termination notice of {given.notified_on} is still on record; withdraw it first"
         )
     terms = state.profile.terms
     if not terms.has_notice_clause:
@@ -181,18 +200,19 @@ def _termination_notified(state: Agreement, record: Recorded) -> Agreement:
         )
     effective = notice_effective_on(terms, state.in_force_from, event.occurred_on)
     notice = Notice(record=record, notified_on=event.occurred_on, notified_by=event.notified_by, effective_on=effective)
-    return replace(state, notice=notice)
+    return state.with_notice(event.notified_by, notice)
 
 
 def _own_notice(state: Agreement, record: Recorded, party: str, action: str, *, pending_only: bool) -> Notice:
-    """The notice on record that ``party`` -- who must be the one that gave it -- wants to act on."""
+    """``party``'s own notice, which it wants to act on: a party acts on no other's notice."""
     _require_phase(state, record, {Phase.IN_FORCE})
-    notice = state.notice
+    notice = state.notice_of(party)
+    if notice is None and state.notices:
+        givers = " and ".join(sorted(given.notified_by for given in state.notices))
+        raise RuleViolation(record, f"only {givers}, who gave the notice, can {action} it")
     if notice is None or (pending_only and notice.suspended_on is not None):
         kind = "pending termination notice" if pending_only else "termination notice on record"
         raise RuleViolation(record, f"there is no {kind} to {action}")
-    if party != notice.notified_by:
-        raise RuleViolation(record, f"only {notice.notified_by}, who gave the notice, can {action} it")
     return notice
 
 
@@ -201,7 +221,7 @@ def _termination_notice_suspended(state: Agreement, record: Recorded) -> Agreeme
     assert isinstance(event, TerminationNoticeSuspended)
     notice = _own_notice(state, record, event.suspended_by, "suspend", pending_only=True)
     suspended = replace(notice, suspension=record, suspended_on=event.occurred_on, conditional=event.conditional)
-    return replace(state, notice=suspended)
+    return state.with_notice(event.suspended_by, suspended)
 
 
 def _termination_notice_reactivated(state: Agreement, record: Recorded) -> Agreement:
@@ -215,19 +235,19 @@ def _termination_notice_reactivated(state: Agreement, record: Recorded) -> Agree
     reactivated = replace(
         notice, suspended_on=None, conditional=False, effective_on=event.effective_on, reactivation=record
     )
-    return replace(state, notice=reactivated)
+    return state.with_notice(event.reactivated_by, reactivated)
 
 
 def _termination_notice_withdrawn(state: Agreement, record: Recorded) -> Agreement:
     event = record.event
     assert isinstance(event, TerminationNoticeWithdrawn)
     _own_notice(state, record, event.withdrawn_by, "withdraw", pending_only=False)
-    return replace(state, notice=None)
+    return state.with_notice(event.withdrawn_by, None)
 
 
 def _terminated(state: Agreement, record: Recorded) -> Agreement:
     _require_phase(state, record, {Phase.IN_FORCE})
-    return replace(_move(state, record, Phase.TERMINATED), notice=None)
+    return replace(_move(state, record, Phase.TERMINATED), notices=())
 
 
 _BEFORE_FORCE = {Phase.NEGOTIATING, Phase.INITIALED}

@@ -194,6 +194,35 @@ def test_a_reactivated_notice_is_pending_again_and_takes_effect_on_the_day_decla
     assert (ended.phase, ended.since) == (Phase.TERMINATED, date(2021, 2, 1))
 
 
+def test_japan_may_give_its_own_notice_while_the_korean_one_is_suspended() -> None:
+    history = reactivated_gsomia(date(2021, 1, 4), effective_on=date(2021, 2, 1))[:-1]  # no reactivation
+    japan = TerminationNotified(occurred_on=date(2020, 5, 1), notified_by="Japan")
+    history = [*history, replace(history[-1], event=japan, event_id=uuid4(), version=len(history) + 1)]
+
+    pending, ended = replay(history, date(2020, 11, 22)), replay(history, date(2020, 11, 23))
+
+    assert pending.termination is not None
+    assert (pending.termination.notified_by, pending.termination.state) == ("Japan", TerminationState.PENDING)
+    assert pending.termination.effective_on == date(2020, 11, 23)  # before term 4's deadline: at its end
+    assert {r.event.occurred_on for r in pending.based_on} >= {date(2019, 8, 23), date(2019, 11, 22), date(2020, 5, 1)}
+    assert (ended.phase, ended.since) == (Phase.TERMINATED, date(2020, 11, 23))
+
+
+def test_a_party_acts_only_on_its_own_notice() -> None:
+    japan = TerminationNotified(occurred_on=date(2020, 5, 1), notified_by="Japan")
+    withdrawn = TerminationNoticeWithdrawn(occurred_on=date(2020, 6, 1), withdrawn_by="Japan")
+    base = [r for r in gsomia() if r.event.occurred_on < date(2019, 8, 1)]
+    history = recorded([*(r.event for r in base), japan, withdrawn], stream_id="kr-jp-gsomia")
+
+    assert replay(history, date(2020, 7, 1)).termination is None  # Japan withdrew its own
+    refused = recorded(
+        [*(r.event for r in base), japan, replace(withdrawn, withdrawn_by="Republic of Korea")],
+        stream_id="kr-jp-gsomia",
+    )
+    with pytest.raises(RuleViolation, match="only Japan, who gave the notice"):
+        check_history(refused)
+
+
 def test_a_reactivation_must_take_effect_after_it_is_declared() -> None:
     with pytest.raises(RuleViolation, match="must be after the reactivation"):
         check_history(reactivated_gsomia(date(2021, 1, 4), effective_on=date(2021, 1, 4)))
@@ -223,7 +252,7 @@ def test_a_notice_allowed_only_after_three_years_takes_effect_a_year_later() -> 
             [
                 *in_force_from(date(2016, 1, 1)),
                 TerminationNotified(occurred_on=date(2019, 1, 1), notified_by="A"),
-                TerminationNotified(occurred_on=date(2019, 2, 1), notified_by="B"),
+                TerminationNotified(occurred_on=date(2019, 2, 1), notified_by="A"),
             ],
             "still on record",
         ),

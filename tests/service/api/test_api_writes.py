@@ -63,6 +63,20 @@ def test_a_suspended_notice_can_be_reactivated_by_the_party_that_gave_it(client:
     assert (ended["phase"], ended["since"]) == ("terminated", "2020-06-01")
 
 
+def test_either_party_may_give_notice_while_the_other_ones_is_suspended(client: FlaskClient, pact: str) -> None:
+    steps = [
+        event("termination_notified", "2019-08-01", notified_by="A"),
+        event("termination_notice_suspended", "2019-09-01", suspended_by="A"),
+        event("termination_notified", "2020-03-01", notified_by="B"),
+    ]
+    assert post(client, f"{pact}/events", {"events": steps}).status_code == 201
+
+    status = client.get(f"{pact}/status?on=2020-03-02").get_json()
+
+    assert (status["termination"]["notified_by"], status["termination"]["state"]) == ("B", "pending")
+    assert [e["type"] for e in status["based_on"]].count("termination_notified") == 2
+
+
 def test_registering_the_same_id_twice_is_a_conflict(client: FlaskClient) -> None:
     post(client, "/agreements", PACT)
 
@@ -144,7 +158,7 @@ def test_the_same_event_id_with_another_body_is_a_409(client: FlaskClient, pact:
         (
             [
                 event("termination_notified", "2019-01-01", notified_by="A"),
-                event("termination_notified", "2019-02-01", notified_by="B"),
+                event("termination_notified", "2019-02-01", notified_by="A"),
             ],
             "/events/1",
             "still on record",
