@@ -1,4 +1,4 @@
-"""The event store: the only module with SQL for events.
+"""The event store: the only code that runs SQL on events (whose text is in sql.py).
 
 Appends are atomic and optimistic: the caller names the version it read; if another writer
 got there first, nothing is written and VersionConflict says where the stream is now.
