@@ -177,6 +177,7 @@ def _term_status(state: Agreement, on: date) -> TermStatus | None:
     term = term_on(terms, state.in_force_from, on)
     if term is None:
         return None
+    notice = state.notice
     return TermStatus(
         number=term.number,
         started_on=term.started_on,
@@ -184,7 +185,7 @@ def _term_status(state: Agreement, on: date) -> TermStatus | None:
         notice_deadline=notice_deadline(terms, state.in_force_from, term),
         # While the effect of a notice is suspended, the parties may disagree on whether the
         # automatic renewal runs (GSOMIA 2020-2022); the terms are still computed by the text.
-        renewal_disputed=state.notice is not None and state.notice.suspended_on is not None,
+        renewal_disputed=notice is not None and notice.suspended_on is not None,
     )
 
 

@@ -189,7 +189,7 @@ def _termination_notified(state: Agreement, record: Recorded) -> Agreement:
             record, f"the termination notice of {given.notified_on} is still on record; withdraw it first"
         )
     terms = state.profile.terms
-    if not terms.has_notice_clause:
+    if terms.notice_period is None:
         raise RuleViolation(record, "the agreement's terms have no notice period; record 'terminated' instead")
     assert state.in_force_from is not None
     earliest = earliest_notice_on(terms, state.in_force_from)

@@ -34,16 +34,14 @@ class Terms:
     earliest_notice_months: int | None = None
 
     @property
-    def has_notice_clause(self) -> bool:
-        return self.notice_days is not None or self.notice_months is not None
-
-    def notice_period(self) -> relativedelta:
-        """The notice period, to add to or take from a day; months clamp to the month's
-        end (six months before 31 August is 28 or 29 February)."""
-        assert self.has_notice_clause, "callers check has_notice_clause first"
+    def notice_period(self) -> relativedelta | None:
+        """The notice period, to add to or take from a day (months clamp to the month's end:
+        six months before 31 August is 28 or 29 February); None without a notice clause."""
         if self.notice_months is not None:
             return relativedelta(months=self.notice_months)
-        return relativedelta(days=self.notice_days or 0)
+        if self.notice_days is not None:
+            return relativedelta(days=self.notice_days)
+        return None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -125,9 +123,9 @@ def notice_deadline(terms: Terms, in_force_from: date, term: Term) -> date | Non
     A notice must be given the notice period "in advance" of the term's end: for GSOMIA
     that is 2019-11-22 minus 90 days = 2019-08-24, the deadline both governments used.
     """
-    if not terms.has_notice_clause:
+    if terms.notice_period is None:
         return None
-    deadline = term.ends_on - terms.notice_period()
+    deadline = term.ends_on - terms.notice_period
     earliest = earliest_notice_on(terms, in_force_from)
     return None if earliest is not None and deadline < earliest else deadline
 
@@ -140,9 +138,10 @@ def notice_effective_on(terms: Terms, in_force_from: date, notified_on: date) ->
     Callers must have checked that the terms have a notice clause, and that the notice was
     not given before the earliest notice day.
     """
+    assert terms.notice_period is not None
     term = term_on(terms, in_force_from, notified_on)
     if term is None:
-        return notified_on + terms.notice_period()
+        return notified_on + terms.notice_period
     deadline = notice_deadline(terms, in_force_from, term)
     if deadline is not None and notified_on <= deadline:
         return term.ends_on + ONE_DAY
