@@ -10,7 +10,8 @@ from zoneinfo import available_timezones
 
 from marshmallow import Schema, ValidationError, fields, post_dump, post_load, validate, validates_schema
 
-from events.fields import Count, Day, Flag, web_address
+from events.fields import STORABLE_TEXT_PATTERNS, Count, Day, Flag, Matching, web_address
+from events.parties import DERIVABLE_NAME_PATTERN, PARTY_ID_PATTERN, Party, UnnamedParty, party_named
 from events.sources import Source
 from events.terms import Terms
 from events.types import EVENT_TYPES, Event, type_name
@@ -66,6 +67,58 @@ class SourceSchema(Schema):
         return Source(**data)
 
 
+def _name_schema(*patterns: str) -> dict[str, Any]:
+    """A party's name as the OpenAPI document states it: storable text matching ``patterns``."""
+    anchored = [{"pattern": f"^{pattern}$"} for pattern in (*patterns, *STORABLE_TEXT_PATTERNS)]
+    return {"type": "string", "minLength": 1, "maxLength": 200, "allOf": anchored}
+
+
+class _PartySchema(Schema):
+    id = Matching(PARTY_ID_PATTERN, "not a party id", required=True)
+    name = fields.String(required=True, validate=_NAME)
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> Party:
+        return Party(**data)
+
+
+PARTY = _PartySchema()
+
+
+class PartyField(fields.Field):
+    """A party as ``{"id": "KOR", "name": "Republic of Korea"}``, or -- as registrations
+    named parties before they had ids -- as a bare name, whose id events/parties.py derives."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        described = {
+            "oneOf": [
+                {"type": "object", "required": ["id", "name"], "additionalProperties": False, "properties": {
+                    "id": {"type": "string", "pattern": f"^({PARTY_ID_PATTERN})$"},
+                    "name": _name_schema(),
+                }},
+                {**_name_schema(DERIVABLE_NAME_PATTERN), "deprecated": True},
+            ],
+            "description": "a party: its id (an ISO 3166-1 alpha-3 code for a state, a short lower-case id"
+            " for an organisation) and its name; a bare name is the form from before parties had ids",
+        }  # fmt: skip
+        super().__init__(metadata=described, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Party:
+        if isinstance(value, str):
+            _NAME(value)
+            try:
+                return party_named(value)
+            except UnnamedParty as error:
+                raise ValidationError(str(error)) from None
+        if not isinstance(value, dict):
+            raise ValidationError("a party is an object with its id and name, or a name")
+        party: Party = PARTY.load(value)
+        return party
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> dict[str, str]:
+        return {"id": value.id, "name": value.name}
+
+
 class PayloadSchema(Schema):
     """Fields every event may carry; lists become tuples so events stay immutable."""
 
@@ -82,10 +135,14 @@ class PayloadSchema(Schema):
 class AgreementRegisteredSchema(PayloadSchema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=500))
     parties = fields.List(
-        fields.String(validate=_NAME),
+        PartyField(),
         required=True,
         validate=validate.Length(min=2, max=200),
-        metadata={"uniqueItems": True},
+        metadata={
+            "uniqueItems": True,
+            "description": "distinct in their ids and in their names (bare names that differ only in case"
+            " yield one id), and no party's name is another party's id: later events name a party by either",
+        },
     )
     terms = fields.Nested(TermsSchema, load_default=Terms)
     legally_binding = Flag(load_default=True)
@@ -97,9 +154,13 @@ class AgreementRegisteredSchema(PayloadSchema):
 
     @validates_schema
     def parties_are_distinct(self, data: dict[str, Any], **_: Any) -> None:
-        parties = data.get("parties", [])
-        if len(set(parties)) != len(parties):
-            raise ValidationError("parties must be distinct", "parties")
+        """Events name a party by its id or its name, so each must name one party only."""
+        parties: list[Party] = data.get("parties", [])
+        ids, names = [party.id for party in parties], [party.name for party in parties]
+        if len(set(ids)) != len(ids) or len(set(names)) != len(names):
+            raise ValidationError("parties must be distinct, in their ids and their names", "parties")
+        if any(party.name in ids and party.name != party.id for party in parties):
+            raise ValidationError("a party's name must not be another party's id", "parties")
 
 
 class TalksRoundHeldSchema(PayloadSchema):

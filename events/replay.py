@@ -151,7 +151,7 @@ def status_of(state: Agreement, on: date) -> Status:
         termination = TerminationStatus(
             state=TerminationState.SUSPENDED if notice.suspended_on else TerminationState.PENDING,
             notified_on=notice.notified_on,
-            notified_by=notice.notified_by,
+            notified_by=notice.notified_by.name,
             effective_on=notice.effective_on,
             suspended_on=notice.suspended_on,
             conditional=notice.conditional,

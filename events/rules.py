@@ -11,6 +11,7 @@ from datetime import date
 
 from events.envelope import Recorded
 from events.errors import RuleViolation
+from events.parties import Party
 from events.status import Phase
 from events.terms import earliest_notice_on, expires_on, notice_effective_on
 from events.types import (
@@ -40,7 +41,7 @@ class Notice:
 
     record: Recorded
     notified_on: date
-    notified_by: str
+    notified_by: Party
     effective_on: date
     suspension: Recorded | None = None
     suspended_on: date | None = None
@@ -77,10 +78,10 @@ class Agreement:
             return min(pending, key=lambda notice: (notice.effective_on, notice.notified_on))
         return min(self.notices, key=lambda notice: notice.notified_on, default=None)
 
-    def notice_of(self, party: str) -> Notice | None:
+    def notice_of(self, party: Party) -> Notice | None:
         return next((notice for notice in self.notices if notice.notified_by == party), None)
 
-    def with_notice(self, party: str, notice: Notice | None) -> "Agreement":
+    def with_notice(self, party: Party, notice: Notice | None) -> "Agreement":
         """The state with ``party``'s notice replaced (None: withdrawn)."""
         others = tuple(kept for kept in self.notices if kept.notified_by != party)
         return replace(self, notices=others + ((notice,) if notice is not None else ()))
@@ -126,10 +127,13 @@ def _require_phase(state: Agreement, record: Recorded, allowed: set[Phase]) -> N
         raise RuleViolation(record, f"not allowed while the agreement is {state.phase.value} (allowed when: {names})")
 
 
-def _require_party(state: Agreement, record: Recorded, party: str, field: str) -> None:
-    parties = state.profile.parties
-    if party not in parties:
-        raise RuleViolation(record, f"{field} {party!r} is not a party to the agreement ({', '.join(parties)})")
+def _require_party(state: Agreement, record: Recorded, named: str, field: str) -> Party:
+    """The party ``named`` (by id or name) in the event's ``field``, which must be one of the agreement's."""
+    party = state.profile.party(named)
+    if party is None:
+        parties = ", ".join(f"{party.id} ({party.name})" for party in state.profile.parties)
+        raise RuleViolation(record, f"{field} {named!r} is not a party to the agreement: {parties}")
+    return party
 
 
 def _move(state: Agreement, record: Recorded, to: Phase) -> Agreement:
@@ -182,8 +186,8 @@ def _termination_notified(state: Agreement, record: Recorded) -> Agreement:
     event = record.event
     assert isinstance(event, TerminationNotified)
     _require_phase(state, record, {Phase.IN_FORCE})
-    _require_party(state, record, event.notified_by, "notified_by")
-    given = state.notice_of(event.notified_by)
+    party = _require_party(state, record, event.notified_by, "notified_by")
+    given = state.notice_of(party)
     if given is not None:
         raise RuleViolation(
             record, f"the termination notice of {given.notified_on} is still on record; withdraw it first"
@@ -199,16 +203,17 @@ def _termination_notified(state: Agreement, record: Recorded) -> Agreement:
             record, f"no notice may be given before {earliest} ({months} months after entry into force)"
         )
     effective = notice_effective_on(terms, state.in_force_from, event.occurred_on)
-    notice = Notice(record=record, notified_on=event.occurred_on, notified_by=event.notified_by, effective_on=effective)
-    return state.with_notice(event.notified_by, notice)
+    notice = Notice(record=record, notified_on=event.occurred_on, notified_by=party, effective_on=effective)
+    return state.with_notice(party, notice)
 
 
-def _own_notice(state: Agreement, record: Recorded, party: str, action: str, *, pending_only: bool) -> Notice:
-    """``party``'s own notice, which it wants to act on: a party acts on no other's notice."""
+def _own_notice(state: Agreement, record: Recorded, named: str, action: str, *, pending_only: bool) -> Notice:
+    """The notice of the party ``named``, which it wants to act on: a party acts on no other's notice."""
     _require_phase(state, record, {Phase.IN_FORCE})
-    notice = state.notice_of(party)
+    party = state.profile.party(named)
+    notice = state.notice_of(party) if party is not None else None
     if notice is None and state.notices:
-        givers = " and ".join(sorted(given.notified_by for given in state.notices))
+        givers = " and ".join(sorted(given.notified_by.name for given in state.notices))
         raise RuleViolation(record, f"only {givers}, who gave the notice, can {action} it")
     if notice is None or (pending_only and notice.suspended_on is not None):
         kind = "pending termination notice" if pending_only else "termination notice on record"
@@ -221,7 +226,7 @@ def _termination_notice_suspended(state: Agreement, record: Recorded) -> Agreeme
     assert isinstance(event, TerminationNoticeSuspended)
     notice = _own_notice(state, record, event.suspended_by, "suspend", pending_only=True)
     suspended = replace(notice, suspension=record, suspended_on=event.occurred_on, conditional=event.conditional)
-    return state.with_notice(event.suspended_by, suspended)
+    return state.with_notice(notice.notified_by, suspended)
 
 
 def _termination_notice_reactivated(state: Agreement, record: Recorded) -> Agreement:
@@ -235,14 +240,14 @@ def _termination_notice_reactivated(state: Agreement, record: Recorded) -> Agree
     reactivated = replace(
         notice, suspended_on=None, conditional=False, effective_on=event.effective_on, reactivation=record
     )
-    return state.with_notice(event.reactivated_by, reactivated)
+    return state.with_notice(notice.notified_by, reactivated)
 
 
 def _termination_notice_withdrawn(state: Agreement, record: Recorded) -> Agreement:
     event = record.event
     assert isinstance(event, TerminationNoticeWithdrawn)
-    _own_notice(state, record, event.withdrawn_by, "withdraw", pending_only=False)
-    return state.with_notice(event.withdrawn_by, None)
+    notice = _own_notice(state, record, event.withdrawn_by, "withdraw", pending_only=False)
+    return state.with_notice(notice.notified_by, None)
 
 
 def _terminated(state: Agreement, record: Recorded) -> Agreement:

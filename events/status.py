@@ -25,7 +25,8 @@ class TerminationState(StrEnum):
 
 @dataclass(frozen=True, kw_only=True)
 class TerminationStatus:
-    """A termination notice on record; ``effective_on`` is the first day out of force."""
+    """A termination notice on record; ``effective_on`` is the first day out of force.
+    ``notified_by`` is the notifying party's name (GET /agreements/<id>/parties has its id)."""
 
     state: TerminationState
     notified_on: date

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from events.parties import Party
 from events.sources import Source
 from events.terms import Terms
 
@@ -30,10 +31,14 @@ class AgreementRegistered(Event):
     """The agreement enters the chronology: its parties and the terms its text sets."""
 
     title: str
-    parties: tuple[str, ...]
+    parties: tuple[Party, ...]
     terms: Terms
     legally_binding: bool = True
     timezone: str = "UTC"
+
+    def party(self, named: str) -> Party | None:
+        """The party that later events name ``named``: by its id, or by its name as registered."""
+        return next((party for party in self.parties if named in (party.id, party.name)), None)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -231,7 +231,8 @@ def _agreement(agreement: queries.Summary) -> dict[str, Any]:
     return {
         "id": agreement.agreement_id,
         "title": profile.title,
-        "parties": list(profile.parties),
+        "parties": [party.name for party in profile.parties],
+        "party_ids": [party.id for party in profile.parties],
         "terms": TERMS.dump(profile.terms),
         "legally_binding": profile.legally_binding,
         "timezone": profile.timezone,

@@ -1,15 +1,32 @@
 """Liveness and readiness, for orchestrators and load balancers."""
 
 from flask import Blueprint, Response
+from marshmallow import Schema, fields
 
 from service.clock import app_clock
-from service.http.answers import Liveness, Ready
 from service.http.contract import DATABASE_PROBLEMS, Answer, promises
 from service.http.problems import problem
 from service.http.resources import resources
 from service.storage.database import current_revision
 
 bp = Blueprint("health", __name__)
+
+
+class Health(Schema):
+    status = fields.String(required=True)
+
+
+class Liveness(Health):
+    fixed_today = fields.Date(
+        required=True,
+        allow_none=True,
+        metadata={"description": "the day PACT_TODAY fixes as every answer's today; null: the real day"},
+    )
+
+
+class Ready(Health):
+    database = fields.String(required=True)
+    revision = fields.String(required=True)
 
 
 @bp.get("/healthz")

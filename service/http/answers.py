@@ -23,7 +23,7 @@ from service.storage.results import Knowledge
 class TerminationOut(Schema):
     state = fields.Enum(TerminationState, by_value=True, required=True)
     notified_on = fields.Date(required=True)
-    notified_by = fields.String(required=True)
+    notified_by = fields.String(required=True, metadata={"description": "the notifying party's name"})
     effective_on = fields.Date(required=True, metadata={"description": "the first day out of force"})
     suspended_on = fields.Date(required=True, allow_none=True)
     conditional = fields.Boolean(required=True)
@@ -172,7 +172,19 @@ class TermsOut(Schema):
 class AgreementOut(Schema):
     id = fields.String(required=True)
     title = fields.String(required=True)
-    parties = fields.List(fields.String(), required=True)
+    parties = fields.List(
+        fields.String(),
+        required=True,
+        metadata={
+            "deprecated": True,
+            "description": "the parties' names; party_ids holds their ids, in the same order",
+        },
+    )
+    party_ids = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "ISO 3166-1 alpha-3 codes for states, lower-case slugs for others"},
+    )
     terms = fields.Nested(TermsOut, required=True)
     legally_binding = fields.Boolean(required=True)
     timezone = fields.String(required=True)
@@ -261,23 +273,6 @@ class StreamEvent(Schema):
     id = fields.String(metadata={"description": "the event's feed cursor; reconnect with it as Last-Event-ID"})
     event = fields.String(metadata={"description": "`event`"})
     data = fields.String(metadata={"description": "the feed entry as JSON, as GET /events lists it"})
-
-
-class Health(Schema):
-    status = fields.String(required=True)
-
-
-class Liveness(Health):
-    fixed_today = fields.Date(
-        required=True,
-        allow_none=True,
-        metadata={"description": "the day PACT_TODAY fixes as every answer's today; null: the real day"},
-    )
-
-
-class Ready(Health):
-    database = fields.String(required=True)
-    revision = fields.String(required=True)
 
 
 class ErrorEntry(Schema):

@@ -4,27 +4,34 @@ service/storage/store.py runs them; keeping the text in one place lets a reader 
 each statement against the indexes and constraints of migrations/versions/ at a glance.
 """
 
-COLUMNS = "position, event_id, stream_id, version, event_type, occurred_on, recorded_at, payload, sources, metadata"
+COLUMNS = (
+    "position, event_id, stream_id, version, event_type, schema_version, occurred_on, recorded_at, payload, sources,"
+    " metadata"
+)
 
 STREAM_VERSION = "SELECT coalesce(max(version), 0) AS version FROM events WHERE stream_id = %s"
 
 # One statement for the whole batch: its events share recorded_at (statement time).
 INSERT = """
-INSERT INTO events (event_id, stream_id, version, event_type, occurred_on, payload, sources, metadata)
+INSERT INTO events (event_id, stream_id, version, event_type, schema_version, occurred_on, payload, sources, metadata)
 SELECT * FROM unnest(
-    %s::uuid[], %s::text[], %s::integer[], %s::text[], %s::date[], %s::jsonb[], %s::jsonb[], %s::jsonb[]
+    %s::uuid[], %s::text[], %s::integer[], %s::text[], %s::smallint[], %s::date[], %s::jsonb[], %s::jsonb[],
+    %s::jsonb[]
 )
 RETURNING version, position, recorded_at
 """
 
-COPY = "COPY events (event_id, stream_id, version, event_type, occurred_on, payload, sources, metadata) FROM STDIN"
+COPY = (
+    "COPY events (event_id, stream_id, version, event_type, schema_version, occurred_on, payload, sources, metadata)"
+    " FROM STDIN"
+)
 
 RECORDED_AT = "SELECT recorded_at FROM events WHERE stream_id = %s AND version = %s"
 
 # The same for a single event, which is most appends: no arrays to build and unpack.
 INSERT_ONE = """
-INSERT INTO events (event_id, stream_id, version, event_type, occurred_on, payload, sources, metadata)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
+INSERT INTO events (event_id, stream_id, version, event_type, schema_version, occurred_on, payload, sources, metadata)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)
 RETURNING version, position, recorded_at
 """
 

@@ -39,6 +39,8 @@ DOCUMENTED_REFUSALS = {
     "invalid-query: at most ten years": "/deadlines spans at most ten years (described under `to`)",
     "invalid-body: is in the future": "a development is not dated after today (described under occurred_on)",
     "invalid-body: /payload": "payload fields depend on the event's type (described under payload)",
+    "invalid-body: parties must be distinct": "parties' ids and names are distinct (described under parties)",
+    "invalid-body: must not be another party's id": "a name is no other party's id (described under parties)",
 }
 
 

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 from uuid import uuid4
 
 from events import Event, Recorded, Terms
+from events.parties import Party
 from events.types import AgreementRegistered, EnteredIntoForce, Signed
 from service.chronology import chronology
 
@@ -33,7 +34,7 @@ def registered(terms: Terms | None = None, *, binding: bool = True, on: date = d
     return AgreementRegistered(
         occurred_on=on,
         title="A test pact",
-        parties=("A", "B"),
+        parties=(Party("a", "A"), Party("b", "B")),
         terms=terms or Terms(initial_term_months=12, renewal_term_months=12, notice_days=90),
         legally_binding=binding,
     )

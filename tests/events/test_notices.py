@@ -3,6 +3,7 @@ either refuse an event with a reason or leave a state every answer can be read f
 
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -72,3 +73,21 @@ def test_notice_actions_are_refused_with_a_reason_or_replay_to_a_readable_status
             assert status.termination.effective_on > START + timedelta(days=days_after)
     if status.phase is Phase.TERMINATED:
         assert status.termination is None and status.since is not None
+
+
+def test_a_party_gives_notice_by_its_id_or_its_name_and_is_answered_by_name() -> None:
+    for named in ("b", "B"):
+        events = [*in_force_from(START, TERMS), TerminationNotified(occurred_on=date(2017, 1, 1), notified_by=named)]
+
+        status = replay(recorded(events), date(2017, 1, 2))
+
+        assert status.termination is not None and status.termination.notified_by == "B"
+
+
+def test_a_notice_by_someone_not_a_party_is_refused_with_the_parties_listed() -> None:
+    events = [*in_force_from(START, TERMS), TerminationNotified(occurred_on=date(2017, 1, 1), notified_by="C")]
+
+    with pytest.raises(RuleViolation) as violation:
+        check_history(recorded(events))
+
+    assert "a (A)" in str(violation.value) and "b (B)" in str(violation.value)

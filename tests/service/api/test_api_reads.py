@@ -63,6 +63,7 @@ def test_one_agreement_has_terms_parties_version_and_status(client: FlaskClient)
     body = client.get("/agreements/kr-jp-gsomia").get_json()
 
     assert body["parties"] == ["Republic of Korea", "Japan"]
+    assert body["party_ids"] == ["KOR", "JPN"]
     assert body["terms"] == {"initial_term_months": 12, "renewal_term_months": 12, "notice_days": 90}
     assert body["timezone"] == "Asia/Seoul"
     assert body["version"] == 26

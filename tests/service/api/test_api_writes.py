@@ -225,6 +225,10 @@ def test_invalid_bodies_are_422_problems_with_pointers(
         ({"id": "Not A Slug"}, "/id"),
         ({"parties": ["A"]}, "/parties"),
         ({"parties": ["A", "A"]}, "/parties"),
+        ({"parties": [{"id": "KOR", "name": "Korea"}, {"id": "KOR", "name": "Other"}]}, "/parties"),
+        ({"parties": [{"id": "jpn", "name": "Japan"}, {"id": "JPN", "name": "jpn"}]}, "/parties"),
+        ({"parties": [{"id": "Not An Id", "name": "A"}, "B"]}, "/parties/0/id"),
+        ({"parties": [{"name": "A"}, "B"]}, "/parties/0/id"),
         ({"terms": {"renewal_term_months": 12}}, "/terms/renewal_term_months"),
         ({"terms": {"notice_days": 90, "notice_months": 3}}, "/terms/notice_months"),
         ({"terms": {"earliest_notice_months": 36}}, "/terms/earliest_notice_months"),
@@ -238,6 +242,17 @@ def test_invalid_registrations_are_422_problems(client: FlaskClient, change: dic
 
     assert pointer in [error["pointer"] for error in body["errors"]]
     assert client.get("/agreements").get_json()["agreements"] == []
+
+
+def test_parties_are_registered_with_ids_and_bare_names_get_derived_ones(client: FlaskClient) -> None:
+    parties = [{"id": "KOR", "name": "Republic of Korea"}, "Japan", "NATO Allies"]
+    created = post(client, "/agreements", {**PACT, "parties": parties})
+
+    body = client.get(created.headers["Location"]).get_json()
+
+    assert created.status_code == 201
+    assert body["party_ids"] == ["KOR", "JPN", "nato-allies"]
+    assert body["parties"] == ["Republic of Korea", "Japan", "NATO Allies"]
 
 
 def test_a_body_that_is_not_json_is_415(client: FlaskClient, pact: str) -> None:

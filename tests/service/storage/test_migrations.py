@@ -18,6 +18,7 @@ def test_migrations_build_the_schema_on_an_empty_database(empty_database_url: st
         "stream_id": "text",
         "version": "integer",
         "event_type": "text",
+        "schema_version": "smallint",
         "occurred_on": "date",
         "recorded_at": "timestamp with time zone",
         "payload": "jsonb",

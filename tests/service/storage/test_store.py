@@ -6,10 +6,13 @@ from uuid import uuid4
 
 import psycopg
 import pytest
+from psycopg.types.json import Jsonb
 
 from events import NewEvent, Source
+from events.parties import Party
 from events.types import ContextNoted
 from service.storage.results import EventIdConflict, VersionConflict
+from service.storage.rows import UnreadableEvent
 from service.storage.store import EventStore
 
 SOURCE = (Source(publisher="Test Gazette", title="Something happened"),)
@@ -147,3 +150,35 @@ def test_reading_a_page_after_a_version(store: EventStore) -> None:
     page = store.read("s", after_version=2, limit=2)
 
     assert [r.version for r in page] == [3, 4]
+
+
+def test_a_registration_stored_in_version_1_is_read_with_party_ids(
+    store: EventStore, connection: psycopg.Connection
+) -> None:
+    connection.execute(
+        "INSERT INTO events (event_id, stream_id, version, event_type, schema_version, occurred_on, payload, sources)"
+        " VALUES (%s, 'old', 1, 'agreement_registered', 1, '2016-11-23', %s, '[]')",
+        (uuid4(), Jsonb({"title": "GSOMIA", "parties": ["Republic of Korea", "Japan"]})),
+    )
+    connection.commit()
+
+    (loaded,) = store.load("old")
+
+    assert loaded.event.parties == (Party("KOR", "Republic of Korea"), Party("JPN", "Japan"))  # type: ignore[attr-defined]
+
+
+def test_a_stored_event_this_release_cannot_read_fails_loudly_with_its_id(
+    store: EventStore, connection: psycopg.Connection
+) -> None:
+    event_id = uuid4()
+    connection.execute(
+        "INSERT INTO events (event_id, stream_id, version, event_type, schema_version, occurred_on, payload, sources)"
+        " VALUES (%s, 'future', 1, 'agreement_registered', 9, '2016-11-23', '{}', '[]')",
+        (event_id,),
+    )
+    connection.commit()
+
+    with pytest.raises(UnreadableEvent, match=str(event_id)) as unreadable:
+        store.load("future")
+
+    assert "newer release" in unreadable.value.reason
