@@ -30,6 +30,7 @@ from service.http.problems import (
 )
 from service.queries import AgreementNotFound
 from service.storage.results import EventIdConflict, VersionConflict
+from service.storage.rows import UnreadableEvent
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +135,16 @@ def register_error_handlers(app: Flask) -> None:
         log.warning("database unavailable: %s", error)
         response = problem(503, "database-unavailable", "Database unavailable", "the database cannot be reached")
         response.headers["Retry-After"] = "5"
+        return response
+
+    @app.errorhandler(UnreadableEvent)
+    def unreadable_event(error: UnreadableEvent) -> Response:
+        """Start-up verification read every event stored then, so this one was written since,
+        by a newer release sharing the database: this server's answer waits for its upgrade."""
+        log.error("%s", error)
+        title = "Stored event unreadable by this release"
+        response = problem(503, "unreadable-event", title, str(error), event_id=str(error.event_id))
+        response.headers["Retry-After"] = "30"
         return response
 
     @app.errorhandler(Exception)

@@ -6,6 +6,10 @@ history -- before it writes anything, so a bad line stops it with its line numbe
 nothing written. It then writes each agreement's new events by COPY, a batch per
 transaction. Events already stored (same id, same content) are skipped, so importing a
 file twice appends nothing the second time; an id stored with other content is an error.
+
+Each exported line says the ``schema_version`` its payload is written in (its type's
+current one); an import reads every version this release knows, upcast as stored rows are
+(events/versions.py). A line without one was written before versions existed: version 1.
 """
 
 import json
@@ -18,7 +22,8 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 from events import NewEvent, Recorded
 from events.fields import Day
 from events.payloads import SourceSchema, decode
-from events.types import EVENT_TYPES, AgreementRegistered
+from events.types import EVENT_TYPES, AgreementRegistered, type_name
+from events.versions import CURRENT, NotUpcastable, upcast
 from service import commands
 from service.http.answers import event_out
 from service.http.encoding import line as json_line
@@ -53,6 +58,7 @@ class ImportedEvent(Schema):
     type = fields.String(required=True, validate=validate.OneOf(sorted(EVENT_TYPES)))
     occurred_on = Day(required=True)
     payload = fields.Dict(keys=fields.String(), load_default=dict)
+    schema_version = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=1, max=32767))
     sources = fields.List(fields.Nested(SourceSchema), required=True, validate=validate.Length(max=50))
     metadata = fields.Dict(keys=fields.String(), load_default=dict)
     version = fields.Raw(load_default=None)
@@ -68,7 +74,11 @@ class ImportedEvent(Schema):
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> tuple[str, NewEvent]:
         try:
-            event = decode(data["type"], data["occurred_on"], data["payload"])
+            payload = upcast(data["type"], data["schema_version"], data["payload"])
+        except NotUpcastable as error:
+            raise ValidationError(str(error), "schema_version") from None
+        try:
+            event = decode(data["type"], data["occurred_on"], payload)
         except ValidationError as error:
             raise ValidationError(error.messages, "payload") from None
         new = NewEvent(event=event, event_id=data["id"], sources=tuple(data["sources"]), metadata=data["metadata"])
@@ -172,5 +182,5 @@ def export_events(store: EventStore, stream_ids: Sequence[str]) -> Iterator[str]
         after = 0
         while page := store.read(stream_id, after_version=after, limit=BATCH):
             for record in page:
-                yield json_line(event_out(record))
+                yield json_line({**event_out(record), "schema_version": CURRENT[type_name(record.event)]})
             after = page[-1].version

@@ -18,7 +18,7 @@ from typing import TextIO, TypeVar
 import click
 from tqdm import tqdm
 
-from service.cli import bootstrapping, bulk, questions, token
+from service.cli import bootstrapping, bulk, questions, token, verification
 from service.cli.seeding import seed as seed_store
 from service.clock import Clock, ClockSettingError
 from service.storage import database
@@ -74,8 +74,12 @@ def seed() -> None:
 @click.option("--threads", default=8, show_default=True, envvar="PACT_THREADS", type=int)
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Migrate, load the chronologies into an empty store, import the files PACT_IMPORT
-    names, and serve the API with gunicorn, connected as the least-privilege service role."""
+    names, read and replay every stored event (service/cli/verification.py), and serve the
+    API with gunicorn, connected as the least-privilege service role."""
     url = bootstrapping.service_url(bootstrapping.database_url())
+    with bootstrapping.event_store(url) as store:
+        verified = verification.verify(store)
+    click.echo(f"read and replayed {verified.events} events of {verified.agreements} agreements", err=True)
     command = [
         sys.executable, "-m", "gunicorn",
         "--bind", f"{host}:{port}",

@@ -40,12 +40,14 @@ PROBLEM_STATUS: dict[str, int] = {
     "database-timeout": 503,
     "streams-exhausted": 503,
     "not-ready": 503,
+    "unreadable-event": 503,
 }
 # What the HTTP server in front of every view may answer about the request itself: a
 # malformed or stalled request, a request line or header fields too large.
 SERVER_PROBLEMS = ("bad-request", "request-timeout", "uri-too-long", "request-header-fields-too-large")
-# What any view that asks the database may answer when it cannot.
-DATABASE_PROBLEMS = ("database-unavailable", "database-timeout")
+# What any view that asks the database may answer when it cannot, or when what it reads
+# was written by a newer release.
+DATABASE_PROBLEMS = ("database-unavailable", "database-timeout", "unreadable-event")
 # What a view that reads a JSON body may answer about it, beyond its own rules.
 BODY_PROBLEMS = ("malformed-json", "request-entity-too-large", "unsupported-media-type", "invalid-body")
 

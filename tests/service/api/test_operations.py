@@ -1,7 +1,9 @@
 """What operators and browser dashboards rely on: request ids, CORS for reads, metrics."""
 
 import re
+from uuid import uuid4
 
+import psycopg
 from flask import Flask
 from flask.testing import FlaskClient
 from prometheus_client.parser import text_string_to_metric_families
@@ -101,3 +103,20 @@ def test_metrics_count_requests_by_route_and_status_and_appends(client: FlaskCli
     assert any(("route", "unmatched") in labels for _, labels in after)
     assert not any("/no/such/route" in str(labels) for _, labels in after)  # no series per raw path
     assert after[("pact_pool_connections", (("state", "open"),))] >= 1
+
+
+def test_an_event_written_by_a_newer_release_is_a_503_naming_it_not_a_500(
+    client: FlaskClient, connection: psycopg.Connection
+) -> None:
+    """A newer release sharing the database (a rolling upgrade) wrote it after start-up."""
+    event_id = uuid4()
+    connection.execute(
+        "INSERT INTO events (event_id, stream_id, version, event_type, schema_version, occurred_on, payload, sources)"
+        " VALUES (%s, 'newer', 1, 'agreement_registered', 9, '2016-11-23', '{\"timezone\": \"UTC\"}', '[]')",
+        (event_id,),
+    )
+    connection.commit()
+
+    for url in ("/agreements/newer/status", "/agreements", "/agreements/newer/page"):
+        body = problem(client.get(url), 503, "unreadable-event")
+        assert body["event_id"] == str(event_id) and "newer release" in body["detail"], url

@@ -8,6 +8,7 @@ import psycopg
 import pytest
 from flask.testing import FlaskClient
 
+from events.versions import CURRENT
 from service.cli import bulk
 from service.storage.store import EventStore
 from tests.command_line import cli
@@ -122,3 +123,52 @@ def test_the_events_api_answers_ndjson_with_a_link_to_the_next_page(client: Flas
     lines = [json.loads(text) for text in (first.get_data(as_text=True) + rest.get_data(as_text=True)).splitlines()]
     assert [event["version"] for event in lines] == list(range(1, 27))
     assert lines[0] == client.get("/agreements/kr-jp-gsomia/events?limit=1").get_json()["events"][0]
+
+
+BEFORE_SCHEMA_VERSIONS = Path(__file__).parent / "exports" / "before-schema-versions.ndjson"
+
+
+def test_an_export_says_each_payloads_schema_version(seeded: EventStore) -> None:
+    lines = [json.loads(text) for text in bulk.export_events(seeded, ["kr-jp-gsomia"])]
+
+    assert {(event["type"], event["schema_version"]) for event in lines} >= {
+        ("agreement_registered", 2),
+        ("termination_notified", 1),
+    }
+    assert all(event["schema_version"] == CURRENT[event["type"]] for event in lines)
+
+
+def test_an_export_made_before_schema_versions_imports_with_party_ids(store: EventStore) -> None:
+    """The file is what `export` wrote before parties had ids: no schema_version, parties by name."""
+    lines = BEFORE_SCHEMA_VERSIONS.read_text(encoding="utf-8").splitlines()
+    assert all("schema_version" not in json.loads(text) for text in lines)
+
+    imported = run(store, lines)
+
+    assert (imported.agreements, imported.appended) == (2, 28)
+    assert [party.id for party in store.load("kr-jp-gsomia")[0].event.parties] == ["KOR", "JPN"]  # type: ignore[attr-defined]
+    assert [party.id for party in store.load("kr-us-jp-tisa")[0].event.parties] == ["KOR", "USA", "JPN"]  # type: ignore[attr-defined]
+
+
+def test_an_export_made_before_schema_versions_is_the_chronology_shipped_today(seeded: EventStore) -> None:
+    imported = run(seeded, BEFORE_SCHEMA_VERSIONS.read_text(encoding="utf-8").splitlines())
+
+    assert (imported.appended, imported.already_stored) == (0, 28)
+
+
+@pytest.mark.parametrize(
+    ("schema_version", "reason"),
+    [(9, "written by a newer release"), (0, "greater than or equal to 1"), ("2", "Not a valid integer")],
+)
+def test_a_schema_version_this_release_does_not_know_is_refused(
+    store: EventStore, schema_version: object, reason: str
+) -> None:
+    event = json.loads(registration("bulk-pact"))
+    event["schema_version"] = schema_version
+
+    with pytest.raises(bulk.ImportFailed) as failure:
+        run(store, [json.dumps(event)])
+
+    assert failure.value.line == 1 and "/schema_version" in failure.value.reason
+    assert reason in failure.value.reason
+    assert store.load("bulk-pact") == []
