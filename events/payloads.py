@@ -12,6 +12,7 @@ from marshmallow import Schema, ValidationError, fields, post_dump, post_load, v
 
 from events.fields import STORABLE_TEXT_PATTERNS, Count, Day, Flag, Matching, web_address
 from events.parties import DERIVABLE_NAME_PATTERN, PARTY_ID_PATTERN, Party, UnnamedParty, party_named
+from events.precision import Precision
 from events.sources import Source
 from events.terms import Terms
 from events.types import EVENT_TYPES, Event, type_name
@@ -126,10 +127,26 @@ class PayloadSchema(Schema):
     actors = fields.List(fields.String(validate=_NAME), load_default=list, validate=validate.Length(max=50))
     place = fields.String(load_default=None, validate=_NAME)
     note = fields.String(load_default=None, validate=_TEXT)
+    date_precision = fields.Enum(
+        Precision,
+        by_value=True,
+        load_default=Precision.DAY,
+        metadata={
+            "description": "how well occurred_on is known; an event known only to its month or year is dated"
+            " that month's or year's first day (left out when known to the day)"
+        },
+    )
 
     @post_load
     def freeze(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
         return {key: tuple(value) if isinstance(value, list) else value for key, value in data.items()}
+
+    @post_dump
+    def stored_as_before(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        """A day-precise event is stored exactly as before precision existed."""
+        if data.get("date_precision") == Precision.DAY.value:
+            del data["date_precision"]
+        return data
 
 
 class AgreementRegisteredSchema(PayloadSchema):
@@ -144,7 +161,12 @@ class AgreementRegisteredSchema(PayloadSchema):
             " yield one id), and no party's name is another party's id: later events name a party by either",
         },
     )
-    terms = fields.Nested(TermsSchema, load_default=Terms)
+    terms = fields.Nested(
+        TermsSchema,
+        load_default=Terms,
+        allow_none=True,
+        metadata={"description": "null when the chronology does not know the agreement's duration clause"},
+    )
     legally_binding = Flag(load_default=True)
     timezone = fields.String(
         load_default="UTC",
@@ -162,6 +184,18 @@ class AgreementRegisteredSchema(PayloadSchema):
         if any(party.name in ids and party.name != party.id for party in parties):
             raise ValidationError("a party's name must not be another party's id", "parties")
 
+    @post_load
+    def terms_known(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        if data.get("terms", Terms()) is None:
+            return {**data, "terms": Terms(), "terms_recorded": False}
+        return data
+
+    @post_dump(pass_original=True)
+    def terms_unknown(self, data: dict[str, Any], original: Any, **_: Any) -> dict[str, Any]:
+        if not original.terms_recorded:
+            data["terms"] = None
+        return data
+
 
 class TalksRoundHeldSchema(PayloadSchema):
     round = Count(load_default=None, minimum=1)
@@ -169,6 +203,19 @@ class TalksRoundHeldSchema(PayloadSchema):
 
 class DomesticallyApprovedSchema(PayloadSchema):
     party = fields.String(required=True, validate=_NAME)
+
+
+class EnteredIntoForceSchema(PayloadSchema):
+    signature_unrecorded = Flag(
+        load_default=False,
+        metadata={"description": "signed on a day the chronology does not know (left out when false)"},
+    )
+
+    @post_dump
+    def signature_on_record(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        if data.get("signature_unrecorded") is False:
+            del data["signature_unrecorded"]
+        return data
 
 
 class TerminationNotifiedSchema(PayloadSchema):
@@ -213,6 +260,7 @@ _SPECIFIC_SCHEMAS: dict[str, type[PayloadSchema]] = {
     "agreement_registered": AgreementRegisteredSchema,
     "talks_round_held": TalksRoundHeldSchema,
     "domestically_approved": DomesticallyApprovedSchema,
+    "entered_into_force": EnteredIntoForceSchema,
     "termination_notified": TerminationNotifiedSchema,
     "termination_notice_suspended": TerminationNoticeSuspendedSchema,
     "termination_notice_reactivated": TerminationNoticeReactivatedSchema,

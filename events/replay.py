@@ -14,8 +14,10 @@ from datetime import date, datetime
 from events.corrections import effective
 from events.envelope import Recorded
 from events.fields import LATEST_DAY
-from events.rules import Agreement, apply, settle, valid_time_order
-from events.status import Interval, Phase, Status, TerminationState, TerminationStatus, TermStatus
+from events.precision import Precision
+from events.rules import apply, settle, valid_time_order
+from events.state import Agreement
+from events.status import Interval, Phase, Status, TerminationState, TerminationStatus, TermStatus, Uncertainty
 from events.terms import ONE_DAY, notice_deadline, term_on, term_starts_between
 from events.types import REVISIONS, AgreementRegistered, ContextNoted
 
@@ -161,12 +163,24 @@ def status_of(state: Agreement, on: date) -> Status:
     based_on = [state.registration, state.signature, state.phase_event]
     for given in state.notices if state.phase is Phase.IN_FORCE else ():
         based_on += [given.record, given.suspension, given.reactivation]
+    provenance = tuple({r.event_id: r for r in based_on if r is not None}.values())
+    step = state.phase_event.event if state.phase_event is not None else None
+    if step is not None and on < step.latest_on:
+        uncertain = Uncertainty(
+            earliest=step.occurred_on,
+            latest=step.latest_on,
+            precision=step.date_precision,
+            phase_before=state.phase_before,
+            phase_after=state.phase,
+        )
+        return Status(phase=Phase.UNCERTAIN, since=step.occurred_on, uncertain=uncertain, based_on=provenance)
     return Status(
         phase=state.phase,
         since=state.since,
+        since_precision=step.date_precision if step is not None else Precision.DAY,
         termination=termination,
         term=_term_status(state, on),
-        based_on=tuple({r.event_id: r for r in based_on if r is not None}.values()),
+        based_on=provenance,
     )
 
 
@@ -200,7 +214,9 @@ def timeline(records: Iterable[Recorded], start: date, end: date, known_at: date
             continue
         if intervals:
             intervals[-1] = replace(intervals[-1], ends_on=day - ONE_DAY)
-        changes = tuple(r.event_id for r in ordered if r.event.occurred_on == day and _changes_status(r))
+        changes = tuple(
+            r.event_id for r in ordered if day in (r.event.occurred_on, r.event.latest_on) and _changes_status(r)
+        )
         intervals.append(
             Interval(
                 starts_on=day,
@@ -226,7 +242,9 @@ def _statuses(ordered: list[Recorded], days: list[date]) -> Iterator[Status]:
 
 
 def _event_days(ordered: list[Recorded], start: date, end: date) -> set[date]:
-    return {r.event.occurred_on for r in ordered if start < r.event.occurred_on <= end}
+    """The days events happened on, and the last possible day of each known only to its month or year."""
+    days = {r.event.occurred_on for r in ordered} | {r.event.latest_on for r in ordered}
+    return {day for day in days if start < day <= end}
 
 
 def _derived_days(ordered: list[Recorded], start: date, end: date) -> set[date]:

@@ -6,12 +6,14 @@ its registration, never GSOMIA-specific constants.
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 
 from events.envelope import Recorded
 from events.errors import RuleViolation
 from events.parties import Party
+from events.precision import Precision, first_day
+from events.state import Agreement, Notice
 from events.status import Phase
 from events.terms import earliest_notice_on, expires_on, notice_effective_on
 from events.types import (
@@ -32,59 +34,6 @@ from events.types import (
     TerminationNoticeWithdrawn,
     TerminationNotified,
 )
-
-
-@dataclass(frozen=True, kw_only=True)
-class Notice:
-    """A termination notice on record, and its suspension and reactivation if any (a
-    reactivated notice is pending again; its suspension stays on record as its history)."""
-
-    record: Recorded
-    notified_on: date
-    notified_by: Party
-    effective_on: date
-    suspension: Recorded | None = None
-    suspended_on: date | None = None
-    conditional: bool = False
-    reactivation: Recorded | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Agreement:
-    """The fold state: what the events applied so far say about the agreement."""
-
-    registration: Recorded | None = None
-    phase: Phase = Phase.UNKNOWN
-    since: date | None = None
-    phase_event: Recorded | None = None
-    signature: Recorded | None = None
-    in_force_from: date | None = None
-    # Every party may give notice ("either Party", GSOMIA Art. 21(3)): at most one each.
-    notices: tuple[Notice, ...] = ()
-
-    @property
-    def profile(self) -> AgreementRegistered:
-        assert self.registration is not None
-        event = self.registration.event
-        assert isinstance(event, AgreementRegistered)
-        return event
-
-    @property
-    def notice(self) -> Notice | None:
-        """The notice that governs the agreement's end: the pending one that takes effect
-        first, else the suspended one given first."""
-        pending = [notice for notice in self.notices if notice.suspended_on is None]
-        if pending:
-            return min(pending, key=lambda notice: (notice.effective_on, notice.notified_on))
-        return min(self.notices, key=lambda notice: notice.notified_on, default=None)
-
-    def notice_of(self, party: Party) -> Notice | None:
-        return next((notice for notice in self.notices if notice.notified_by == party), None)
-
-    def with_notice(self, party: Party, notice: Notice | None) -> "Agreement":
-        """The state with ``party``'s notice replaced (None: withdrawn)."""
-        others = tuple(kept for kept in self.notices if kept.notified_by != party)
-        return replace(self, notices=others + ((notice,) if notice is not None else ()))
 
 
 def valid_time_order(records: Iterable[Recorded]) -> list[Recorded]:
@@ -117,8 +66,25 @@ def apply(state: Agreement, record: Recorded) -> Agreement:
         return replace(state, registration=record)
     if state.registration is None:
         raise RuleViolation(record, "the agreement must be registered before anything else is recorded")
+    _require_known_day(record)
     state = settle(state, event.occurred_on)
     return _HANDLERS[type(event)](state, record)
+
+
+# A notice's day decides when it takes effect, so it must be known to the day.
+_DAY_ONLY = (TerminationNotified, TerminationNoticeSuspended, TerminationNoticeReactivated, TerminationNoticeWithdrawn)
+
+
+def _require_known_day(record: Recorded) -> None:
+    event = record.event
+    precision = event.date_precision
+    if precision is Precision.DAY:
+        return
+    if event.occurred_on != first_day(event.occurred_on, precision):
+        first = first_day(event.occurred_on, precision)
+        raise RuleViolation(record, f"an event known only to the {precision.value} is dated its first day ({first})")
+    if isinstance(event, _DAY_ONLY):
+        raise RuleViolation(record, "a notice's day decides when it takes effect: it must be known to the day")
 
 
 def _require_phase(state: Agreement, record: Recorded, allowed: set[Phase]) -> None:
@@ -137,7 +103,7 @@ def _require_party(state: Agreement, record: Recorded, named: str, field: str) -
 
 
 def _move(state: Agreement, record: Recorded, to: Phase) -> Agreement:
-    return replace(state, phase=to, since=record.event.occurred_on, phase_event=record)
+    return replace(state, phase=to, since=record.event.occurred_on, phase_event=record, phase_before=state.phase)
 
 
 def _moves(allowed: set[Phase], to: Phase) -> Callable[[Agreement, Recorded], Agreement]:
@@ -173,13 +139,21 @@ def _signed(state: Agreement, record: Recorded) -> Agreement:
 
 
 def _entered_into_force(state: Agreement, record: Recorded) -> Agreement:
-    # A treaty binds only once signed; a non-binding arrangement simply takes effect.
+    event = record.event
+    assert isinstance(event, EnteredIntoForce)
+    # A treaty binds only once signed (on a day on record, or on one the chronology does not
+    # know, when nothing before is known); a non-binding arrangement simply takes effect.
     if state.profile.legally_binding:
-        if state.phase is not Phase.SIGNED:
+        signed_off_record = event.signature_unrecorded and state.phase is Phase.UNKNOWN
+        if state.phase is not Phase.SIGNED and not signed_off_record:
             raise RuleViolation(record, f"the agreement was never signed (it is {state.phase.value})")
     else:
         _require_phase(state, record, {Phase.UNKNOWN, Phase.NEGOTIATING, Phase.INITIALED, Phase.SIGNED})
-    return replace(_move(state, record, Phase.IN_FORCE), in_force_from=record.event.occurred_on)
+    if event.date_precision is not Precision.DAY and state.profile.terms.initial_term_months is not None:
+        raise RuleViolation(
+            record, "its terms are counted from the day of entry into force: it must be known to the day"
+        )
+    return replace(_move(state, record, Phase.IN_FORCE), in_force_from=event.occurred_on)
 
 
 def _termination_notified(state: Agreement, record: Recorded) -> Agreement:

@@ -6,10 +6,13 @@ from enum import StrEnum
 from uuid import UUID
 
 from events.envelope import Recorded
+from events.precision import Precision
 
 
 class Phase(StrEnum):
     UNKNOWN = "unknown"
+    # Inside the month (or year) of a step known only to the month (or year): see Uncertainty.
+    UNCERTAIN = "uncertain"
     NEGOTIATING = "negotiating"
     STALLED = "stalled"
     INITIALED = "initialed"
@@ -48,9 +51,27 @@ class TermStatus:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Uncertainty:
+    """Why a day's phase is not known: the step into ``phase_after`` happened on some day
+    from ``earliest`` to ``latest`` (known only to ``precision``), and until ``latest`` the
+    agreement may still have been ``phase_before``."""
+
+    earliest: date
+    latest: date
+    precision: Precision
+    phase_before: Phase
+    phase_after: Phase
+
+
+@dataclass(frozen=True, kw_only=True)
 class Status:
+    """``since`` is known to ``since_precision``: a step known only to its month is dated
+    its first day. On a day inside that month the phase is uncertain (``uncertain`` says why)."""
+
     phase: Phase
     since: date | None
+    since_precision: Precision = Precision.DAY
+    uncertain: Uncertainty | None = None
     termination: TerminationStatus | None = None
     term: TermStatus | None = None
     based_on: tuple[Recorded, ...] = ()

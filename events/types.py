@@ -11,28 +11,38 @@ from typing import Any
 from uuid import UUID
 
 from events.parties import Party
+from events.precision import Precision, last_day
 from events.sources import Source
 from events.terms import Terms
 
 
 @dataclass(frozen=True, kw_only=True)
 class Event:
-    """What every development has: the day it happened (valid time) and who was involved."""
+    """What every development has: the day it happened (valid time), how well that day is
+    known, and who was involved."""
 
     occurred_on: date
     summary: str = ""
     actors: tuple[str, ...] = ()
     place: str | None = None
     note: str | None = None
+    date_precision: Precision = Precision.DAY
+
+    @property
+    def latest_on(self) -> date:
+        """The last day it may have happened on: ``occurred_on`` unless known only to the month or year."""
+        return last_day(self.occurred_on, self.date_precision)
 
 
 @dataclass(frozen=True, kw_only=True)
 class AgreementRegistered(Event):
-    """The agreement enters the chronology: its parties and the terms its text sets."""
+    """The agreement enters the chronology: its parties and the terms its text sets
+    (``terms_recorded`` false when the chronology does not know its duration clause)."""
 
     title: str
     parties: tuple[Party, ...]
     terms: Terms
+    terms_recorded: bool = True
     legally_binding: bool = True
     timezone: str = "UTC"
 
@@ -82,7 +92,10 @@ class Signed(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class EnteredIntoForce(Event):
-    """The agreement takes effect; term 1 starts on this day."""
+    """The agreement takes effect; term 1 starts on this day. ``signature_unrecorded``: it
+    was signed, on a day the chronology does not know, so no signing event precedes it."""
+
+    signature_unrecorded: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

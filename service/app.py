@@ -17,7 +17,7 @@ from werkzeug.routing import BaseConverter
 from service.api import agreement_events, calendar, feed, health, metrics, openapi
 from service.api.errors import register_error_handlers
 from service.clock import Clock
-from service.http import tracing
+from service.http import reading
 from service.http.caching import AnswerCache
 from service.http.encoding import OrjsonProvider
 from service.http.inbound import AGREEMENT_ID_PATTERN, MAX_WAIT_SECONDS
@@ -80,7 +80,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.url_map.converters["agreement"] = AgreementIdConverter
     register_error_handlers(app)
-    tracing.install(app)
+    reading.echo_request_ids(app)
     metrics.install(app)
     _allow_cross_origin_reads(app)
     # The agreements blueprint comes from the module of an agreement's events, which adds

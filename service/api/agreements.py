@@ -19,12 +19,13 @@ from events.history import changes
 from events.types import AgreementRegistered, type_name
 from service import clock, commands, queries
 from service.http import answers, auth, reading
-from service.http.answers import INTERVALS, STATUS, TERMS, status_out
+from service.http.answers import STATUS, TERMS, status_out
 from service.http.caching import cached, knowledge_tag, link_to_next
 from service.http.contract import BODY_PROBLEMS, DATABASE_PROBLEMS, NOT_MODIFIED, READ_HEADERS, Answer, follow, promises
 from service.http.inbound import HistoryQuery, ListQuery, RegisterRequest, StatusQuery, TimelineQuery
 from service.http.problems import InvalidQuery
 from service.http.resources import resources
+from service.http.statuses import INTERVALS
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 

@@ -12,50 +12,13 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
-from events import Phase, Recorded, Status
+from events import Recorded, Status
 from events.deadlines import DeadlineKind
 from events.payloads import SOURCES, TermsSchema, encode
-from events.status import TerminationState
 from events.types import EVENT_TYPES, type_name
+from service.http.statuses import STATUS, IntervalOut, StatusOut
 from service.storage.results import Knowledge
 
-
-class TerminationOut(Schema):
-    state = fields.Enum(TerminationState, by_value=True, required=True)
-    notified_on = fields.Date(required=True)
-    notified_by = fields.String(required=True, metadata={"description": "the notifying party's name"})
-    effective_on = fields.Date(required=True, metadata={"description": "the first day out of force"})
-    suspended_on = fields.Date(required=True, allow_none=True)
-    conditional = fields.Boolean(required=True)
-
-
-class TermOut(Schema):
-    number = fields.Integer(required=True)
-    started_on = fields.Date(required=True)
-    ends_on = fields.Date(required=True, metadata={"description": "the term's last day"})
-    notice_deadline = fields.Date(required=True, allow_none=True)
-    renewal_disputed = fields.Boolean(required=True)
-
-
-class StatusOut(Schema):
-    phase = fields.Enum(Phase, by_value=True, required=True)
-    since = fields.Date(required=True, allow_none=True)
-    termination = fields.Nested(TerminationOut, required=True, allow_none=True)
-    term = fields.Nested(TermOut, required=True, allow_none=True)
-
-
-class IntervalOut(Schema):
-    starts_on = fields.Date(required=True)
-    ends_on = fields.Date(required=True)
-    phase = fields.Enum(Phase, by_value=True, required=True)
-    termination = fields.Enum(TerminationState, by_value=True, required=True, allow_none=True)
-    term = fields.Integer(required=True, allow_none=True)
-    changed_by = fields.List(fields.UUID(), required=True)
-    derived = fields.Boolean(required=True)
-
-
-STATUS = StatusOut()
-INTERVALS = IntervalOut(many=True)
 TERMS = TermsSchema()
 
 

@@ -1,20 +1,24 @@
-"""Reading requests: query strings, JSON bodies and preconditions.
+"""Reading requests: query strings, JSON bodies, preconditions and request ids.
 
 Parsing is strict and bounded, because whatever gets past it reaches PostgreSQL or the
 replay: a body is read up to the size limit (chunked ones too), nested at most
 MAX_DEPTH deep, and no string in it -- key or value -- may hold a NUL or a lone
 surrogate, which PostgreSQL cannot store. A query parameter may appear once.
+
+Request ids: every response carries one in X-Request-ID -- the client's when it sent a
+usable one (1 to 200 printable ASCII characters, as tracing systems send), else one made
+up here -- and the access log and any appended event's correlation id carry the same.
 """
 
 import json
 import re
 from typing import Any
+from uuid import uuid4
 
-from flask import current_app, request
+from flask import Flask, Response, current_app, g, request
 from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
-from service.http import tracing
 from service.http.problems import BadPrecondition, InvalidBody, InvalidQuery, MalformedJson
 
 # Deep enough for any event (a correction's payload nests a few levels), shallow enough
@@ -120,4 +124,23 @@ def if_match_version() -> int | None:
 def metadata(given: dict[str, Any], writer: str) -> dict[str, Any]:
     """The client's metadata, with this request's id as its correlation id when the client
     named none, and who wrote it -- the token's name, which no client can set."""
-    return {"correlation_id": tracing.request_id(), **given, "recorded_by": writer}
+    return {"correlation_id": request_id(), **given, "recorded_by": writer}
+
+
+REQUEST_ID = "X-Request-ID"
+_USABLE_ID = re.compile(r"[\x21-\x7e]{1,200}")
+
+
+def request_id() -> str:
+    """This request's id (made when first asked for, so error handlers have one too)."""
+    if "request_id" not in g:
+        given = request.headers.get(REQUEST_ID) or request.headers.get("X-Correlation-ID") or ""
+        g.request_id = given if _USABLE_ID.fullmatch(given) else uuid4().hex
+    return str(g.request_id)
+
+
+def echo_request_ids(app: Flask) -> None:
+    @app.after_request
+    def echo(response: Response) -> Response:
+        response.headers[REQUEST_ID] = request_id()
+        return response
