@@ -14,7 +14,8 @@ from flask import Flask
 from flask_cors import CORS
 from werkzeug.routing import BaseConverter
 
-from service.api import agreement_events, calendar, feed, health, metrics, openapi
+from events.parties import PARTY_ID_PATTERN
+from service.api import agreement_events, calendar, feed, health, metrics, openapi, relations
 from service.api.errors import register_error_handlers
 from service.clock import Clock
 from service.http import reading
@@ -58,6 +59,12 @@ class AgreementIdConverter(BaseConverter):
     regex = AGREEMENT_ID_PATTERN
 
 
+class PartyIdConverter(BaseConverter):
+    """A party's id (an ISO 3166-1 alpha-3 code, or a lower-case slug), likewise."""
+
+    regex = f"(?:{PARTY_ID_PATTERN})"
+
+
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, static_folder="web/static", template_folder="web/templates")
     app.json = OrjsonProvider(app)
@@ -79,13 +86,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         head_revision=head_revision(),
     )
     app.url_map.converters["agreement"] = AgreementIdConverter
+    app.url_map.converters["party"] = PartyIdConverter
     register_error_handlers(app)
     reading.echo_request_ids(app)
     metrics.install(app)
     _allow_cross_origin_reads(app)
     # The agreements blueprint comes from the module of an agreement's events, which adds
     # its routes to it: so it is registered complete.
-    for blueprint in (agreement_events.bp, feed.bp, calendar.bp, health.bp, openapi.bp, metrics.bp, pages.bp):
+    blueprints = (agreement_events.bp, relations.bp, feed.bp, calendar.bp, health.bp, openapi.bp, metrics.bp, pages.bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     return app
 

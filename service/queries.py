@@ -1,10 +1,11 @@
 """Reading agreements: what the views ask of the store and the replay.
 
 The read path's questions in one place, each in the domain's words -- an agreement's
-knowledge at an instant, its history, its status on a day, a page of agreements -- and
-answered with the domain's types; the views only turn them into HTTP. The store keeps
-every stream's decoded events and its replayer in memory, so a question asked again costs
-no replay. ``AgreementNotFound`` is the read path's refusal; writes raise it too.
+knowledge at an instant, its history, its status on a day, a page of agreements, what
+bound some parties on a day, a party's agreements -- and answered with the domain's
+types; the views only turn them into HTTP. The store keeps every stream's decoded events
+and its replayer in memory, so a question asked again costs no replay.
+``AgreementNotFound`` is the read path's refusal; writes raise it too.
 """
 
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from events import Phase, Recorded, Status
+from events.parties import Party
 from events.types import AgreementRegistered
 from service.clock import Clock
 from service.storage.results import Knowledge
@@ -111,7 +113,71 @@ def _filter(store: EventStore, phase: Phase | None, in_force_on: date | None) ->
 
 def profiles(store: EventStore) -> list[tuple[str, AgreementRegistered]]:
     """Every agreement's id and registration, by id."""
+    return sorted(store.registrations.profiles().items())
+
+
+@dataclass(frozen=True)
+class KnownParty:
+    """A party as the registrations name it: its id, its most used name (names may differ
+    between agreements: "Republic of Korea", "Korea"), and how many agreements it is party to."""
+
+    party: Party
+    agreements: int
+
+
+def parties(store: EventStore) -> list[KnownParty]:
+    """Every party of any agreement, by id."""
+    named: dict[str, list[str]] = {}
+    for profile in store.registrations.profiles().values():
+        for party in profile.parties:
+            named.setdefault(party.id, []).append(party.name)
     return [
-        (stream_id, profile_of(store.history(stream_id, version)))
-        for stream_id, version in store.every_stream_version()
+        KnownParty(Party(party_id, max(sorted(set(names)), key=names.count)), len(names))
+        for party_id, names in sorted(named.items())
     ]
+
+
+class PartyNotFound(Exception):
+    def __init__(self, party_id: str) -> None:
+        super().__init__(f"no agreement has a party {party_id!r} (GET /parties lists them)")
+        self.party_id = party_id
+
+
+def known_party(store: EventStore, party_id: str) -> KnownParty:
+    found = next((known for known in parties(store) if known.party.id == party_id), None)
+    if found is None:
+        raise PartyNotFound(party_id)
+    return found
+
+
+def relations(store: EventStore, party_ids: list[str], known_at: datetime | None) -> dict[str, Knowledge]:
+    """What is known at ``known_at`` of every agreement all of ``party_ids`` are parties to,
+    by id: from memory (the registrations) and one round trip, however many agreements exist."""
+    candidates = set(store.registrations.of_party(party_ids[0]))
+    for party_id in party_ids[1:]:
+        candidates &= set(store.registrations.of_party(party_id))
+    return store.knowledge_of(sorted(candidates), known_at)
+
+
+def agreements_of(store: EventStore, party_id: str, known_at: datetime | None) -> dict[str, Knowledge]:
+    """What is known at ``known_at`` of every agreement ``party_id`` is a party to, by id."""
+    return store.knowledge_of(store.registrations.of_party(party_id), known_at)
+
+
+def day_of(knowledge: Knowledge, on: date | None, clock: Clock) -> date:
+    """The day asked about, or today where the agreement lives."""
+    return on or clock.today(knowledge.timezone)
+
+
+def on_day(store: EventStore, clock: Clock, known: dict[str, Knowledge], on: date | None) -> list[Summary]:
+    """Each agreement, as far as it is ``known``, with its status on ``on`` (default: today
+    where it lives), in id order; replays come from memory as far as it holds them."""
+    found = []
+    for stream_id, knowledge in sorted(known.items()):
+        profile = profile_of(store.history(stream_id, 1))
+        day = day_of(knowledge, on, clock)
+        status = store.replayer(stream_id, knowledge.version).status(day)
+        found.append(
+            Summary(agreement_id=stream_id, profile=profile, version=knowledge.version, today=day, status=status)
+        )
+    return found

@@ -19,7 +19,7 @@ from events.history import changes
 from events.types import AgreementRegistered, type_name
 from service import clock, commands, queries
 from service.http import answers, auth, reading
-from service.http.answers import STATUS, TERMS, status_out
+from service.http.answers import STATUS, status_out
 from service.http.caching import cached, knowledge_tag, link_to_next
 from service.http.contract import BODY_PROBLEMS, DATABASE_PROBLEMS, NOT_MODIFIED, READ_HEADERS, Answer, follow, promises
 from service.http.inbound import HistoryQuery, ListQuery, RegisterRequest, StatusQuery, TimelineQuery
@@ -59,7 +59,9 @@ def list_agreements() -> Response:
         resources().store, clock.app_clock(), query["after"] or "", limit, phase, query["in_force_on"]
     )
     next_after = found[-1].agreement_id if more else None
-    response = jsonify({"agreements": [_agreement(agreement) for agreement in found], "next_after": next_after})
+    response = jsonify(
+        {"agreements": [answers.agreement_out(agreement) for agreement in found], "next_after": next_after}
+    )
     if next_after is not None:
         filters = {name: query[name] for name in ("phase", "in_force_on") if query[name] is not None}
         response.headers["Link"] = link_to_next(url_for(".list_agreements", after=next_after, limit=limit, **filters))
@@ -103,7 +105,7 @@ def register_agreement() -> tuple[dict[str, Any], int, dict[str, str]]:
         metadata=reading.metadata(envelope["metadata"], writer),
     )
     result = commands.register(resources().store, envelope["id"], registration)
-    body = _agreement(_summary(envelope["id"]))
+    body = answers.agreement_out(_summary(envelope["id"]))
     status = 200 if result.replayed else 201
     return (
         {**body, "replayed": result.replayed},
@@ -120,7 +122,7 @@ def register_agreement() -> tuple[dict[str, Any], int, dict[str, str]]:
     problems=("agreement-not-found", *DATABASE_PROBLEMS),
 )
 def get_agreement(agreement_id: str) -> dict[str, Any]:
-    return _agreement(_summary(agreement_id))
+    return answers.agreement_out(_summary(agreement_id))
 
 
 @bp.get("/<agreement:agreement_id>/status")
@@ -225,21 +227,6 @@ def get_history(agreement_id: str) -> Response:
 def _summary(agreement_id: str) -> queries.Summary:
     store = resources().store
     return queries.summary(store, queries.history_of(store, agreement_id), clock.app_clock())
-
-
-def _agreement(agreement: queries.Summary) -> dict[str, Any]:
-    profile = agreement.profile
-    return {
-        "id": agreement.agreement_id,
-        "title": profile.title,
-        "parties": [party.name for party in profile.parties],
-        "party_ids": [party.id for party in profile.parties],
-        "terms": TERMS.dump(profile.terms),
-        "legally_binding": profile.legally_binding,
-        "timezone": profile.timezone,
-        "version": agreement.version,
-        "status": {"on": agreement.today.isoformat(), **status_out(agreement.status)},
-    }
 
 
 def _reference(record: Recorded) -> dict[str, Any]:

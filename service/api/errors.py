@@ -28,7 +28,7 @@ from service.http.problems import (
     problem,
     slug,
 )
-from service.queries import AgreementNotFound
+from service.queries import AgreementNotFound, PartyNotFound
 from service.storage.results import EventIdConflict, VersionConflict
 from service.storage.rows import UnreadableEvent
 
@@ -76,6 +76,10 @@ def register_error_handlers(app: Flask) -> None:
         pointer = f"/events/{error.index}" if error.index is not None else "/events"
         errors = [{"pointer": pointer, "detail": error.violation.reason}]
         return problem(422, "rule-violation", "The agreement's rules forbid this event", str(error), errors=errors)
+
+    @app.errorhandler(PartyNotFound)
+    def party_not_found(error: PartyNotFound) -> Response:
+        return problem(404, "party-not-found", "No such party", str(error))
 
     @app.errorhandler(AgreementNotFound)
     def not_found(error: AgreementNotFound) -> Response:

@@ -3,6 +3,8 @@
 Each file holds one agreement's stream; each event names its sources by key in
 ``sources.json``, which are expanded into full citations so every stored event carries them.
 Event ids are derived from the stream and a stable key, so loading twice appends nothing.
+Events are never edited once shipped, since stores hold them already: a fact found wrong
+later gets an ``event_corrected`` of its own, appended, as an API client would send it.
 """
 
 import json
@@ -17,7 +19,21 @@ from events import NewEvent
 from events.payloads import SOURCES, decode
 
 NAMESPACE = UUID("6f1c8f6e-5d2b-4c43-9a55-2f0d1d6b7c21")
-FILES = ("kr-jp-gsomia.json", "kr-us-jp-tisa.json")
+# GSOMIA first, then TISA, then the other information-protection agreements of the facts
+# file's section 3, oldest first.
+FILES = (
+    "kr-jp-gsomia.json",
+    "kr-us-jp-tisa.json",
+    "kr-us-military-secrets.json",
+    "jp-us-gsomia.json",
+    "jp-nato-information-protection.json",
+    "jp-fra-information-protection.json",
+    "jp-aus-information-security.json",
+    "jp-gbr-information-protection.json",
+    "jp-ind-information-protection.json",
+    "jp-ita-information-protection.json",
+    "jp-deu-security-of-information.json",
+)
 
 
 @dataclass(frozen=True)
@@ -48,8 +64,23 @@ def _chronology(data: dict[str, Any], catalog: dict[str, Any]) -> Chronology:
 
 def _event(stream_id: str, item: dict[str, Any], catalog: dict[str, Any]) -> NewEvent:
     return NewEvent(
-        event=decode(item["type"], date.fromisoformat(item["occurred_on"]), item["payload"]),
-        event_id=uuid5(NAMESPACE, f"{stream_id}/{item['key']}"),
+        event=decode(item["type"], date.fromisoformat(item["occurred_on"]), _payload(stream_id, item, catalog)),
+        event_id=_event_id(stream_id, item["key"]),
         sources=tuple(SOURCES.load([catalog[key] for key in item["sources"]])),
         metadata={"recorded_by": "pact-chronology seed", "source_keys": item["sources"]},
     )
+
+
+def _event_id(stream_id: str, key: str) -> UUID:
+    return uuid5(NAMESPACE, f"{stream_id}/{key}")
+
+
+def _payload(stream_id: str, item: dict[str, Any], catalog: dict[str, Any]) -> dict[str, Any]:
+    """The payload as stored. A correction in a file names the event it corrects by key, and
+    its corrected sources by catalog key, like any event's sources."""
+    payload = dict(item["payload"])
+    if "corrects" in payload:
+        payload["corrects"] = str(_event_id(stream_id, payload["corrects"]))
+    if "corrected_sources" in payload:
+        payload["corrected_sources"] = [catalog[key] for key in payload["corrected_sources"]]
+    return payload

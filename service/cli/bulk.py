@@ -9,17 +9,19 @@ file twice appends nothing the second time; an id stored with other content is a
 
 Each exported line says the ``schema_version`` its payload is written in (its type's
 current one); an import reads every version this release knows, upcast as stored rows are
-(events/versions.py). A line without one was written before versions existed: version 1.
+(events/versions.py). A line without one is read in the current version or, failing that,
+as version 1: written by hand today, or by ``export`` before versions existed.
 """
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from events import NewEvent, Recorded
+from events import Event, NewEvent, Recorded
 from events.fields import Day
 from events.payloads import SourceSchema, decode
 from events.types import EVENT_TYPES, AgreementRegistered, type_name
@@ -58,7 +60,7 @@ class ImportedEvent(Schema):
     type = fields.String(required=True, validate=validate.OneOf(sorted(EVENT_TYPES)))
     occurred_on = Day(required=True)
     payload = fields.Dict(keys=fields.String(), load_default=dict)
-    schema_version = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=1, max=32767))
+    schema_version = fields.Integer(strict=True, load_default=None, validate=validate.Range(min=1, max=32767))
     sources = fields.List(fields.Nested(SourceSchema), required=True, validate=validate.Length(max=50))
     metadata = fields.Dict(keys=fields.String(), load_default=dict)
     version = fields.Raw(load_default=None)
@@ -73,19 +75,28 @@ class ImportedEvent(Schema):
 
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> tuple[str, NewEvent]:
-        try:
-            payload = upcast(data["type"], data["schema_version"], data["payload"])
-        except NotUpcastable as error:
-            raise ValidationError(str(error), "schema_version") from None
-        try:
-            event = decode(data["type"], data["occurred_on"], payload)
-        except ValidationError as error:
-            raise ValidationError(error.messages, "payload") from None
+        event = _event(data["type"], data["occurred_on"], data["payload"], data["schema_version"])
         new = NewEvent(event=event, event_id=data["id"], sources=tuple(data["sources"]), metadata=data["metadata"])
         return data["agreement_id"], new
 
 
 IMPORTED_EVENT = ImportedEvent()
+
+
+def _event(event_type: str, day: date, payload: dict[str, Any], version: int | None) -> Event:
+    """The line's event, its payload upcast from ``version``: when None, the current
+    version, else version 1 (what ``export`` wrote before versions existed)."""
+    try:
+        return decode(event_type, day, upcast(event_type, version or CURRENT[event_type], payload))
+    except NotUpcastable as error:
+        raise ValidationError(str(error), "schema_version") from None
+    except ValidationError as error:
+        if version is None:
+            try:
+                return decode(event_type, day, upcast(event_type, 1, payload))
+            except (NotUpcastable, ValidationError):
+                pass
+        raise ValidationError(error.messages, "payload") from None
 
 
 @dataclass(frozen=True)

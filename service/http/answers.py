@@ -17,6 +17,7 @@ from events.deadlines import DeadlineKind
 from events.payloads import SOURCES, TermsSchema, encode
 from events.types import EVENT_TYPES, type_name
 from service.http.statuses import STATUS, IntervalOut, StatusOut
+from service.queries import Summary
 from service.storage.results import Knowledge
 
 TERMS = TermsSchema()
@@ -25,6 +26,22 @@ TERMS = TermsSchema()
 def status_out(status: Status) -> dict[str, Any]:
     """The status with the provenance of every event it rests on."""
     return {**STATUS.dump(status), "based_on": [provenance(record) for record in status.based_on]}
+
+
+def agreement_out(agreement: Summary) -> dict[str, Any]:
+    """An agreement: its registration, its version and its status on the day asked (today by default)."""
+    profile = agreement.profile
+    return {
+        "id": agreement.agreement_id,
+        "title": profile.title,
+        "parties": [party.name for party in profile.parties],
+        "party_ids": [party.id for party in profile.parties],
+        "terms": TERMS.dump(profile.terms) if profile.terms_recorded else None,
+        "legally_binding": profile.legally_binding,
+        "timezone": profile.timezone,
+        "version": agreement.version,
+        "status": {"on": agreement.today.isoformat(), **status_out(agreement.status)},
+    }
 
 
 def provenance(record: Recorded) -> dict[str, Any]:
@@ -148,11 +165,17 @@ class AgreementOut(Schema):
         required=True,
         metadata={"description": "ISO 3166-1 alpha-3 codes for states, lower-case slugs for others"},
     )
-    terms = fields.Nested(TermsOut, required=True)
+    terms = fields.Nested(
+        TermsOut, required=True, allow_none=True, metadata={"description": "null: its duration clause is not recorded"}
+    )
     legally_binding = fields.Boolean(required=True)
     timezone = fields.String(required=True)
     version = fields.Integer(required=True)
-    status = fields.Nested(StatusOnDay, required=True, metadata={"description": "the status today, where it lives"})
+    status = fields.Nested(
+        StatusOnDay,
+        required=True,
+        metadata={"description": "the status on the day asked; default today, where it lives"},
+    )
 
 
 class RegisteredAnswer(AgreementOut):

@@ -25,6 +25,7 @@ PROBLEM_STATUS: dict[str, int] = {
     "bad-request": 400,
     "unauthorized": 401,
     "agreement-not-found": 404,
+    "party-not-found": 404,
     "request-timeout": 408,
     "agreement-exists": 409,
     "version-conflict": 409,

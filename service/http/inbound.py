@@ -12,6 +12,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from events import NewEvent, Phase
 from events.fields import DAY_PATTERN, Count, Day, Instant, Matching, QueryCount
+from events.parties import PARTY_ID_PATTERN
 from events.payloads import PAYLOAD_SCHEMAS, AgreementRegisteredSchema, SourceSchema, decode
 from events.types import EVENT_TYPES, REVISIONS, TYPE_NAMES, AgreementRegistered
 from service import clock
@@ -126,6 +127,43 @@ class ListQuery(Schema):
     limit = QueryCount(load_default=100, minimum=1, maximum=1000)
     phase = fields.String(load_default=None, validate=validate.OneOf([phase.value for phase in Phase]))
     in_force_on = Day(load_default=None)
+
+
+# At most this many parties in one question across agreements.
+MAX_PARTIES_ASKED = 10
+PARTY_IDS_PATTERN = f"({PARTY_ID_PATTERN})(,({PARTY_ID_PATTERN})){{1,{MAX_PARTIES_ASKED - 1}}}"
+
+
+class RelationsQuery(Schema):
+    """Which agreements bound these parties on a day."""
+
+    between = Matching(
+        PARTY_IDS_PATTERN,
+        f"2 to {MAX_PARTIES_ASKED} party ids, comma-separated, like KOR,JPN",
+        required=True,
+        metadata=description(
+            f"2 to {MAX_PARTIES_ASKED} distinct party ids, comma-separated (GET /parties lists them), like KOR,JPN"
+        ),
+    )
+    on = Day(load_default=None, metadata=description("the day; default: today, where each agreement lives"))
+    known_at = known_at()
+
+    @post_load
+    def parties(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        party_ids = data["between"].split(",")
+        if len(set(party_ids)) != len(party_ids):
+            raise ValidationError("names a party twice", "between")
+        return {**data, "between": party_ids}
+
+
+class PartyAgreementsQuery(Schema):
+    on = Day(load_default=None, metadata=description("the day; default: today, where each agreement lives"))
+    phase = fields.String(
+        load_default=None,
+        validate=validate.OneOf([phase.value for phase in Phase]),
+        metadata=description("only agreements in this phase that day"),
+    )
+    known_at = known_at()
 
 
 class DeadlineCursorField(fields.Field):

@@ -79,6 +79,24 @@ NOTIFY = f"SELECT pg_notify('{CHANNEL}', %s)"
 
 STREAM_IDS = "SELECT stream_id FROM events WHERE version = 1 ORDER BY stream_id"
 
+# How many agreements there are (registrations are version 1, and never removed), and the
+# registrations of all but those already read: UNIQUE (stream_id, version) serves both.
+REGISTRATION_COUNT = "SELECT count(*) FROM events WHERE version = 1"
+REGISTRATIONS_BUT = f"SELECT {COLUMNS} FROM events WHERE version = 1 AND stream_id <> ALL(%s::text[])"
+
+# What was known of several streams at an instant: the KNOWLEDGE query for each at once.
+KNOWLEDGE_OF_STREAMS = """
+SELECT registration.stream_id, registration.payload ->> 'timezone' AS timezone,
+       newest.version, newest.recorded_at AS horizon
+FROM events AS registration
+CROSS JOIN LATERAL (
+    SELECT version, recorded_at FROM events
+    WHERE stream_id = registration.stream_id AND recorded_at <= coalesce(%(known_at)s::timestamptz, 'infinity')
+    ORDER BY version DESC LIMIT 1
+) AS newest
+WHERE registration.version = 1 AND registration.stream_id = ANY(%(streams)s::text[])
+"""
+
 # A page of streams with their current versions: an index lookup each, not a scan.
 STREAM_VERSIONS = """
 SELECT first.stream_id,

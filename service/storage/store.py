@@ -23,6 +23,7 @@ from psycopg_pool import ConnectionPool
 from events import NewEvent, Recorded, Replayer
 from service.storage import sql
 from service.storage.history_cache import HistoryCache
+from service.storage.registrations import Registrations
 from service.storage.results import AppendResult, Cursor, EventIdConflict, Knowledge, VersionConflict
 from service.storage.rows import columns, insert_row, recorded, same_event
 
@@ -36,6 +37,7 @@ class EventStore:
     def __init__(self, pool: ConnectionPool, cache: HistoryCache | None = None) -> None:
         self.pool = pool
         self.cache = cache if cache is not None else HistoryCache(max_events=DEFAULT_CACHED_EVENTS)
+        self.registrations = Registrations(self._registration_count, self._registrations_but)
 
     def append(self, stream_id: str, events: Sequence[NewEvent], expected_version: int) -> AppendResult:
         """Append all of ``events`` after ``expected_version``, or none of them.
@@ -127,6 +129,22 @@ class EventStore:
         with self.pool.connection() as connection, connection.cursor(row_factory=dict_row) as cursor:
             row = cursor.execute(sql.KNOWLEDGE, {"stream": stream_id, "known_at": known_at}).fetchone()
         return Knowledge(**row) if row and row["timezone"] is not None else None
+
+    def _registration_count(self) -> int:
+        with self.pool.connection() as connection:
+            (count,) = connection.execute(sql.REGISTRATION_COUNT).fetchone() or (0,)
+        return int(count)
+
+    def _registrations_but(self, stream_ids: list[str]) -> list[Recorded]:
+        with self.pool.connection() as connection, connection.cursor(row_factory=dict_row) as cursor:
+            return [recorded(row) for row in cursor.execute(sql.REGISTRATIONS_BUT, (stream_ids,)).fetchall()]
+
+    def knowledge_of(self, stream_ids: Sequence[str], known_at: datetime | None = None) -> dict[str, Knowledge]:
+        """``knowledge`` of each stream in one round trip; streams unknown at ``known_at`` are left out."""
+        parameters = {"streams": list(stream_ids), "known_at": known_at}
+        with self.pool.connection() as connection, connection.cursor(row_factory=dict_row) as cursor:
+            rows = cursor.execute(sql.KNOWLEDGE_OF_STREAMS, parameters).fetchall()
+        return {row.pop("stream_id"): Knowledge(**row) for row in rows}
 
     def feed(self, after: Cursor, limit: int) -> list[tuple[Cursor, Recorded]]:
         """Events of all streams after ``after``, in feed order, each with its cursor."""

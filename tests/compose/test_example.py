@@ -8,11 +8,11 @@ SOURCE = {"publisher": "Example Gazette", "url": "https://example.org/report"}
 
 
 def test_the_fixture_imported_at_start_is_there(service: Service) -> None:
-    # fixtures/jp-us-gsomia.ndjson, imported by bootstrap (PACT_IMPORT).
-    status = service.get("/agreements/jp-us-gsomia/status?on=2019-09-01")
+    # fixtures/jp-ukr-information-protection.ndjson, imported by bootstrap (PACT_IMPORT).
+    status = service.get("/agreements/jp-ukr-information-protection/status?on=2025-01-01")
 
     assert status.status == 200
-    assert (status.body["phase"], status.body["since"]) == ("in_force", "2007-08-10")
+    assert (status.body["phase"], status.body["since"]) == ("signed", "2024-11-16")
 
 
 def test_today_is_the_day_the_service_was_started_with(service: Service, today: str) -> None:

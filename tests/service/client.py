@@ -36,3 +36,19 @@ def problem(response: TestResponse, status: int, kind: str) -> dict[str, Any]:
     assert body["type"] == f"/problems/{kind}"
     assert body["status"] == status and body["title"] and body["detail"]
     return body  # type: ignore[no-any-return]
+
+
+# The shipped chronologies' agreements, in id order (service/chronology/).
+SHIPPED_IDS = [
+    "jp-aus-information-security",
+    "jp-deu-security-of-information",
+    "jp-fra-information-protection",
+    "jp-gbr-information-protection",
+    "jp-ind-information-protection",
+    "jp-ita-information-protection",
+    "jp-nato-information-protection",
+    "jp-us-gsomia",
+    "kr-jp-gsomia",
+    "kr-us-jp-tisa",
+    "kr-us-military-secrets",
+]

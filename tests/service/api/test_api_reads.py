@@ -5,7 +5,7 @@ from flask.testing import FlaskClient
 
 from service.storage.database import head_revision
 from service.storage.store import EventStore
-from tests.service.client import problem
+from tests.service.client import SHIPPED_IDS, problem
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -49,12 +49,12 @@ def test_status_defaults_to_today_in_the_agreements_time_zone(client: FlaskClien
     assert body["on"] >= "2026-01-01"
 
 
-def test_listing_agreements_shows_both_with_todays_status(client: FlaskClient) -> None:
+def test_listing_agreements_shows_each_with_todays_status(client: FlaskClient) -> None:
     body = client.get("/agreements").get_json()
 
     ids = [a["id"] for a in body["agreements"]]
-    assert ids == ["kr-jp-gsomia", "kr-us-jp-tisa"]
-    tisa = body["agreements"][1]
+    assert ids == SHIPPED_IDS
+    tisa = body["agreements"][ids.index("kr-us-jp-tisa")]
     assert tisa["legally_binding"] is False
     assert tisa["status"]["phase"] == "in_force" and tisa["status"]["term"] is None
 
@@ -66,7 +66,7 @@ def test_one_agreement_has_terms_parties_version_and_status(client: FlaskClient)
     assert body["party_ids"] == ["KOR", "JPN"]
     assert body["terms"] == {"initial_term_months": 12, "renewal_term_months": 12, "notice_days": 90}
     assert body["timezone"] == "Asia/Seoul"
-    assert body["version"] == 26
+    assert body["version"] == 29
     assert body["status"]["phase"] == "in_force"
 
 
@@ -97,7 +97,7 @@ def test_events_are_paginated_oldest_first(client: FlaskClient) -> None:
 
     assert [e["version"] for e in first["events"]] == list(range(1, 11))
     assert [e["version"] for e in second.get_json()["events"]] == list(range(11, 21))
-    assert [e["version"] for e in last["events"]] == list(range(21, 27))
+    assert [e["version"] for e in last["events"]] == list(range(21, 30))
     assert last["next_after_version"] is None
 
 
@@ -164,12 +164,12 @@ def test_health_and_readiness(client: FlaskClient, seeded: EventStore) -> None:
 
 
 def test_the_agreement_list_comes_in_pages_linked_to_the_next(client: FlaskClient, seeded: EventStore) -> None:
-    first = client.get("/agreements?limit=1")
+    first = client.get("/agreements?limit=9")
     second = client.get(first.headers["Link"].split(";")[0].strip("<>"))
 
-    assert [a["id"] for a in first.get_json()["agreements"]] == ["kr-jp-gsomia"]
+    assert [a["id"] for a in first.get_json()["agreements"]] == SHIPPED_IDS[:9]
     assert first.get_json()["next_after"] == "kr-jp-gsomia"
-    assert [a["id"] for a in second.get_json()["agreements"]] == ["kr-us-jp-tisa"]
+    assert [a["id"] for a in second.get_json()["agreements"]] == ["kr-us-jp-tisa", "kr-us-military-secrets"]
     assert second.get_json()["next_after"] is None and "Link" not in second.headers
     assert client.get("/agreements").get_json()["agreements"] == [
         *first.get_json()["agreements"],

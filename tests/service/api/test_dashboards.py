@@ -5,7 +5,7 @@ import pytest
 from flask.testing import FlaskClient
 from icalendar import Calendar
 
-from tests.service.client import PACT, event, post, problem
+from tests.service.client import PACT, SHIPPED_IDS, event, post, problem
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -17,22 +17,26 @@ def ids(client: FlaskClient, query: str) -> list[str]:
 
 
 def test_agreements_in_force_on_a_day(client: FlaskClient) -> None:
-    assert ids(client, "in_force_on=2014-06-01") == []  # TISA is from December 2014, GSOMIA from 2016
-    assert ids(client, "in_force_on=2015-06-01") == ["kr-us-jp-tisa"]
-    assert ids(client, "in_force_on=2019-09-01") == ["kr-jp-gsomia", "kr-us-jp-tisa"]
+    # TISA is from December 2014, GSOMIA from 2016, the Japan-India agreement from Dec 2015,
+    # Japan-Italy from 2016, Japan-Germany from 2021.
+    before = ["jp-aus-information-security", "jp-fra-information-protection", "jp-gbr-information-protection",
+              "jp-nato-information-protection", "jp-us-gsomia", "kr-us-military-secrets"]  # fmt: skip
+    assert ids(client, "in_force_on=2014-06-01") == before
+    assert ids(client, "in_force_on=2015-06-01") == sorted([*before, "kr-us-jp-tisa"])
+    assert ids(client, "in_force_on=2019-09-01") == [i for i in SHIPPED_IDS if i != "jp-deu-security-of-information"]
 
 
 def test_agreements_by_phase_today(client: FlaskClient) -> None:
-    assert ids(client, "phase=in_force") == ["kr-jp-gsomia", "kr-us-jp-tisa"]
+    assert ids(client, "phase=in_force") == SHIPPED_IDS
     assert ids(client, "phase=terminated") == []
 
 
 def test_a_filtered_list_still_comes_in_full_pages(client: FlaskClient) -> None:
-    first = client.get("/agreements?in_force_on=2019-09-01&limit=1")
-    assert [a["id"] for a in first.get_json()["agreements"]] == ["kr-jp-gsomia"]
+    first = client.get("/agreements?in_force_on=2014-06-01&limit=5")
+    assert [a["id"] for a in first.get_json()["agreements"]] == SHIPPED_IDS[:1] + SHIPPED_IDS[2:4] + SHIPPED_IDS[6:8]
     second = client.get(first.headers["Link"].split(";")[0].strip("<>"))
-    assert [a["id"] for a in second.get_json()["agreements"]] == ["kr-us-jp-tisa"]
-    assert "in_force_on=2019-09-01" in first.headers["Link"]
+    assert [a["id"] for a in second.get_json()["agreements"]] == ["kr-us-military-secrets"]
+    assert "in_force_on=2014-06-01" in first.headers["Link"]
 
 
 @pytest.mark.parametrize("query", ["phase=dormant", "in_force_on=2019-13-01", "in_force_on=0001-01-01"])

@@ -11,6 +11,7 @@ from tests.command_line import cli
 from tests.project import ROOT
 
 SHIPPED = str(ROOT / "fixtures" / "*.ndjson")
+FIXTURE = "jp-ukr-information-protection"
 
 
 def test_unset_or_empty_names_no_file() -> None:
@@ -36,27 +37,27 @@ def test_bootstrap_imports_the_fixtures_after_the_chronologies_and_again_appends
 ) -> None:
     first = cli("bootstrap", database_url=empty_database_url, PACT_IMPORT=SHIPPED)
     again = cli("bootstrap", database_url=empty_database_url, PACT_IMPORT=SHIPPED)
-    status = cli("status", "jp-us-gsomia", "--on", "2019-09-01", "--json", database_url=empty_database_url)
+    status = cli("status", FIXTURE, "--on", "2025-01-01", "--json", database_url=empty_database_url)
 
     assert first.returncode == 0, first.stderr
     assert "loaded kr-jp-gsomia" in first.stderr
-    assert "jp-us-gsomia.ndjson: 3 events appended to 1 agreements; 0 were stored already" in first.stderr
-    assert "jp-us-gsomia.ndjson: 0 events appended to 0 agreements; 3 were stored already" in again.stderr
-    assert json.loads(status.stdout)["phase"] == "in_force"
+    assert f"{FIXTURE}.ndjson: 2 events appended to 1 agreements; 0 were stored already" in first.stderr
+    assert f"{FIXTURE}.ndjson: 0 events appended to 0 agreements; 2 were stored already" in again.stderr
+    assert json.loads(status.stdout)["phase"] == "signed"
 
 
 def test_a_bad_fixture_stops_bootstrap_naming_its_file_and_line(empty_database_url: str, tmp_path: Path) -> None:
-    good = (ROOT / "fixtures" / "jp-us-gsomia.ndjson").read_text().splitlines()
+    good = (ROOT / "fixtures" / f"{FIXTURE}.ndjson").read_text().splitlines()
     bad = tmp_path / "bad.ndjson"
     unsourced = {**json.loads(good[1]), "sources": []}
-    bad.write_text("\n".join([good[0], json.dumps(unsourced), good[2]]) + "\n")
+    bad.write_text("\n".join([good[0], json.dumps(unsourced)]) + "\n")
 
     refused = cli("bootstrap", database_url=empty_database_url, PACT_IMPORT=str(bad))
     missing = cli("bootstrap", database_url=empty_database_url, PACT_IMPORT=str(tmp_path / "typo.ndjson"))
-    events = cli("events", "jp-us-gsomia", "--json", database_url=empty_database_url)
+    events = cli("events", FIXTURE, "--json", database_url=empty_database_url)
 
     assert refused.returncode != 0
     assert f"{bad}: line 2: " in refused.stderr and "needs a source" in refused.stderr
     assert "Traceback" not in refused.stderr
     assert missing.returncode != 0 and "no such file" in missing.stderr
-    assert "no agreement 'jp-us-gsomia'" in events.stderr
+    assert f"no agreement '{FIXTURE}'" in events.stderr

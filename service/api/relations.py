@@ -1,0 +1,150 @@
+"""Questions across agreements: which agreements bound some parties on a day
+(GET /relations), the parties known (GET /parties), and one party's agreements on a day
+(GET /parties/<id>/agreements).
+
+Each starts from the registrations kept in memory, asks the database one question -- how
+far each agreement concerned is known -- and replays from memory; so an answer costs the
+same with ten agreements or ten thousand. Until parties have lifecycles of their own, an
+agreement binds all its parties while it is in force.
+"""
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import Blueprint, Response
+from marshmallow import Schema, fields
+
+from events import Phase
+from service import clock, queries
+from service.http import reading
+from service.http.answers import AgreementOut, agreement_out
+from service.http.caching import cached
+from service.http.contract import DATABASE_PROBLEMS, NOT_MODIFIED, READ_HEADERS, Answer, promises
+from service.http.inbound import PartyAgreementsQuery, RelationsQuery
+from service.http.resources import resources
+from service.storage.results import Knowledge
+
+bp = Blueprint("relations", __name__)
+
+RELATIONS_QUERY, PARTY_AGREEMENTS_QUERY = RelationsQuery(), PartyAgreementsQuery()
+_ON = "null: today, where each agreement lives"
+
+
+class RelationsAnswer(Schema):
+    between = fields.List(fields.String(), required=True)
+    on = fields.Date(required=True, allow_none=True, metadata={"description": _ON})
+    known_at = fields.AwareDateTime(required=True, allow_none=True, metadata={"description": "null: all known now"})
+    agreements = fields.List(
+        fields.Nested(AgreementOut),
+        required=True,
+        metadata={"description": "every agreement in force that day to which all of them are parties"},
+    )
+    uncertain = fields.List(
+        fields.Nested(AgreementOut),
+        required=True,
+        metadata={"description": "those whose phase that day is uncertain (a step known only to its month or year)"},
+    )
+
+
+class KnownPartyOut(Schema):
+    id = fields.String(required=True)
+    name = fields.String(required=True, metadata={"description": "the name most of its agreements give it"})
+    agreements = fields.Integer(required=True, metadata={"description": "how many agreements it is a party to"})
+
+
+class PartiesAnswer(Schema):
+    parties = fields.List(fields.Nested(KnownPartyOut), required=True)
+
+
+class PartyAgreementsAnswer(Schema):
+    party = fields.Nested(KnownPartyOut, required=True)
+    on = fields.Date(required=True, allow_none=True, metadata={"description": _ON})
+    known_at = fields.AwareDateTime(required=True, allow_none=True, metadata={"description": "null: all known now"})
+    agreements = fields.List(fields.Nested(AgreementOut), required=True)
+
+
+@bp.get("/relations")
+@promises(
+    summary="The agreements that bound some parties on a day",
+    tag="parties",
+    query=RelationsQuery,
+    request_headers=("If-None-Match",),
+    answers=(
+        Answer(200, "each agreement with its status that day", RelationsAnswer, headers=READ_HEADERS),
+        NOT_MODIFIED,
+    ),
+    problems=("invalid-query", *DATABASE_PROBLEMS),
+)
+def relations() -> Response:
+    """Every agreement all the parties in ``between`` are parties to and which was in force
+    on ``on``, as known at ``known_at``; those whose phase that day is uncertain apart."""
+    query = reading.query(RELATIONS_QUERY)
+    on, known_at = query["on"], query["known_at"]
+    known = queries.relations(resources().store, query["between"], known_at)
+
+    def answer() -> dict[str, Any]:
+        found = queries.on_day(resources().store, clock.app_clock(), known, on)
+        return {
+            **_echo(on, known_at),
+            "between": query["between"],
+            "agreements": [agreement_out(a) for a in found if a.status.phase is Phase.IN_FORCE],
+            "uncertain": [agreement_out(a) for a in found if a.status.phase is Phase.UNCERTAIN],
+        }
+
+    return cached(("relations", query["between"], *_tag(known, on, known_at)), known_at, answer, resources().answers)
+
+
+@bp.get("/parties")
+@promises(
+    summary="The parties known",
+    tag="parties",
+    answers=(Answer(200, "every party of any agreement, by id", PartiesAnswer),),
+    problems=DATABASE_PROBLEMS,
+)
+def list_parties() -> dict[str, Any]:
+    """Every party any agreement names, with the name most of its agreements give it."""
+    return {"parties": [_party(known) for known in queries.parties(resources().store)]}
+
+
+@bp.get("/parties/<party:party_id>/agreements")
+@promises(
+    summary="A party's agreements on a day",
+    tag="parties",
+    query=PartyAgreementsQuery,
+    request_headers=("If-None-Match",),
+    answers=(
+        Answer(200, "each of its agreements with its status that day", PartyAgreementsAnswer, headers=READ_HEADERS),
+        NOT_MODIFIED,
+    ),
+    problems=("invalid-query", "party-not-found", *DATABASE_PROBLEMS),
+)
+def party_agreements(party_id: str) -> Response:
+    """Every agreement the party is a party to, as known at ``known_at``, with its status on
+    ``on``; with ``phase``, only those in that phase that day."""
+    query = reading.query(PARTY_AGREEMENTS_QUERY)
+    on, known_at, phase = query["on"], query["known_at"], query["phase"]
+    party = queries.known_party(resources().store, party_id)
+    known = queries.agreements_of(resources().store, party_id, known_at)
+
+    def answer() -> dict[str, Any]:
+        found = queries.on_day(resources().store, clock.app_clock(), known, on)
+        kept = [a for a in found if phase is None or a.status.phase.value == phase]
+        return {**_echo(on, known_at), "party": _party(party), "agreements": [agreement_out(a) for a in kept]}
+
+    parts = ("party-agreements", party_id, phase, *_tag(known, on, known_at))
+    return cached(parts, known_at, answer, resources().answers)
+
+
+def _party(known: queries.KnownParty) -> dict[str, Any]:
+    return {"id": known.party.id, "name": known.party.name, "agreements": known.agreements}
+
+
+def _echo(on: date | None, known_at: datetime | None) -> dict[str, Any]:
+    return {"on": on.isoformat() if on else None, "known_at": known_at.isoformat() if known_at else None}
+
+
+def _tag(known: dict[str, Knowledge], on: date | None, known_at: datetime | None) -> tuple[Any, ...]:
+    """What the answer depends on: each agreement's known version and the day asked of it
+    (today where it lives, when ``on`` is left out), and the instant asked about."""
+    days = sorted((stream_id, k.version, queries.day_of(k, on, clock.app_clock())) for stream_id, k in known.items())
+    return (days, known_at.isoformat() if known_at else None)

@@ -1,0 +1,51 @@
+"""Every agreement's registration in memory, and which agreements each party is party to:
+what questions across agreements start from, without reading every stream.
+
+A registration is never rewritten and cannot be corrected (events/corrections.py refuses
+it), and agreements are never removed, so what this holds is right for ever once read; one
+cheap count tells whether agreements were registered since, and only those are read.
+"""
+
+import threading
+from collections.abc import Callable, Mapping
+
+from events import Recorded
+from events.types import AgreementRegistered
+
+# How many agreements there are now; the registrations of all but the agreements named.
+Count = Callable[[], int]
+FetchAllBut = Callable[[list[str]], list[Recorded]]
+
+
+class Registrations:
+    def __init__(self, count: Count, fetch_all_but: FetchAllBut) -> None:
+        self._count, self._fetch_all_but = count, fetch_all_but
+        self._profiles: dict[str, AgreementRegistered] = {}
+        self._by_party: dict[str, tuple[str, ...]] = {}
+        self._lock = threading.Lock()
+
+    def profiles(self) -> Mapping[str, AgreementRegistered]:
+        """Every agreement's registration, by agreement id, as committed now."""
+        self._catch_up()
+        return self._profiles
+
+    def of_party(self, party_id: str) -> tuple[str, ...]:
+        """The agreements ``party_id`` is registered as a party to, by id."""
+        self._catch_up()
+        return self._by_party.get(party_id, ())
+
+    def _catch_up(self) -> None:
+        if self._count() == len(self._profiles):
+            return
+        with self._lock:
+            profiles = dict(self._profiles)
+            for record in self._fetch_all_but(list(profiles)):
+                assert isinstance(record.event, AgreementRegistered)
+                profiles[record.stream_id] = record.event
+            by_party: dict[str, list[str]] = {}
+            for stream_id in sorted(profiles):
+                for party in profiles[stream_id].parties:
+                    by_party.setdefault(party.id, []).append(stream_id)
+            # Replaced whole, so a reader without the lock sees the old or the new, never half.
+            self._by_party = {party_id: tuple(streams) for party_id, streams in by_party.items()}
+            self._profiles = profiles

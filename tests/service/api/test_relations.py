@@ -1,0 +1,192 @@
+"""Questions across agreements: what bound some parties on a day, the parties known, and
+one party's agreements on a day -- over the shipped chronologies, the facts file's section 3."""
+
+from typing import Any
+from uuid import uuid4
+
+import psycopg
+import pytest
+from flask.testing import FlaskClient
+from psycopg.types.json import Jsonb
+
+from tests.service.client import PACT, SHIPPED_IDS, post, problem
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+
+def relations(client: FlaskClient, query: str) -> dict[str, Any]:
+    response = client.get(f"/relations?{query}")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()  # type: ignore[no-any-return]
+
+
+def ids(agreements: list[dict[str, Any]]) -> list[str]:
+    return [agreement["id"] for agreement in agreements]
+
+
+def test_the_rok_and_japan_on_2019_09_01_gsomia_with_its_pending_notice_and_tisa(client: FlaskClient) -> None:
+    body = relations(client, "between=KOR,JPN&on=2019-09-01")
+
+    assert (body["between"], body["on"], body["known_at"], body["uncertain"]) == (
+        ["KOR", "JPN"],
+        "2019-09-01",
+        None,
+        [],
+    )
+    assert ids(body["agreements"]) == ["kr-jp-gsomia", "kr-us-jp-tisa"]
+    gsomia = body["agreements"][0]["status"]
+    assert (gsomia["on"], gsomia["phase"]) == ("2019-09-01", "in_force")
+    assert gsomia["termination"]["state"] == "pending" and gsomia["termination"]["effective_on"] == "2019-11-23"
+    assert gsomia["term"]["number"] == 3
+    assert {event["type"] for event in gsomia["based_on"]} >= {"entered_into_force", "termination_notified"}
+    assert all(event["sources"] for event in gsomia["based_on"] if event["type"] != "agreement_registered")
+    assert gsomia == {k: v for k, v in client.get("/agreements/kr-jp-gsomia/status?on=2019-09-01").get_json().items()
+                      if k not in ("agreement_id", "known_at")}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("query", "bound"),
+    [
+        ("between=KOR,JPN&on=2014-06-01", []),
+        ("between=KOR,JPN&on=2015-01-01", ["kr-us-jp-tisa"]),
+        ("between=JPN,KOR&on=2016-11-23", ["kr-jp-gsomia", "kr-us-jp-tisa"]),
+        ("between=KOR,USA,JPN&on=2019-09-01", ["kr-us-jp-tisa"]),
+        ("between=KOR,USA&on=1987-09-23", []),
+        ("between=KOR,USA&on=1987-09-24", ["kr-us-military-secrets"]),
+        ("between=JPN,nato&on=2010-06-25", ["jp-nato-information-protection"]),
+        ("between=JPN,DEU&on=2020-01-01", []),
+        ("between=KOR,FRA&on=2019-09-01", []),
+        ("between=KOR,XYZ&on=2019-09-01", []),
+    ],
+)
+def test_an_agreement_binds_its_parties_while_it_is_in_force(client: FlaskClient, query: str, bound: list[str]) -> None:
+    assert ids(relations(client, query)["agreements"]) == bound
+
+
+def test_inside_a_month_known_only_as_a_month_the_answer_is_uncertain_not_a_guess(client: FlaskClient) -> None:
+    inside = relations(client, "between=JPN,FRA&on=2011-10-10")
+    last_day = relations(client, "between=JPN,FRA&on=2011-10-31")
+
+    assert inside["agreements"] == [] and ids(inside["uncertain"]) == ["jp-fra-information-protection"]
+    status = inside["uncertain"][0]["status"]
+    assert (status["phase"], status["since"]) == ("uncertain", "2011-10-01")
+    assert status["uncertain"] == {
+        "earliest": "2011-10-01",
+        "latest": "2011-10-31",
+        "precision": "month",
+        "phase_before": "unknown",
+        "phase_after": "in_force",
+    }
+    assert ids(last_day["agreements"]) == ["jp-fra-information-protection"] and last_day["uncertain"] == []
+    assert last_day["agreements"][0]["status"]["since_precision"] == "month"
+    assert last_day["agreements"][0]["terms"] is None  # the facts file gives no duration clause
+
+
+def test_japans_agreements_in_force_on_2015_01_01(client: FlaskClient) -> None:
+    body = client.get("/parties/JPN/agreements?on=2015-01-01&phase=in_force").get_json()
+
+    assert body["party"] == {"id": "JPN", "name": "Japan", "agreements": 10}
+    assert ids(body["agreements"]) == [
+        "jp-aus-information-security",
+        "jp-fra-information-protection",
+        "jp-gbr-information-protection",
+        "jp-nato-information-protection",
+        "jp-us-gsomia",
+        "kr-us-jp-tisa",
+    ]
+    assert {a["status"]["on"] for a in body["agreements"]} == {"2015-01-01"}
+
+
+def test_a_partys_agreements_without_a_phase_are_all_of_them_each_with_its_phase(client: FlaskClient) -> None:
+    body = client.get("/parties/KOR/agreements?on=2013-01-01").get_json()
+
+    phases = {a["id"]: a["status"]["phase"] for a in body["agreements"]}
+    assert phases == {"kr-jp-gsomia": "stalled", "kr-us-jp-tisa": "unknown", "kr-us-military-secrets": "in_force"}
+
+
+def test_the_parties_known_with_the_name_their_agreements_give_them(client: FlaskClient) -> None:
+    parties = {party["id"]: party for party in client.get("/parties").get_json()["parties"]}
+
+    assert sorted(parties) == ["AUS", "DEU", "FRA", "GBR", "IND", "ITA", "JPN", "KOR", "USA", "nato"]
+    assert parties["KOR"] == {"id": "KOR", "name": "Republic of Korea", "agreements": 3}
+    assert parties["nato"]["name"] == "North Atlantic Treaty Organization"
+
+
+def test_a_new_agreement_is_in_the_next_answer(client: FlaskClient) -> None:
+    before = relations(client, "between=a,b&on=2019-09-01")
+    assert post(client, "/agreements", PACT).status_code == 201
+    steps = [{"type": kind, "occurred_on": day, "sources": PACT["sources"]}
+             for kind, day in (("signed", "2016-01-01"), ("entered_into_force", "2016-01-02"))]  # fmt: skip
+    assert post(client, "/agreements/test-pact/events", {"events": steps}).status_code == 201
+    after = relations(client, "between=a,b&on=2019-09-01")
+
+    assert before["agreements"] == [] and ids(after["agreements"]) == ["test-pact"]
+    assert client.get("/parties/a/agreements").get_json()["party"]["name"] == "A"
+
+
+def test_a_registration_stored_before_parties_had_ids_is_found_by_their_ids(
+    client: FlaskClient, connection: psycopg.Connection
+) -> None:
+    connection.execute(
+        "INSERT INTO events (event_id, stream_id, version, event_type, schema_version, occurred_on, payload, sources)"
+        " VALUES (%s, 'old-pact', 1, 'agreement_registered', 1, '2016-11-23', %s, '[]')",
+        (uuid4(), Jsonb({"title": "Old", "parties": ["Republic of Korea", "Japan"], "timezone": "UTC"})),
+    )
+    connection.commit()
+
+    body = client.get("/parties/KOR/agreements?on=2019-09-01").get_json()
+
+    assert "old-pact" in ids(body["agreements"])
+
+
+def test_what_was_known_at_an_instant_before_the_chronologies_were_loaded_is_nothing(client: FlaskClient) -> None:
+    body = relations(client, "between=KOR,JPN&on=2019-09-01&known_at=2000-01-01T00:00:00Z")
+
+    assert body["agreements"] == [] and body["known_at"] == "2000-01-01T00:00:00+00:00"
+    assert (
+        client.get("/relations?between=KOR,JPN&on=2019-09-01&known_at=2000-01-01T00:00:00Z")
+        .headers["Cache-Control"]
+        .endswith("immutable")
+    )
+
+
+def test_a_relations_answer_is_cached_by_its_etag_until_an_agreement_changes(client: FlaskClient) -> None:
+    first = client.get("/relations?between=KOR,JPN&on=2019-09-01")
+    again = client.get("/relations?between=KOR,JPN&on=2019-09-01", headers={"If-None-Match": first.headers["ETag"]})
+    note = {"type": "context_noted", "occurred_on": "2024-01-01", "sources": PACT["sources"]}
+    assert post(client, "/agreements/kr-us-jp-tisa/events", {"events": [note]}).status_code == 201
+    changed = client.get("/relations?between=KOR,JPN&on=2019-09-01", headers={"If-None-Match": first.headers["ETag"]})
+
+    assert again.status_code == 304
+    assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "between=KOR",
+        "between=KOR,KOR",
+        "between=KOR,,JPN",
+        "between=kor%00,JPN",
+        "between=" + ",".join(f"A{chr(65 + i)}A" for i in range(11)),
+        "between=KOR,JPN&on=2019-13-01",
+        "between=KOR,JPN&known_at=2019-01-01",
+    ],
+)
+def test_a_bad_relations_query_is_a_400(client: FlaskClient, query: str) -> None:
+    problem(client.get(f"/relations?{query}"), 400, "invalid-query")
+
+
+def test_an_unknown_party_is_a_404_and_a_malformed_one_no_route(client: FlaskClient) -> None:
+    problem(client.get("/parties/XYZ/agreements"), 404, "party-not-found")
+    problem(client.get("/parties/Kor/agreements"), 404, "not-found")
+    problem(client.get("/parties/JPN/agreements?phase=dormant"), 400, "invalid-query")
+
+
+def test_every_shipped_agreement_is_some_partys(client: FlaskClient) -> None:
+    listed = {
+        a["id"] for party in ("JPN", "KOR") for a in client.get(f"/parties/{party}/agreements").get_json()["agreements"]
+    }
+
+    assert sorted(listed) == SHIPPED_IDS
