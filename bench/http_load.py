@@ -8,6 +8,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from datetime import date
 from urllib.parse import urlsplit
 
 CONNECTIONS = 16
@@ -75,3 +76,25 @@ def _python(base: str, paths: list[str], headers: dict[str, str]) -> float:
     for thread in threads:
         thread.join()
     return sum(counts) / (time.monotonic() - started)
+
+
+def latencies(base: str, path: str, days: list[date]) -> list[float]:
+    """Milliseconds for each of ``path`` formatted with each day, one after another on one
+    connection; a day not asked before is an answer not cached."""
+    connection = connect(base)
+    times = []
+    for day in days:
+        started = time.perf_counter()
+        connection.request("GET", path.format(day))
+        response = connection.getresponse()
+        response.read()
+        times.append((time.perf_counter() - started) * 1000)
+        if response.status != 200:
+            raise RuntimeError(f"{path.format(day)}: {response.status}")
+    connection.close()
+    return times
+
+
+def percentile(values: list[float], percent: int) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, len(ordered) * percent // 100)]

@@ -15,7 +15,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from bench.harness import REPETITIONS, Row, compare, rate
-from bench.http_load import connect, requests_per_second
+from bench.http_load import connect, latencies, percentile, requests_per_second
 from events import NewEvent
 from events.types import ContextNoted
 from service.app import DEFAULTS
@@ -335,33 +335,13 @@ def latency(base: str, owner_url: str) -> list[Row]:
     for repetition in range(REPETITIONS):
         days = [date(2017, 1, 1) + timedelta(days=repetition * 400 + i) for i in range(400)]
         for agreement in (long, short):
-            samples[agreement] += _latencies(base, agreement, days)
-    p50 = {agreement: _percentile(times, 50) for agreement, times in samples.items()}
-    p99 = {agreement: _percentile(times, 99) for agreement, times in samples.items()}
+            samples[agreement] += latencies(base, f"/agreements/{agreement}/status?on={{}}", days)
+    p50 = {agreement: percentile(times, 50) for agreement, times in samples.items()}
+    p99 = {agreement: percentile(times, 99) for agreement, times in samples.items()}
     return [
         Row("P6 status p50, 10k events vs 10", "10k", p50[long], "10", p50[short], "ms", 1.5, higher_is_better=False),
         Row("P6 status p99, 10k events vs 10", "10k", p99[long], "10", p99[short], "ms", 1.5, higher_is_better=False),
     ]
-
-
-def _latencies(base: str, agreement: str, days: list[date]) -> list[float]:
-    connection = connect(base)
-    times = []
-    for day in days:
-        started = time.perf_counter()
-        connection.request("GET", f"/agreements/{agreement}/status?on={day}")
-        response = connection.getresponse()
-        response.read()
-        times.append((time.perf_counter() - started) * 1000)
-        if response.status != 200:
-            raise RuntimeError(f"status of {agreement}: {response.status}")
-    connection.close()
-    return times
-
-
-def _percentile(values: list[float], percent: int) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, len(ordered) * percent // 100)]
 
 
 def worker_rss_mb(server_pid: int) -> float:

@@ -16,11 +16,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg.conninfo import make_conninfo
 
-from bench import rows
+from bench import relations, rows
 from bench.harness import table
 from service.storage import tokens
 from service.storage.database import SERVICE_ROLE, migrate
@@ -44,6 +45,18 @@ def postgres() -> Iterator[str]:
 
 
 @contextmanager
+def another_database(owner_url: str) -> Iterator[str]:
+    """A second, empty database on the same server, dropped afterwards."""
+    with psycopg.connect(owner_url, autocommit=True) as owner:
+        owner.execute("CREATE DATABASE pact_bench_other")
+    try:
+        yield urlunsplit(urlsplit(owner_url)._replace(path="/pact_bench_other"))
+    finally:
+        with psycopg.connect(owner_url, autocommit=True) as owner:
+            owner.execute("DROP DATABASE pact_bench_other WITH (FORCE)")
+
+
+@contextmanager
 def service(owner_url: str, password: str) -> Iterator[tuple[str, int]]:
     """`pact-chronology serve` with `make run`'s settings; its URL and process id."""
     with socket.socket() as probe:
@@ -57,11 +70,13 @@ def service(owner_url: str, password: str) -> Iterator[tuple[str, int]]:
         text=True,
     )
     assert process.stderr is not None
+    said = []
     for line in process.stderr:
         if "Listening at" in line:
             break
+        said.append(line)
     else:
-        raise SystemExit(f"the service did not start: exit {process.wait()}")
+        raise SystemExit(f"the service did not start: exit {process.wait()}\n{''.join(said[-5:])}")
     try:
         yield f"http://127.0.0.1:{port}", process.pid
     finally:
@@ -87,6 +102,8 @@ def main() -> None:
                 *_step("P6", lambda: rows.latency(base, owner_url)),
             ]
             rss = rows.worker_rss_mb(pid)
+            with another_database(owner_url) as small_url, service(small_url, password) as (small, _):
+                measured += _step("P7", lambda: relations.relations(base, owner_url, small))
     load = "wrk" if shutil.which("wrk") else "Python threads (wrk is not installed)"
     notes = [
         f"Largest worker's resident memory after the run: {rss:.0f} MB.",

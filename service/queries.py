@@ -153,10 +153,7 @@ def known_party(store: EventStore, party_id: str) -> KnownParty:
 def relations(store: EventStore, party_ids: list[str], known_at: datetime | None) -> dict[str, Knowledge]:
     """What is known at ``known_at`` of every agreement all of ``party_ids`` are parties to,
     by id: from memory (the registrations) and one round trip, however many agreements exist."""
-    candidates = set(store.registrations.of_party(party_ids[0]))
-    for party_id in party_ids[1:]:
-        candidates &= set(store.registrations.of_party(party_id))
-    return store.knowledge_of(sorted(candidates), known_at)
+    return store.knowledge_of(store.registrations.of_all(party_ids), known_at)
 
 
 def agreements_of(store: EventStore, party_id: str, known_at: datetime | None) -> dict[str, Knowledge]:

@@ -3,7 +3,8 @@ what questions across agreements start from, without reading every stream.
 
 A registration is never rewritten and cannot be corrected (events/corrections.py refuses
 it), and agreements are never removed, so what this holds is right for ever once read; one
-cheap count tells whether agreements were registered since, and only those are read.
+read of how many there are (a tally a trigger keeps) tells whether agreements were
+registered since, and only those are read.
 """
 
 import threading
@@ -33,6 +34,15 @@ class Registrations:
         """The agreements ``party_id`` is registered as a party to, by id."""
         self._catch_up()
         return self._by_party.get(party_id, ())
+
+    def of_all(self, party_ids: list[str]) -> list[str]:
+        """The agreements every one of ``party_ids`` is a party to, by id."""
+        self._catch_up()
+        by_party = self._by_party
+        found = set(by_party.get(party_ids[0], ()))
+        for party_id in party_ids[1:]:
+            found &= set(by_party.get(party_id, ()))
+        return sorted(found)
 
     def _catch_up(self) -> None:
         if self._count() == len(self._profiles):

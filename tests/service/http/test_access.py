@@ -136,6 +136,8 @@ def test_asked_to_a_token_command_makes_the_embedded_database(tmp_path: Path) ->
         "INSERT INTO api_tokens (name, token_hash) VALUES ('me', repeat('a', 64))",
         "SELECT token_hash FROM api_tokens UNION SELECT 'x' FROM api_tokens WHERE created_at IS NULL",
         "CREATE TABLE sneaky (id int)",
+        "UPDATE agreements_tally SET agreements = 0",
+        "INSERT INTO agreements_tally (agreements, single) VALUES (0, false)",
     ],
 )
 def test_the_service_role_may_only_read_and_append(

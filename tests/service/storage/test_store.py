@@ -8,9 +8,9 @@ import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
-from events import NewEvent, Source
+from events import NewEvent, Source, Terms
 from events.parties import Party
-from events.types import ContextNoted
+from events.types import AgreementRegistered, ContextNoted
 from service.storage.results import EventIdConflict, VersionConflict
 from service.storage.rows import UnreadableEvent
 from service.storage.store import EventStore
@@ -182,3 +182,34 @@ def test_a_stored_event_this_release_cannot_read_fails_loudly_with_its_id(
         store.load("future")
 
     assert "newer release" in unreadable.value.reason
+
+
+def test_the_agreements_tally_counts_committed_registrations_only(
+    seeded: EventStore, connection: psycopg.Connection
+) -> None:
+    def tally() -> tuple[int, int]:
+        row = connection.execute(
+            "SELECT (SELECT agreements FROM agreements_tally), (SELECT count(*) FROM events WHERE version = 1)"
+        ).fetchone()
+        connection.commit()
+        assert row is not None
+        return row[0], row[1]
+
+    before = tally()
+    with pytest.raises(psycopg.errors.RestrictViolation):
+        with connection.transaction():
+            connection.execute(
+                "INSERT INTO events (event_id, stream_id, version, event_type, occurred_on, payload)"
+                " VALUES (gen_random_uuid(), 'kept-out', 1, 'agreement_registered', '2020-01-01', '{}')"
+            )
+            connection.execute("UPDATE events SET payload = '{}' WHERE stream_id = 'kept-out'")  # refused: rolls back
+    connection.rollback()
+    seeded.append("kr-jp-gsomia", [NewEvent(event=ContextNoted(occurred_on=date(2024, 1, 1)), event_id=uuid4())], 29)
+    after_a_note = tally()
+    registration = AgreementRegistered(
+        occurred_on=date(2020, 1, 1), title="Copied", parties=(Party("a", "A"), Party("b", "B")), terms=Terms()
+    )
+    seeded.copy_append("copied", [NewEvent(event=registration, event_id=uuid4())], 0)
+
+    assert before == after_a_note == (11, 11) and tally() == (12, 12)
+    assert sorted(seeded.registrations.profiles())[0] == "copied"
