@@ -8,10 +8,11 @@ layer reads events from PostgreSQL and hands them in; "today" is always a parame
 
 from events.envelope import NewEvent, Recorded
 from events.errors import RuleViolation
-from events.replay import Replayer, check_history, developments, replay, timeline
+from events.replay import Replayer, check_history, developments, replay
 from events.sources import Source
 from events.status import Interval, Phase, Status, TerminationStatus, TermStatus
 from events.terms import Terms
+from events.timeline import timeline
 from events.types import EVENT_TYPES, Event
 
 __all__ = [

@@ -10,15 +10,17 @@ from zoneinfo import available_timezones
 
 from marshmallow import Schema, ValidationError, fields, post_dump, post_load, validate, validates_schema
 
-from events.fields import STORABLE_TEXT_PATTERNS, Count, Day, Flag, Matching, web_address
-from events.parties import DERIVABLE_NAME_PATTERN, PARTY_ID_PATTERN, Party, UnnamedParty, party_named
+from events.fields import Count, Day, Flag, web_address
+from events.parties import Party
+from events.party_field import NAME as _NAME
+from events.party_field import PartyField
 from events.precision import Precision
+from events.readings import READINGS
 from events.sources import Source
 from events.terms import Terms
 from events.types import EVENT_TYPES, Event, type_name
 
 _TEXT = validate.Length(min=1, max=2000)
-_NAME = validate.Length(min=1, max=200)
 # IANA names only: "localtime" and its kin name whatever the machine is set to.
 TIMEZONES = frozenset(available_timezones()) - {"localtime", "posixrules", "Factory"}
 
@@ -66,58 +68,6 @@ class SourceSchema(Schema):
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> Source:
         return Source(**data)
-
-
-def _name_schema(*patterns: str) -> dict[str, Any]:
-    """A party's name as the OpenAPI document states it: storable text matching ``patterns``."""
-    anchored = [{"pattern": f"^{pattern}$"} for pattern in (*patterns, *STORABLE_TEXT_PATTERNS)]
-    return {"type": "string", "minLength": 1, "maxLength": 200, "allOf": anchored}
-
-
-class _PartySchema(Schema):
-    id = Matching(PARTY_ID_PATTERN, "not a party id", required=True)
-    name = fields.String(required=True, validate=_NAME)
-
-    @post_load
-    def make(self, data: dict[str, Any], **_: Any) -> Party:
-        return Party(**data)
-
-
-PARTY = _PartySchema()
-
-
-class PartyField(fields.Field):
-    """A party as ``{"id": "KOR", "name": "Republic of Korea"}``, or -- as registrations
-    named parties before they had ids -- as a bare name, whose id events/parties.py derives."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        described = {
-            "oneOf": [
-                {"type": "object", "required": ["id", "name"], "additionalProperties": False, "properties": {
-                    "id": {"type": "string", "pattern": f"^({PARTY_ID_PATTERN})$"},
-                    "name": _name_schema(),
-                }},
-                {**_name_schema(DERIVABLE_NAME_PATTERN), "deprecated": True},
-            ],
-            "description": "a party: its id (an ISO 3166-1 alpha-3 code for a state, a short lower-case id"
-            " for an organisation) and its name; a bare name is the form from before parties had ids",
-        }  # fmt: skip
-        super().__init__(metadata=described, **kwargs)
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Party:
-        if isinstance(value, str):
-            _NAME(value)
-            try:
-                return party_named(value)
-            except UnnamedParty as error:
-                raise ValidationError(str(error)) from None
-        if not isinstance(value, dict):
-            raise ValidationError("a party is an object with its id and name, or a name")
-        party: Party = PARTY.load(value)
-        return party
-
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> dict[str, str]:
-        return {"id": value.id, "name": value.name}
 
 
 class PayloadSchema(Schema):
@@ -237,6 +187,25 @@ class TerminationNoticeWithdrawnSchema(PayloadSchema):
     withdrawn_by = fields.String(required=True, validate=_NAME)
 
 
+class ReadingHeldSchema(PayloadSchema):
+    held_by = fields.String(required=True, validate=_NAME, metadata={"description": "the party, by id or name"})
+    fact = fields.String(required=True, validate=validate.OneOf(sorted(READINGS)))
+    reading = fields.String(
+        required=True,
+        metadata={
+            "description": "how the party reads the fact: for `renewal`, `renews` (the yearly renewal runs while"
+            " the notice is suspended) or `does_not_apply`"
+        },
+    )
+    concerns = fields.UUID(required=True, metadata={"description": "the event the fact arose from: the suspension"})
+
+    @validates_schema
+    def a_reading_of_the_fact(self, data: dict[str, Any], **_: Any) -> None:
+        allowed = READINGS.get(data.get("fact", ""))
+        if allowed is not None and data.get("reading") not in allowed:
+            raise ValidationError(f"must be one of: {', '.join(allowed)}", "reading")
+
+
 class EventCorrectedSchema(PayloadSchema):
     corrects = fields.UUID(required=True)
     reason = fields.String(required=True, validate=_TEXT)
@@ -265,6 +234,7 @@ _SPECIFIC_SCHEMAS: dict[str, type[PayloadSchema]] = {
     "termination_notice_suspended": TerminationNoticeSuspendedSchema,
     "termination_notice_reactivated": TerminationNoticeReactivatedSchema,
     "termination_notice_withdrawn": TerminationNoticeWithdrawnSchema,
+    "reading_held": ReadingHeldSchema,
     "event_corrected": EventCorrectedSchema,
     "event_retracted": EventRetractedSchema,
 }

@@ -7,19 +7,21 @@ past ``known_at`` can never change.
 
 import threading
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import replace
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from functools import cached_property
 
 from events.corrections import effective
 from events.envelope import Recorded
 from events.fields import LATEST_DAY
+from events.parties import Party
 from events.precision import Precision
+from events.readings import latest_readings, renewal_contest
 from events.rules import apply, settle, valid_time_order
 from events.state import Agreement
-from events.status import Interval, Phase, Status, TerminationState, TerminationStatus, TermStatus, Uncertainty
-from events.terms import ONE_DAY, notice_deadline, term_on, term_starts_between
-from events.types import REVISIONS, AgreementRegistered, ContextNoted
+from events.status import Phase, Status, TerminationState, TerminationStatus, TermStatus, Uncertainty
+from events.terms import notice_deadline, term_on
+from events.types import REVISIONS, AgreementRegistered
 
 
 def check_history(records: Iterable[Recorded]) -> Agreement:
@@ -42,9 +44,12 @@ def known(records: Iterable[Recorded], known_at: datetime | None) -> list[Record
     return [r for r in records if r.recorded_at <= known_at]
 
 
-def replay(records: Iterable[Recorded], on: date, known_at: datetime | None = None) -> Status:
-    """The agreement's status on ``on`` as known at ``known_at``."""
-    return status_of(fold(developments(records, known_at), until=on), on)
+def replay(
+    records: Iterable[Recorded], on: date, known_at: datetime | None = None, perspective: Party | None = None
+) -> Status:
+    """The agreement's status on ``on`` as known at ``known_at``, as ``perspective`` reads it."""
+    ordered = developments(records, known_at)
+    return status_of(fold(ordered, until=on), on, latest_readings(ordered), perspective)
 
 
 class Replayer:
@@ -96,8 +101,12 @@ class Replayer:
         may be dated after the events it follows in the order)."""
         return max((record.event.occurred_on for record in self.ordered[:1] + self.ordered[-1:]), default=date.min)
 
-    def status(self, on: date) -> Status:
-        return status_of(self.state(on), on)
+    def status(self, on: date, perspective: Party | None = None) -> Status:
+        return status_of(self.state(on), on, self.readings, perspective)
+
+    @cached_property
+    def readings(self) -> tuple[Recorded, ...]:
+        return latest_readings(self.ordered)
 
     def state(self, until: date) -> Agreement:
         """What ``fold(self.ordered, until)`` gives, from the nearest checkpoint."""
@@ -131,19 +140,23 @@ def fold(ordered: Iterable[Recorded], until: date) -> Agreement:
     """Apply the events (in valid-time order) that happened on or before ``until``."""
     state = Agreement()
     for record in ordered:
-        if not _due(record, until, state):
+        if not due(record, until, state):
             break
         state = apply(state, record)
     return state
 
 
-def _due(record: Recorded, day: date, state: Agreement) -> bool:
+def due(record: Recorded, day: date, state: Agreement) -> bool:
     """Whether a fold up to ``day`` applies ``record``: the registration always comes first."""
     return record.event.occurred_on <= day or state.registration is None
 
 
-def status_of(state: Agreement, on: date) -> Status:
-    """Turn the fold state into the public status on ``on``, letting time run first."""
+def status_of(
+    state: Agreement, on: date, readings: Sequence[Recorded] = (), perspective: Party | None = None
+) -> Status:
+    """Turn the fold state into the public status on ``on``, letting time run first. Where
+    the parties' ``readings`` of that day differ, the term is ``perspective``'s reading's;
+    from no perspective it is the text's, marked disputed, beside every reading's."""
     state = settle(state, on)
     if state.registration is None:
         return Status(phase=Phase.UNKNOWN, since=None)
@@ -163,6 +176,14 @@ def status_of(state: Agreement, on: date) -> Status:
     based_on = [state.registration, state.signature, state.phase_event]
     for given in state.notices if state.phase is Phase.IN_FORCE else ():
         based_on += [given.record, given.suspension, given.reactivation]
+    term = _term_status(state, on)
+    contested = None
+    if notice is not None and notice.suspension is not None and notice.suspended_on is not None:
+        contested = renewal_contest(readings, notice.suspension, state.profile.parties, term)
+    if contested is not None:
+        reading = contested.of(perspective)
+        term = reading.term if reading is not None else term
+        based_on += [held.record for held in contested.readings]
     provenance = tuple({r.event_id: r for r in based_on if r is not None}.values())
     step = state.phase_event.event if state.phase_event is not None else None
     if step is not None and on < step.latest_on:
@@ -179,7 +200,8 @@ def status_of(state: Agreement, on: date) -> Status:
         since=state.since,
         since_precision=step.date_precision if step is not None else Precision.DAY,
         termination=termination,
-        term=_term_status(state, on),
+        term=term,
+        contested=contested,
         based_on=provenance,
     )
 
@@ -201,70 +223,3 @@ def _term_status(state: Agreement, on: date) -> TermStatus | None:
         # automatic renewal runs (GSOMIA 2020-2022); the terms are still computed by the text.
         renewal_disputed=notice is not None and notice.suspended_on is not None,
     )
-
-
-def timeline(records: Iterable[Recorded], start: date, end: date, known_at: datetime | None = None) -> list[Interval]:
-    """Consecutive intervals covering [start, end], each with one phase, termination state and term."""
-    ordered = developments(records, known_at)
-    days = sorted({start} | _event_days(ordered, start, end) | _derived_days(ordered, start, end))
-    intervals: list[Interval] = []
-    for day, status in zip(days, _statuses(ordered, days), strict=True):
-        key = (status.phase, status.termination.state if status.termination else None, _term_number(status))
-        if intervals and _key(intervals[-1]) == key:
-            continue
-        if intervals:
-            intervals[-1] = replace(intervals[-1], ends_on=day - ONE_DAY)
-        changes = tuple(
-            r.event_id for r in ordered if day in (r.event.occurred_on, r.event.latest_on) and _changes_status(r)
-        )
-        intervals.append(
-            Interval(
-                starts_on=day,
-                ends_on=end,
-                phase=key[0],
-                termination=key[1],
-                term=key[2],
-                changed_by=changes if day > start else (),
-                derived=day > start and not changes,
-            )
-        )
-    return intervals
-
-
-def _statuses(ordered: list[Recorded], days: list[date]) -> Iterator[Status]:
-    """Status on each of ``days`` (ascending) in one pass over the events."""
-    state, index = Agreement(), 0
-    for day in days:
-        while index < len(ordered) and _due(ordered[index], day, state):
-            state = apply(state, ordered[index])
-            index += 1
-        yield status_of(state, day)
-
-
-def _event_days(ordered: list[Recorded], start: date, end: date) -> set[date]:
-    """The days events happened on, and the last possible day of each known only to its month or year."""
-    days = {r.event.occurred_on for r in ordered} | {r.event.latest_on for r in ordered}
-    return {day for day in days if start < day <= end}
-
-
-def _derived_days(ordered: list[Recorded], start: date, end: date) -> set[date]:
-    """Days where the rules alone change the status: renewals, and a notice or expiry taking effect."""
-    state = settle(fold(ordered, until=end), end)
-    days: set[date] = set()
-    if state.in_force_from is not None:
-        days.update(term_starts_between(state.profile.terms, state.in_force_from, start + ONE_DAY, end))
-    if state.phase is Phase.TERMINATED and state.since is not None and start < state.since:
-        days.add(state.since)
-    return days
-
-
-def _changes_status(record: Recorded) -> bool:
-    return not isinstance(record.event, (AgreementRegistered, ContextNoted))
-
-
-def _term_number(status: Status) -> int | None:
-    return status.term.number if status.term else None
-
-
-def _key(interval: Interval) -> tuple[Phase, TerminationState | None, int | None]:
-    return (interval.phase, interval.termination, interval.term)

@@ -26,6 +26,7 @@ from events.types import (
     NegotiationsOpened,
     NegotiationsResumed,
     NegotiationsStalled,
+    ReadingHeld,
     Signed,
     TalksRoundHeld,
     Terminated,
@@ -224,6 +225,18 @@ def _termination_notice_withdrawn(state: Agreement, record: Recorded) -> Agreeme
     return state.with_notice(notice.notified_by, None)
 
 
+def _reading_held(state: Agreement, record: Recorded) -> Agreement:
+    """A reading of the renewal concerns a suspension on record, and is a party's."""
+    event = record.event
+    assert isinstance(event, ReadingHeld)
+    _require_phase(state, record, {Phase.IN_FORCE})
+    _require_party(state, record, event.held_by, "held_by")
+    suspensions = {notice.suspension.event_id for notice in state.notices if notice.suspension is not None}
+    if event.concerns not in suspensions:
+        raise RuleViolation(record, f"concerns {event.concerns}, which is no suspension of a notice on record")
+    return state
+
+
 def _terminated(state: Agreement, record: Recorded) -> Agreement:
     _require_phase(state, record, {Phase.IN_FORCE})
     return replace(_move(state, record, Phase.TERMINATED), notices=())
@@ -245,5 +258,6 @@ _HANDLERS: dict[type[Event], Callable[[Agreement, Recorded], Agreement]] = {
     TerminationNoticeReactivated: _termination_notice_reactivated,
     TerminationNoticeWithdrawn: _termination_notice_withdrawn,
     Terminated: _terminated,
+    ReadingHeld: _reading_held,
     ContextNoted: _stays(set(Phase)),
 }

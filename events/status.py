@@ -6,6 +6,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from events.envelope import Recorded
+from events.parties import Party
 from events.precision import Precision
 
 
@@ -51,6 +52,28 @@ class TermStatus:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Reading:
+    """A party's reading and what the answer is under it: the term (None: no term runs)."""
+
+    held_by: Party
+    reading: str
+    term: TermStatus | None
+    record: Recorded
+
+
+@dataclass(frozen=True, kw_only=True)
+class Contest:
+    """A fact the parties read differently, on the day asked."""
+
+    fact: str
+    concerns: UUID
+    readings: tuple[Reading, ...]
+
+    def of(self, party: Party | None) -> Reading | None:
+        return next((reading for reading in self.readings if reading.held_by == party), None)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Uncertainty:
     """Why a day's phase is not known: the step into ``phase_after`` happened on some day
     from ``earliest`` to ``latest`` (known only to ``precision``), and until ``latest`` the
@@ -72,6 +95,9 @@ class Status:
     since: date | None
     since_precision: Precision = Precision.DAY
     uncertain: Uncertainty | None = None
+    # The parties read a fact of this day differently: ``term`` is then the reading's of the
+    # perspective asked for, or the text's from none (``renewal_disputed``), beside each reading.
+    contested: Contest | None = None
     termination: TerminationStatus | None = None
     term: TermStatus | None = None
     based_on: tuple[Recorded, ...] = ()
@@ -79,7 +105,8 @@ class Status:
 
 @dataclass(frozen=True, kw_only=True)
 class Interval:
-    """A maximal run of days with the same phase, termination state and term number.
+    """A maximal run of days with the same phase, termination state and term number, and
+    with a fact the parties read differently (``contested``) or not.
 
     ``changed_by`` lists the events dated ``starts_on`` that began the interval; ``derived``
     is true when the change came from the agreement's rules alone (a renewal, a notice
@@ -91,5 +118,6 @@ class Interval:
     phase: Phase
     termination: TerminationState | None
     term: int | None
+    contested: bool = False
     changed_by: tuple[UUID, ...] = ()
     derived: bool = False

@@ -136,6 +136,23 @@ class Terminated(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ReadingHeld(Event):
+    """A party's reading of a fact the parties contest: ``fact`` names it, ``reading`` says
+    how this party reads it, ``concerns`` is the event the fact arose from.
+
+    The one contested fact known so far is the yearly renewal while a termination notice is
+    suspended (GSOMIA 2019-2023: Japan read it as running, the ROK as not applying), so
+    ``fact`` is "renewal", ``reading`` "renews" or "does_not_apply", and ``concerns`` the
+    suspension. A reading is about the whole time the suspension lasts, whenever stated.
+    """
+
+    held_by: str
+    fact: str
+    reading: str
+    concerns: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
 class ContextNoted(Event):
     """A statement, announcement or world event that belongs on the timeline but changes no status."""
 
@@ -179,6 +196,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
     "termination_notice_reactivated": TerminationNoticeReactivated,
     "termination_notice_withdrawn": TerminationNoticeWithdrawn,
     "terminated": Terminated,
+    "reading_held": ReadingHeld,
     "context_noted": ContextNoted,
     "event_corrected": EventCorrected,
     "event_retracted": EventRetracted,

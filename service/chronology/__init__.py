@@ -76,11 +76,12 @@ def _event_id(stream_id: str, key: str) -> UUID:
 
 
 def _payload(stream_id: str, item: dict[str, Any], catalog: dict[str, Any]) -> dict[str, Any]:
-    """The payload as stored. A correction in a file names the event it corrects by key, and
-    its corrected sources by catalog key, like any event's sources."""
+    """The payload as stored. A correction (or a reading) in a file names the event it
+    corrects (or concerns) by key, and corrected sources by catalog key, like any event's."""
     payload = dict(item["payload"])
-    if "corrects" in payload:
-        payload["corrects"] = str(_event_id(stream_id, payload["corrects"]))
+    for named in ("corrects", "concerns"):
+        if named in payload:
+            payload[named] = str(_event_id(stream_id, payload[named]))
     if "corrected_sources" in payload:
         payload["corrected_sources"] = [catalog[key] for key in payload["corrected_sources"]]
     return payload

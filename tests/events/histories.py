@@ -21,15 +21,21 @@ def recorded(events: Iterable[Event], stream_id: str = "test-pact", at: datetime
 
 
 def gsomia(*, without: Iterable[str] = ()) -> list[Recorded]:
-    """The real GSOMIA chronology, optionally without some events (by type name) and
-    the corrections of those."""
+    """The real GSOMIA chronology, optionally without some events (by type name), and
+    without the corrections of those and the readings that concern them."""
     from events.corrections import target_of
     from events.types import type_name
 
     skipped = set(without)
     stream = chronology("kr-jp-gsomia")
     dropped = {new.event_id for new in stream.events if type_name(new.event) in skipped}
-    kept = [new for new in stream.events if new.event_id not in dropped and target_of(new.event) not in dropped]
+    kept = [
+        new
+        for new in stream.events
+        if new.event_id not in dropped
+        and target_of(new.event) not in dropped
+        and getattr(new.event, "concerns", None) not in dropped
+    ]
     return [new.recorded(stream.stream_id, version, RECORDED_AT) for version, new in enumerate(kept, start=1)]
 
 

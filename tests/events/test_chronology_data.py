@@ -97,4 +97,4 @@ def test_gsomia_corrections_follow_the_facts_file() -> None:
     assert "Jiji Press" not in {source.publisher for source in suspension.sources}
     assert "Jiji Press" in {source.publisher for source in lapse.sources} and "00:00 KST" in lapse.event.summary
     assert dispute.event.note is not None and "2020-08-04" in dispute.event.note
-    assert len(history) == 29
+    assert len(history) == 31

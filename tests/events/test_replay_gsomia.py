@@ -89,6 +89,8 @@ def test_from_march_21_2023_the_pact_is_plainly_in_force() -> None:
 
 def test_based_on_names_registration_signature_entry_into_force_notice_and_suspension() -> None:
     by_type = {type(r.event).__name__: r.event_id for r in HISTORY}
+    held = [r for r in HISTORY if type(r.event).__name__ == "ReadingHeld"]
+    readings = [r.event_id for r in sorted(held, key=lambda r: r.event.held_by)]  # type: ignore[attr-defined]
 
     status = replay(HISTORY, date(2020, 1, 1))
 
@@ -98,6 +100,7 @@ def test_based_on_names_registration_signature_entry_into_force_notice_and_suspe
         by_type["EnteredIntoForce"],
         by_type["TerminationNotified"],
         by_type["TerminationNoticeSuspended"],
+        *readings,  # what section 2 of issue 14 adds: each government's reading of the renewal
     ]
 
 
