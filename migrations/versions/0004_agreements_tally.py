@@ -13,7 +13,8 @@ down_revision = "0003"
 branch_labels = None
 depends_on = None
 
-# A registration is the version 1 row of its stream, and events are never deleted: the
+# A registration is the version 1 row of its stream (a stream whose first row is anything
+# else is no agreement, and not counted), and events are never deleted: the
 # tally only grows, by the trigger, in the registering transaction (so it counts only what
 # committed). Counting the rows instead reads every stream's first row: milliseconds at
 # 10,000 agreements, on every question asked across agreements. The function runs as the
@@ -23,7 +24,8 @@ CREATE TABLE agreements_tally (
     agreements bigint NOT NULL CHECK (agreements >= 0),
     single boolean PRIMARY KEY DEFAULT true CHECK (single)
 );
-INSERT INTO agreements_tally (agreements) SELECT count(*) FROM events WHERE version = 1;
+INSERT INTO agreements_tally (agreements)
+SELECT count(*) FROM events WHERE version = 1 AND event_type = 'agreement_registered';
 
 CREATE FUNCTION tally_agreement() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
@@ -34,7 +36,7 @@ END
 $$;
 
 CREATE TRIGGER events_tally_agreements AFTER INSERT ON events
-FOR EACH ROW WHEN (NEW.version = 1) EXECUTE FUNCTION tally_agreement();
+FOR EACH ROW WHEN (NEW.version = 1 AND NEW.event_type = 'agreement_registered') EXECUTE FUNCTION tally_agreement();
 
 GRANT SELECT ON agreements_tally TO pact_api;
 """

@@ -82,7 +82,10 @@ STREAM_IDS = "SELECT stream_id FROM events WHERE version = 1 ORDER BY stream_id"
 # How many agreements there are: one row, kept by a trigger (migrations/versions/0004),
 # and the registrations (version 1) of all but those already read.
 REGISTRATION_COUNT = "SELECT agreements FROM agreements_tally"
-REGISTRATIONS_BUT = f"SELECT {COLUMNS} FROM events WHERE version = 1 AND stream_id <> ALL(%s::text[])"
+REGISTRATIONS_BUT = f"""
+SELECT {COLUMNS} FROM events
+WHERE version = 1 AND event_type = 'agreement_registered' AND stream_id <> ALL(%s::text[])
+"""
 
 # What was known of several streams at an instant: the KNOWLEDGE query for each at once.
 KNOWLEDGE_OF_STREAMS = """

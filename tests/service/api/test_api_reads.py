@@ -66,7 +66,7 @@ def test_one_agreement_has_terms_parties_version_and_status(client: FlaskClient)
     assert body["party_ids"] == ["KOR", "JPN"]
     assert body["terms"] == {"initial_term_months": 12, "renewal_term_months": 12, "notice_days": 90}
     assert body["timezone"] == "Asia/Seoul"
-    assert body["version"] == 29
+    assert body["version"] == 31
     assert body["status"]["phase"] == "in_force"
 
 
@@ -93,11 +93,11 @@ def test_timeline_defaults_from_the_first_event_to_today(client: FlaskClient) ->
 def test_events_are_paginated_oldest_first(client: FlaskClient) -> None:
     first = client.get("/agreements/kr-jp-gsomia/events?limit=10").get_json()
     second = client.get(f"/agreements/kr-jp-gsomia/events?limit=10&after_version={first['next_after_version']}")
-    last = client.get("/agreements/kr-jp-gsomia/events?after_version=20&limit=10").get_json()
+    last = client.get("/agreements/kr-jp-gsomia/events?after_version=24&limit=10").get_json()
 
     assert [e["version"] for e in first["events"]] == list(range(1, 11))
     assert [e["version"] for e in second.get_json()["events"]] == list(range(11, 21))
-    assert [e["version"] for e in last["events"]] == list(range(21, 30))
+    assert [e["version"] for e in last["events"]] == list(range(25, 32))
     assert last["next_after_version"] is None
 
 

@@ -184,12 +184,13 @@ def test_a_stored_event_this_release_cannot_read_fails_loudly_with_its_id(
     assert "newer release" in unreadable.value.reason
 
 
-def test_the_agreements_tally_counts_committed_registrations_only(
+def test_the_agreements_tally_counts_committed_registrations_only_and_nothing_else(
     seeded: EventStore, connection: psycopg.Connection
 ) -> None:
     def tally() -> tuple[int, int]:
         row = connection.execute(
-            "SELECT (SELECT agreements FROM agreements_tally), (SELECT count(*) FROM events WHERE version = 1)"
+            "SELECT (SELECT agreements FROM agreements_tally),"
+            " (SELECT count(*) FROM events WHERE version = 1 AND event_type = 'agreement_registered')"
         ).fetchone()
         connection.commit()
         assert row is not None
@@ -204,12 +205,13 @@ def test_the_agreements_tally_counts_committed_registrations_only(
             )
             connection.execute("UPDATE events SET payload = '{}' WHERE stream_id = 'kept-out'")  # refused: rolls back
     connection.rollback()
-    seeded.append("kr-jp-gsomia", [NewEvent(event=ContextNoted(occurred_on=date(2024, 1, 1)), event_id=uuid4())], 29)
+    seeded.append("kr-jp-gsomia", [NewEvent(event=ContextNoted(occurred_on=date(2024, 1, 1)), event_id=uuid4())], 31)
     after_a_note = tally()
     registration = AgreementRegistered(
         occurred_on=date(2020, 1, 1), title="Copied", parties=(Party("a", "A"), Party("b", "B")), terms=Terms()
     )
     seeded.copy_append("copied", [NewEvent(event=registration, event_id=uuid4())], 0)
+    seeded.append("notes-only", [NewEvent(event=ContextNoted(occurred_on=date(2024, 1, 1)), event_id=uuid4())], 0)
 
     assert before == after_a_note == (11, 11) and tally() == (12, 12)
     assert sorted(seeded.registrations.profiles())[0] == "copied"
