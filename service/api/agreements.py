@@ -16,13 +16,14 @@ from marshmallow import ValidationError
 
 from events import NewEvent, Phase, Recorded, developments, timeline
 from events.history import changes
+from events.parties import Party
 from events.types import AgreementRegistered, type_name
 from service import clock, commands, queries
 from service.http import answers, auth, reading
 from service.http.answers import STATUS, status_out
 from service.http.caching import cached, knowledge_tag, link_to_next
 from service.http.contract import BODY_PROBLEMS, DATABASE_PROBLEMS, NOT_MODIFIED, READ_HEADERS, Answer, follow, promises
-from service.http.inbound import HistoryQuery, ListQuery, RegisterRequest, StatusQuery, TimelineQuery
+from service.http.inbound import HistoryQuery, ListQuery, RegisterRequest, StatusQuery, TimelineQuery, party_of
 from service.http.problems import InvalidQuery
 from service.http.resources import resources
 from service.http.statuses import INTERVALS
@@ -142,14 +143,15 @@ def get_status(agreement_id: str) -> Response:
     known_at = query["known_at"]
     knowledge = queries.knowledge(resources().store, agreement_id, known_at)
     on = query["on"] or clock.today(knowledge.timezone)
+    party = _perspective(agreement_id, query["perspective"])
 
     def answer() -> dict[str, Any]:
-        status = resources().store.replayer(agreement_id, knowledge.version).status(on)
-        return {**answers.echo(agreement_id, knowledge, known_at), "on": on.isoformat(), **status_out(status)}
+        status = resources().store.replayer(agreement_id, knowledge.version).status(on, party)
+        echo = {**answers.echo(agreement_id, knowledge, known_at), **_as(party)}
+        return {**echo, "on": on.isoformat(), **status_out(status)}
 
-    return cached(
-        ("status", agreement_id, on, knowledge_tag(knowledge, known_at)), known_at, answer, resources().answers
-    )
+    parts = ("status", agreement_id, on, query["perspective"], knowledge_tag(knowledge, known_at))
+    return cached(parts, known_at, answer, resources().answers)
 
 
 @bp.get("/<agreement:agreement_id>/timeline")
@@ -169,6 +171,7 @@ def get_timeline(agreement_id: str) -> Response:
     known_at = query["known_at"]
     knowledge = queries.knowledge(resources().store, agreement_id, known_at)
     end = query["end"] or clock.today(knowledge.timezone)
+    party = _perspective(agreement_id, query["perspective"])
 
     def answer() -> dict[str, Any]:
         records = resources().store.history(agreement_id, knowledge.version)
@@ -179,12 +182,13 @@ def get_timeline(agreement_id: str) -> Response:
             raise InvalidQuery(ValidationError({"to": ["a timeline spans at most 300 years"]}))
         return {
             **answers.echo(agreement_id, knowledge, known_at),
+            **_as(party),
             "from": start.isoformat(),
             "to": end.isoformat(),
-            "intervals": INTERVALS.dump(timeline(records, start, end)),
+            "intervals": INTERVALS.dump(timeline(records, start, end, perspective=party)),
         }
 
-    parts = ("timeline", agreement_id, query["start"], end, knowledge_tag(knowledge, known_at))
+    parts = ("timeline", agreement_id, query["start"], end, query["perspective"], knowledge_tag(knowledge, known_at))
     return cached(parts, known_at, answer, resources().answers)
 
 
@@ -227,6 +231,18 @@ def get_history(agreement_id: str) -> Response:
 def _summary(agreement_id: str) -> queries.Summary:
     store = resources().store
     return queries.summary(store, queries.history_of(store, agreement_id), clock.app_clock())
+
+
+def _perspective(agreement_id: str, party_id: str | None) -> Party | None:
+    """The party asked to answer as, which must be one of the agreement's (else 400)."""
+    if party_id is None:
+        return None
+    return party_of(queries.profile_of(resources().store.history(agreement_id, 1)), party_id)
+
+
+def _as(party: Party | None) -> dict[str, str]:
+    """The perspective an answer was asked from, said only when one was."""
+    return {"perspective": party.id} if party is not None else {}
 
 
 def _reference(record: Recorded) -> dict[str, Any]:

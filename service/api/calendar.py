@@ -14,17 +14,18 @@ from marshmallow import ValidationError
 from events.deadlines import Deadline, DeadlineKind, deadlines
 from events.fields import LATEST_DAY
 from events.replay import developments
+from events.types import AgreementRegistered
 from service import clock, queries
 from service.http import answers, reading
 from service.http.caching import cached
 from service.http.contract import DATABASE_PROBLEMS, NOT_MODIFIED, READ_HEADERS, Answer, promises
-from service.http.inbound import DeadlinesQuery
+from service.http.inbound import CalendarQuery, DeadlinesQuery, party_of
 from service.http.problems import InvalidQuery
 from service.http.resources import resources
 
 bp = Blueprint("calendar", __name__)
 
-DEADLINES_QUERY = DeadlinesQuery()
+DEADLINES_QUERY, CALENDAR_QUERY = DeadlinesQuery(), CalendarQuery()
 # A dashboard looks years ahead, not centuries: each agreement is replayed over the range.
 MAX_DAYS = 10 * 366
 DEFAULT_DAYS = 366
@@ -59,13 +60,13 @@ def list_deadlines() -> Response:
         raise InvalidQuery(ValidationError({"to": [f"{end} is before 'from' ({start})"]}))
     if (end - start).days > MAX_DAYS:
         raise InvalidQuery(ValidationError({"to": ["at most ten years after 'from'"]}))
-    after, limit = query["after"], query["limit"]
+    after, limit, perspective = query["after"], query["limit"], query["perspective"]
     streams = tuple(resources().store.every_stream_version())
 
     def answer() -> dict[str, Any]:
         found = sorted(
-            (deadline.on, agreement_id, deadline.kind.value, deadline.term)
-            for agreement_id, deadline in _every_deadline(streams, start, end)
+            (deadline.on, agreement_id, deadline.kind.value, deadline.term, deadline.held_by)
+            for agreement_id, deadline in _every_deadline(streams, start, end, perspective)
             if after is None or (deadline.on.isoformat(), agreement_id, deadline.kind.value) > after
         )
         page = found[:limit]
@@ -74,7 +75,8 @@ def list_deadlines() -> Response:
             "to": end.isoformat(),
             "deadlines": [
                 {"on": on.isoformat(), "agreement_id": agreement_id, "kind": kind, "term": term}
-                for on, agreement_id, kind, term in page
+                | ({"held_by": list(held_by)} if held_by else {})
+                for on, agreement_id, kind, term, held_by in page
             ],
             "next_after": _cursor(page[-1]) if len(found) > limit else None,
         }
@@ -83,25 +85,31 @@ def list_deadlines() -> Response:
         if body["next_after"] is None:
             return None
         parameters: dict[str, object] = {"from": start, "to": end, "after": body["next_after"], "limit": limit}
+        if perspective is not None:
+            parameters["perspective"] = perspective
         return url_for(".list_deadlines", **parameters)  # type: ignore[arg-type]
 
     # The answer depends on the range, the page and every stream's version: the ETag says
     # exactly that, so a dashboard polling it gets a 304, or the body from memory.
-    parts = ("deadlines", start, end, after, limit, streams)
+    parts = ("deadlines", start, end, after, limit, perspective, streams)
     return cached(parts, None, answer, resources().answers, next_page)
 
 
-def _every_deadline(streams: tuple[tuple[str, int], ...], start: date, end: date) -> list[tuple[str, Deadline]]:
+def _every_deadline(
+    streams: tuple[tuple[str, int], ...], start: date, end: date, party_id: str | None
+) -> list[tuple[str, Deadline]]:
+    """Every agreement's deadlines; those ``party_id`` is a party to, as it reads them."""
     store = resources().store
-    return [
-        (stream_id, deadline)
-        for stream_id, version in streams
-        for deadline in deadlines(store.history(stream_id, version), start, end)
-    ]
+    found = []
+    for stream_id, version in streams:
+        history = store.history(stream_id, version)
+        party = queries.profile_of(history).party(party_id) if party_id is not None else None
+        found += [(stream_id, deadline) for deadline in deadlines(history, start, end, perspective=party)]
+    return found
 
 
-def _cursor(entry: tuple[date, str, str, int | None]) -> str:
-    on, agreement_id, kind, _ = entry
+def _cursor(entry: tuple[date, str, str, int | None, tuple[str, ...]]) -> str:
+    on, agreement_id, kind, _, _ = entry
     return f"{on.isoformat()}~{agreement_id}~{kind}"
 
 
@@ -109,14 +117,18 @@ def _cursor(entry: tuple[date, str, str, int | None]) -> str:
 @promises(
     summary="The agreement's deadlines as a calendar",
     tag="calendar",
+    query=CalendarQuery,
     answers=(Answer(200, "an iCalendar (RFC 5545) to subscribe to", None, "text/calendar"),),
-    problems=("agreement-not-found", *DATABASE_PROBLEMS),
+    problems=("invalid-query", "agreement-not-found", *DATABASE_PROBLEMS),
 )
 def calendar(agreement_id: str) -> Response:
     """Every notice deadline, term end and pending notice's effect, from the first term to
-    five years ahead, as all-day events a calendar app can subscribe to."""
+    five years ahead, as all-day events a calendar app can subscribe to; with ``perspective``
+    as that party reads a contested fact, else each reading's, saying whose."""
+    perspective_id = reading.query(CALENDAR_QUERY)["perspective"]
     history = queries.history_of(resources().store, agreement_id)
     profile = queries.profile_of(history)
+    party = party_of(profile, perspective_id)
     today = clock.today(profile.timezone)
     first = min((record.event.occurred_on for record in developments(history)), default=today)
     last = min(today + relativedelta(years=CALENDAR_YEARS_AHEAD), LATEST_DAY)  # 29 February too
@@ -125,19 +137,23 @@ def calendar(agreement_id: str) -> Response:
     ical.add("prodid", "-//pact-chronology//deadlines//EN")
     ical.add("version", "2.0")
     ical.add("x-wr-calname", f"{profile.title}: deadlines")
-    for deadline in deadlines(history, first, last):
-        ical.add_component(_event(agreement_id, profile.title, deadline, stamp))
+    for deadline in deadlines(history, first, last, perspective=party):
+        ical.add_component(_event(agreement_id, profile, deadline, stamp))
     response = Response(ical.to_ical(), mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'inline; filename="{agreement_id}.ics"'
     return response
 
 
-def _event(agreement_id: str, title: str, deadline: Deadline, stamp: datetime) -> Event:
+def _event(agreement_id: str, profile: AgreementRegistered, deadline: Deadline, stamp: datetime) -> Event:
     event = Event()
     event.add("uid", f"{agreement_id}-{deadline.kind.value}-{deadline.on.isoformat()}@pact-chronology")
     event.add("dtstamp", stamp)
     event.add("dtstart", deadline.on)
     event.add("dtend", deadline.on + timedelta(days=1))
-    event.add("summary", f"{title}: {WHAT[deadline.kind].format(term=deadline.term)}")
+    what = WHAT[deadline.kind].format(term=deadline.term)
+    if deadline.held_by:
+        readers = [party.name for party in profile.parties if party.id in deadline.held_by]
+        what += f" (as {' and '.join(readers)} {'reads' if len(readers) == 1 else 'read'} a contested renewal)"
+    event.add("summary", f"{profile.title}: {what}")
     event.add("transp", "TRANSPARENT")
     return event

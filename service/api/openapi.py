@@ -18,6 +18,7 @@ from flask import Blueprint, Flask, Response, current_app, render_template, send
 from marshmallow import fields
 
 from events.fields import STORABLE_TEXT_PATTERNS
+from events.parties import PARTY_ID_PATTERN
 from service.http import answers
 from service.http.contract import (
     JSON,
@@ -37,7 +38,7 @@ SWAGGER_UI = Path(swagger_ui.__file__).parent / "static"
 # Routes that serve files, not API answers: the app's static folder and Swagger UI's.
 _FILE_ROUTES = {"static", "openapi.swagger_ui_asset"}
 _PATH_PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
-_PATH_PATTERNS = {"agreement": f"^{AGREEMENT_ID_PATTERN}$"}
+_PATH_PATTERNS = {"agreement": f"^{AGREEMENT_ID_PATTERN}$", "party": f"^({PARTY_ID_PATTERN})$"}
 
 RESPONSE_HEADERS: dict[str, dict[str, Any]] = {
     "ETag": {"description": "a strong entity tag of this answer", "schema": {"type": "string"}},

@@ -12,17 +12,56 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Blueprint, Response
-from marshmallow import Schema, fields
+from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from events import Phase
+from events.fields import Day, Matching
+from events.parties import PARTY_ID_PATTERN
 from service import clock, queries
 from service.http import reading
 from service.http.answers import AgreementOut, agreement_out
 from service.http.caching import cached
 from service.http.contract import DATABASE_PROBLEMS, NOT_MODIFIED, READ_HEADERS, Answer, promises
-from service.http.inbound import PartyAgreementsQuery, RelationsQuery
+from service.http.inbound import description, known_at
 from service.http.resources import resources
 from service.storage.results import Knowledge
+
+# At most this many parties in one question across agreements.
+MAX_PARTIES_ASKED = 10
+PARTY_IDS_PATTERN = f"({PARTY_ID_PATTERN})(,({PARTY_ID_PATTERN})){{1,{MAX_PARTIES_ASKED - 1}}}"
+
+
+class RelationsQuery(Schema):
+    """Which agreements bound these parties on a day."""
+
+    between = Matching(
+        PARTY_IDS_PATTERN,
+        f"2 to {MAX_PARTIES_ASKED} party ids, comma-separated, like KOR,JPN",
+        required=True,
+        metadata=description(
+            f"2 to {MAX_PARTIES_ASKED} distinct party ids, comma-separated (GET /parties lists them), like KOR,JPN"
+        ),
+    )
+    on = Day(load_default=None, metadata=description("the day; default: today, where each agreement lives"))
+    known_at = known_at()
+
+    @post_load
+    def parties(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        party_ids = data["between"].split(",")
+        if len(set(party_ids)) != len(party_ids):
+            raise ValidationError("names a party twice", "between")
+        return {**data, "between": party_ids}
+
+
+class PartyAgreementsQuery(Schema):
+    on = Day(load_default=None, metadata=description("the day; default: today, where each agreement lives"))
+    phase = fields.String(
+        load_default=None,
+        validate=validate.OneOf([phase.value for phase in Phase]),
+        metadata=description("only agreements in this phase that day"),
+    )
+    known_at = known_at()
+
 
 bp = Blueprint("relations", __name__)
 

@@ -136,6 +136,7 @@ class StatusOnDay(StatusWithProvenance):
 
 
 class StatusAnswer(StatusOnDay):
+    perspective = fields.String(metadata={"description": "the party the answer was asked as (`?perspective=`)"})
     agreement_id = fields.String(required=True)
     known_at = _known_at()
 
@@ -188,6 +189,7 @@ class AgreementsPage(Schema):
 
 
 class TimelineAnswer(Schema):
+    perspective = fields.String(metadata={"description": "the party the answer was asked as (`?perspective=`)"})
     agreement_id = fields.String(required=True)
     known_at = _known_at()
     start = fields.Date(required=True, data_key="from")
@@ -244,6 +246,10 @@ class DeadlineOut(Schema):
     agreement_id = fields.String(required=True)
     kind = fields.Enum(DeadlineKind, by_value=True, required=True)
     term = fields.Integer(required=True, allow_none=True)
+    held_by = fields.List(
+        fields.String(),
+        metadata={"description": "present when only some parties' readings of a contested fact have it: theirs"},
+    )
 
 
 class DeadlinesPage(Schema):

@@ -12,10 +12,11 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from events import NewEvent, Phase
 from events.fields import DAY_PATTERN, Count, Day, Instant, Matching, QueryCount
-from events.parties import PARTY_ID_PATTERN
+from events.parties import PARTY_ID_PATTERN, Party
 from events.payloads import PAYLOAD_SCHEMAS, AgreementRegisteredSchema, SourceSchema, decode
 from events.types import EVENT_TYPES, REVISIONS, TYPE_NAMES, AgreementRegistered
 from service import clock
+from service.http.problems import InvalidQuery
 from service.storage.results import START, Cursor
 
 # The longest long-poll a client may ask for, in seconds.
@@ -46,19 +47,43 @@ def known_at() -> Instant:
     return Instant(load_default=None)
 
 
-class StatusQuery(Schema):
-    on = Day(load_default=None)
-    known_at = known_at()
-
-
-class HistoryQuery(Schema):
-    on = Day(load_default=None)
-
-
 def description(text: str) -> dict[str, str]:
     """A field's description in the OpenAPI document: what a refusal that crosses fields
     (which JSON Schema cannot state) is about, and what a default means."""
     return {"description": text}
+
+
+def perspective() -> Matching:
+    """The party as whom to answer: where the parties read a fact differently, as it reads it."""
+    return Matching(
+        f"({PARTY_ID_PATTERN})",
+        "not a party id (like KOR, or nato)",
+        load_default=None,
+        metadata=description(
+            "a party's id: answer as that party reads a fact the parties contest (a party to the agreement, else"
+            " 400); default: the text's reading, with every party's reading beside it"
+        ),
+    )
+
+
+def party_of(profile: AgreementRegistered, party_id: str | None) -> Party | None:
+    """The perspective's party of the agreement (None when none was asked for)."""
+    if party_id is None:
+        return None
+    party = profile.party(party_id)
+    if party is None:
+        raise InvalidQuery(ValidationError({"perspective": [f"{party_id!r} is not a party to the agreement"]}))
+    return party
+
+
+class StatusQuery(Schema):
+    on = Day(load_default=None)
+    known_at = known_at()
+    perspective = perspective()
+
+
+class HistoryQuery(Schema):
+    on = Day(load_default=None)
 
 
 class TimelineQuery(Schema):
@@ -71,6 +96,7 @@ class TimelineQuery(Schema):
         metadata=description("the last day; default: today where the agreement lives. Not before `from` (else 400)"),
     )
     known_at = known_at()
+    perspective = perspective()
 
     @validates_schema
     def ordered(self, data: dict[str, Any], **_: Any) -> None:
@@ -129,43 +155,6 @@ class ListQuery(Schema):
     in_force_on = Day(load_default=None)
 
 
-# At most this many parties in one question across agreements.
-MAX_PARTIES_ASKED = 10
-PARTY_IDS_PATTERN = f"({PARTY_ID_PATTERN})(,({PARTY_ID_PATTERN})){{1,{MAX_PARTIES_ASKED - 1}}}"
-
-
-class RelationsQuery(Schema):
-    """Which agreements bound these parties on a day."""
-
-    between = Matching(
-        PARTY_IDS_PATTERN,
-        f"2 to {MAX_PARTIES_ASKED} party ids, comma-separated, like KOR,JPN",
-        required=True,
-        metadata=description(
-            f"2 to {MAX_PARTIES_ASKED} distinct party ids, comma-separated (GET /parties lists them), like KOR,JPN"
-        ),
-    )
-    on = Day(load_default=None, metadata=description("the day; default: today, where each agreement lives"))
-    known_at = known_at()
-
-    @post_load
-    def parties(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        party_ids = data["between"].split(",")
-        if len(set(party_ids)) != len(party_ids):
-            raise ValidationError("names a party twice", "between")
-        return {**data, "between": party_ids}
-
-
-class PartyAgreementsQuery(Schema):
-    on = Day(load_default=None, metadata=description("the day; default: today, where each agreement lives"))
-    phase = fields.String(
-        load_default=None,
-        validate=validate.OneOf([phase.value for phase in Phase]),
-        metadata=description("only agreements in this phase that day"),
-    )
-    known_at = known_at()
-
-
 class DeadlineCursorField(fields.Field):
     """Where a page of deadlines ended, as the page hands it out: "<day>~<agreement>~<kind>".
     It is a position in their order, compared as written (a YYYY-MM-DD day sorts as it is
@@ -192,6 +181,16 @@ class DeadlinesQuery(Schema):
     )
     after = DeadlineCursorField(load_default=None)
     limit = QueryCount(load_default=100, minimum=1, maximum=1000)
+    perspective = Matching(
+        f"({PARTY_ID_PATTERN})",
+        "not a party id (like KOR, or nato)",
+        load_default=None,
+        metadata=description("a party's id: its agreements' deadlines as it reads a contested fact"),
+    )
+
+
+class CalendarQuery(Schema):
+    perspective = perspective()
 
 
 class MetadataSchema(Schema):

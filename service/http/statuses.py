@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import Schema, fields, post_dump
 
 from events import Phase
+from events.payloads import SOURCES
 from events.precision import Precision
 from events.status import TerminationState
 
@@ -36,6 +37,33 @@ class UncertaintyOut(Schema):
     phase_after = fields.Enum(Phase, by_value=True, required=True)
 
 
+class PartyOut(Schema):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class ReadingOut(Schema):
+    held_by = fields.Nested(PartyOut, required=True)
+    reading = fields.String(required=True, metadata={"description": "for `renewal`: `renews` or `does_not_apply`"})
+    term = fields.Nested(
+        TermOut, required=True, allow_none=True, metadata={"description": "the term under this reading (null: none)"}
+    )
+    event_id = fields.Function(
+        lambda reading: str(reading.record.event_id),
+        required=True,
+        metadata={"description": "the reading_held event, in `based_on`"},
+    )
+    sources = fields.Function(lambda reading: SOURCES.dump(reading.record.sources), required=True)
+
+
+class ContestOut(Schema):
+    fact = fields.String(
+        required=True, metadata={"description": "`renewal`: the yearly renewal while the notice is suspended"}
+    )
+    concerns = fields.UUID(required=True, metadata={"description": "the event the fact arose from (the suspension)"})
+    readings = fields.List(fields.Nested(ReadingOut), required=True)
+
+
 class StatusOut(Schema):
     phase = fields.Enum(Phase, by_value=True, required=True)
     since = fields.Date(required=True, allow_none=True)
@@ -51,15 +79,27 @@ class StatusOut(Schema):
                   " phases it lies between"},
     )  # fmt: skip
     termination = fields.Nested(TerminationOut, required=True, allow_none=True)
-    term = fields.Nested(TermOut, required=True, allow_none=True)
+    term = fields.Nested(
+        TermOut,
+        required=True,
+        allow_none=True,
+        metadata={"description": "while a fact is `contested`: the asked perspective's reading's term, or the text's"},
+    )
+    contested = fields.Nested(
+        ContestOut,
+        metadata={"description": "only while the parties read a fact of the day differently: each reading, its"
+                  " term and its sources; `?perspective=` answers as one party reads it"},
+    )  # fmt: skip
 
     @post_dump
     def day_precise_as_before(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        """A status known to the day answers exactly as before precision existed."""
+        """A status known to the day, and contested by no one, answers exactly as before
+        precision and readings existed."""
         if data.get("since_precision") == Precision.DAY.value:
             del data["since_precision"]
-        if data.get("uncertain") is None:
-            data.pop("uncertain", None)
+        for absent in ("uncertain", "contested"):
+            if data.get(absent) is None:
+                data.pop(absent, None)
         return data
 
 
@@ -69,8 +109,15 @@ class IntervalOut(Schema):
     phase = fields.Enum(Phase, by_value=True, required=True)
     termination = fields.Enum(TerminationState, by_value=True, required=True, allow_none=True)
     term = fields.Integer(required=True, allow_none=True)
+    contested = fields.Boolean(metadata={"description": "present, true, while the parties read a fact differently"})
     changed_by = fields.List(fields.UUID(), required=True)
     derived = fields.Boolean(required=True)
+
+    @post_dump
+    def uncontested_as_before(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        if not data.get("contested"):
+            data.pop("contested", None)
+        return data
 
 
 STATUS = StatusOut()

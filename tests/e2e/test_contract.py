@@ -38,6 +38,7 @@ DOCUMENTED_REFUSALS = {
     "invalid-query: is before 'from'": "`to` before `from` (described under `to`)",
     "invalid-query: at most ten years": "/deadlines spans at most ten years (described under `to`)",
     "invalid-query: names a party twice": "/relations asks of distinct parties (described under `between`)",
+    "invalid-query: is not a party to the agreement": "a perspective is a party's (described under `perspective`)",
     "invalid-body: is in the future": "a development is not dated after today (described under occurred_on)",
     "invalid-body: /payload": "payload fields depend on the event's type (described under payload)",
     "invalid-body: parties must be distinct": "parties' ids and names are distinct (described under parties)",

@@ -76,6 +76,28 @@ def test_picking_2019_09_01_shows_the_pending_termination(page: Page, server: Se
     assert (tmp_path / "gsomia-2019-09-01.png").stat().st_size > 10_000
 
 
+def test_the_contested_interval_shows_both_governments_readings(page: Page, server: Server) -> None:
+    open_gsomia(page, server)
+
+    page.locator("#on").fill("2020-09-01")
+    page.locator("#on").dispatch_event("change")
+
+    contested = page.locator("#contested")
+    expect(contested).to_be_visible()
+    expect(contested).to_contain_text("Contested: the renewal")
+    expect(contested.locator("li.reading")).to_have_count(2)
+    expect(contested.locator("li.reading").nth(0)).to_contain_text("Japan: the renewal runs (Term 4: 2019-11-23")
+    expect(contested.locator("li.reading").nth(1)).to_contain_text("Republic of Korea: annual extension does not apply")
+    expect(contested.locator(".sources a")).to_have_count(2)
+    expect(page.locator("#timeline .segment.contested")).to_have_count(5)
+    expect(page.locator("#intervals li.contested").first).to_contain_text("2019-11-22 to 2019-11-22")
+
+    page.locator("#on").fill("2019-09-01")
+    page.locator("#on").dispatch_event("change")
+    expect(page.locator("#status")).to_contain_text("termination pending")
+    expect(contested).to_be_hidden()
+
+
 def test_sliding_known_at_back_shows_what_was_known_before_a_correction(
     page: Page, server: Server, database_url: str
 ) -> None:

@@ -72,6 +72,31 @@ function markDay() {
   if (inside) cursor.style.left = `${(100 * (days(span.from, onInput.value) - 0.5)) / days(span.from, span.to)}%`;
 }
 
+function termText(term) {
+  return `Term ${term.number}: ${term.started_on} to ${term.ends_on}` +
+    (term.notice_deadline ? `, notice deadline ${term.notice_deadline}` : "");
+}
+
+// Each government's reading of a contested fact, with its sources; the page picks none.
+function showContest(contested) {
+  const box = document.getElementById("contested");
+  box.replaceChildren();
+  box.hidden = !contested;
+  if (!contested) return;
+  box.append(element("p", `Contested: the ${words(contested.fact)}. The parties read it differently:`));
+  const readings = element("ul", null, "readings");
+  for (const reading of contested.readings) {
+    const item = element("li", null, "reading");
+    const meaning = reading.term ? `the renewal runs (${termText(reading.term)})` : "annual extension does not apply";
+    item.append(element("strong", reading.held_by.name), document.createTextNode(`: ${meaning}`));
+    const sources = element("ul", null, "sources");
+    sources.append(...reading.sources.map(sourceItem));
+    item.append(sources);
+    readings.append(item);
+  }
+  box.append(readings);
+}
+
 async function showStatus() {
   markDay();
   const target = document.getElementById("status");
@@ -82,13 +107,13 @@ async function showStatus() {
     target.textContent = describe(status);
     target.dataset.phase = status.phase;
     term.textContent = status.term
-      ? `Term ${status.term.number}: ${status.term.started_on} to ${status.term.ends_on}` +
-        (status.term.notice_deadline ? `, notice deadline ${status.term.notice_deadline}` : "") +
-        (status.term.renewal_disputed ? " (renewal disputed)" : "")
+      ? termText(status.term) + (status.term.renewal_disputed ? " (renewal disputed)" : "")
       : "";
+    showContest(status.contested);
   } catch (error) {
     target.textContent = error.message;
     term.textContent = "";
+    showContest(null);
   }
 }
 
@@ -107,13 +132,15 @@ async function showTimeline() {
     const length = days(interval.starts_on, interval.ends_on);
     const label = `${interval.starts_on} to ${interval.ends_on}: ${words(interval.phase)}` +
       (interval.termination ? `, termination ${interval.termination}` : "") +
-      (interval.term ? `, term ${interval.term}` : "") + (interval.derived ? " (derived)" : "");
+      (interval.term ? `, term ${interval.term}` : "") + (interval.derived ? " (derived)" : "") +
+      (interval.contested ? " (contested: the parties read it differently)" : "");
     const segment = element("div", null, `segment ${interval.phase} ${interval.termination || ""}` +
-      (interval.derived ? " derived" : ""));
+      (interval.derived ? " derived" : "") + (interval.contested ? " contested" : ""));
     segment.style.flexGrow = String(length);
     segment.title = label;
     bar.append(segment);
-    list.append(element("li", label, interval.derived ? "derived" : ""));
+    list.append(element("li", label, [interval.derived ? "derived" : "", interval.contested ? "contested" : ""]
+      .filter(Boolean).join(" ")));
   }
   const first = Number(answer.from.slice(0, 4)) + 1;
   const last = Number(answer.to.slice(0, 4));

@@ -50,8 +50,9 @@ def test_deadlines_between_two_days(client: FlaskClient) -> None:
     assert body["deadlines"] == [
         {"on": "2019-08-24", "agreement_id": "kr-jp-gsomia", "kind": "notice_deadline", "term": 3},
         {"on": "2019-11-22", "agreement_id": "kr-jp-gsomia", "kind": "term_end", "term": 3},
-        {"on": "2020-08-24", "agreement_id": "kr-jp-gsomia", "kind": "notice_deadline", "term": 4},
-        {"on": "2020-11-22", "agreement_id": "kr-jp-gsomia", "kind": "term_end", "term": 4},
+        # Japan's reading of the renewal while the 2019 notice was suspended; the ROK's has none.
+        {"on": "2020-08-24", "agreement_id": "kr-jp-gsomia", "kind": "notice_deadline", "term": 4, "held_by": ["JPN"]},
+        {"on": "2020-11-22", "agreement_id": "kr-jp-gsomia", "kind": "term_end", "term": 4, "held_by": ["JPN"]},
     ]
     assert body["next_after"] is None
 
