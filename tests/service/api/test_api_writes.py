@@ -289,3 +289,25 @@ def test_metadata_records_the_request_correlation_id_and_the_writer(
     post(client, f"{pact}/events", {"events": [event("context_noted", "2019-01-01")]}, **{"X-Request-ID": "req-42"})
 
     assert store.load("test-pact")[-1].metadata == {"correlation_id": "req-42", "recorded_by": "test-writer"}
+
+
+def test_what_if_japan_had_given_the_2019_notice(client: FlaskClient) -> None:
+    """GSOMIA's terms and first steps, registered anew, with the notice of 2019-08-23 given by
+    Japan: Art. 21(3) lets either party give it, and only the party that gave it may undo it."""
+    gsomia = {**PACT, "id": "what-if-gsomia", "parties": [{"id": "KOR", "name": "Republic of Korea"},
+              {"id": "JPN", "name": "Japan"}], "occurred_on": "2016-11-23"}  # fmt: skip
+    assert post(client, "/agreements", gsomia).status_code == 201
+    steps = [event("signed", "2016-11-23"), event("entered_into_force", "2016-11-23"),
+             event("termination_notified", "2019-08-23", notified_by="JPN")]  # fmt: skip
+    assert post(client, "/agreements/what-if-gsomia/events", {"events": steps}).status_code == 201
+    by_the_rok = event("termination_notice_suspended", "2019-11-22", suspended_by="KOR")
+
+    refused = problem(
+        post(client, "/agreements/what-if-gsomia/events", {"events": [by_the_rok]}), 422, "rule-violation"
+    )
+    pending = client.get("/agreements/what-if-gsomia/status?on=2019-09-01").get_json()
+    ended = client.get("/agreements/what-if-gsomia/status?on=2019-11-23").get_json()
+
+    assert "only Japan, who gave the notice, can suspend it" in refused["detail"]
+    assert pending["termination"]["notified_by"] == "Japan" and pending["termination"]["effective_on"] == "2019-11-23"
+    assert (ended["phase"], ended["since"], ended["term"]) == ("terminated", "2019-11-23", None)
