@@ -18,7 +18,7 @@ from events.precision import Precision
 from events.readings import READINGS
 from events.sources import Source
 from events.terms import Terms
-from events.types import EVENT_TYPES, Event, type_name
+from events.types import CONSENTS, EVENT_TYPES, Event, type_name
 
 _TEXT = validate.Length(min=1, max=2000)
 # IANA names only: "localtime" and its kin name whatever the machine is set to.
@@ -155,6 +155,14 @@ class DomesticallyApprovedSchema(PayloadSchema):
     party = fields.String(required=True, validate=_NAME)
 
 
+class PartyStepSchema(PayloadSchema):
+    party = fields.String(required=True, validate=_NAME, metadata={"description": "the party, by id or name"})
+
+
+class ConsentExpressedSchema(PartyStepSchema):
+    means = fields.String(required=True, validate=validate.OneOf(CONSENTS))
+
+
 class EnteredIntoForceSchema(PayloadSchema):
     signature_unrecorded = Flag(
         load_default=False,
@@ -230,6 +238,9 @@ _SPECIFIC_SCHEMAS: dict[str, type[PayloadSchema]] = {
     "talks_round_held": TalksRoundHeldSchema,
     "domestically_approved": DomesticallyApprovedSchema,
     "entered_into_force": EnteredIntoForceSchema,
+    "party_signed": PartyStepSchema,
+    "consent_expressed": ConsentExpressedSchema,
+    "entered_into_force_for": PartyStepSchema,
     "termination_notified": TerminationNotifiedSchema,
     "termination_notice_suspended": TerminationNoticeSuspendedSchema,
     "termination_notice_reactivated": TerminationNoticeReactivatedSchema,

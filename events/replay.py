@@ -160,7 +160,8 @@ def status_of(
     state = settle(state, on)
     if state.registration is None:
         return Status(phase=Phase.UNKNOWN, since=None)
-    notice = state.notice if state.phase is Phase.IN_FORCE else None
+    # A multilateral agreement's notices are withdrawals (see GET .../parties), not its end.
+    notice = state.notice if state.phase is Phase.IN_FORCE and not state.multilateral else None
     termination = None
     if notice is not None:
         termination = TerminationStatus(

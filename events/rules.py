@@ -11,8 +11,9 @@ from datetime import date
 
 from events.envelope import Recorded
 from events.errors import RuleViolation
-from events.parties import Party
+from events.party_rules import PARTY_HANDLERS, enter_into_force_for_consented, withdrawals_due
 from events.precision import Precision, first_day
+from events.requirements import require_party, require_phase
 from events.state import Agreement, Notice
 from events.status import Phase
 from events.terms import earliest_notice_on, expires_on, notice_effective_on
@@ -46,13 +47,19 @@ def valid_time_order(records: Iterable[Recorded]) -> list[Recorded]:
 
 
 def settle(state: Agreement, day: date) -> Agreement:
-    """Let time run to ``day``: a pending notice takes effect, a one-term agreement expires."""
+    """Let time run to ``day``: a pending notice takes effect (in a multilateral agreement,
+    as one party's withdrawal), a one-term agreement expires."""
     if state.phase is not Phase.IN_FORCE or state.in_force_from is None:
         return state
-    notice = state.notice
+    in_force_from = state.in_force_from
+    if state.multilateral:
+        state = withdrawals_due(state, day)
+        if state.phase is not Phase.IN_FORCE:
+            return state
+    notice = state.notice if not state.multilateral else None
     if notice and notice.suspended_on is None and day >= notice.effective_on:
         return replace(state, phase=Phase.TERMINATED, since=notice.effective_on, phase_event=notice.record)
-    expiry = expires_on(state.profile.terms, state.in_force_from)
+    expiry = expires_on(state.profile.terms, in_force_from)
     if expiry is not None and day >= expiry:
         return replace(state, phase=Phase.TERMINATED, since=expiry, phase_event=None, notices=())
     return state
@@ -88,21 +95,6 @@ def _require_known_day(record: Recorded) -> None:
         raise RuleViolation(record, "a notice's day decides when it takes effect: it must be known to the day")
 
 
-def _require_phase(state: Agreement, record: Recorded, allowed: set[Phase]) -> None:
-    if state.phase not in allowed:
-        names = ", ".join(sorted(phase.value for phase in allowed))
-        raise RuleViolation(record, f"not allowed while the agreement is {state.phase.value} (allowed when: {names})")
-
-
-def _require_party(state: Agreement, record: Recorded, named: str, field: str) -> Party:
-    """The party ``named`` (by id or name) in the event's ``field``, which must be one of the agreement's."""
-    party = state.profile.party(named)
-    if party is None:
-        parties = ", ".join(f"{party.id} ({party.name})" for party in state.profile.parties)
-        raise RuleViolation(record, f"{field} {named!r} is not a party to the agreement: {parties}")
-    return party
-
-
 def _move(state: Agreement, record: Recorded, to: Phase) -> Agreement:
     return replace(state, phase=to, since=record.event.occurred_on, phase_event=record, phase_before=state.phase)
 
@@ -111,7 +103,7 @@ def _moves(allowed: set[Phase], to: Phase) -> Callable[[Agreement, Recorded], Ag
     """A rule that only moves the phase: allowed from ``allowed``, ending in ``to``."""
 
     def rule(state: Agreement, record: Recorded) -> Agreement:
-        _require_phase(state, record, allowed)
+        require_phase(state, record, allowed)
         return _move(state, record, to)
 
     return rule
@@ -121,7 +113,7 @@ def _stays(allowed: set[Phase]) -> Callable[[Agreement, Recorded], Agreement]:
     """A rule for developments that change no status but only make sense in some phases."""
 
     def rule(state: Agreement, record: Recorded) -> Agreement:
-        _require_phase(state, record, allowed)
+        require_phase(state, record, allowed)
         return state
 
     return rule
@@ -129,13 +121,13 @@ def _stays(allowed: set[Phase]) -> Callable[[Agreement, Recorded], Agreement]:
 
 def _domestically_approved(state: Agreement, record: Recorded) -> Agreement:
     assert isinstance(record.event, DomesticallyApproved)
-    _require_phase(state, record, {Phase.NEGOTIATING, Phase.INITIALED, Phase.SIGNED})
-    _require_party(state, record, record.event.party, "party")
+    require_phase(state, record, {Phase.NEGOTIATING, Phase.INITIALED, Phase.SIGNED})
+    require_party(state, record, record.event.party, "party")
     return state
 
 
 def _signed(state: Agreement, record: Recorded) -> Agreement:
-    _require_phase(state, record, {Phase.UNKNOWN} | _BEFORE_FORCE)
+    require_phase(state, record, {Phase.UNKNOWN} | _BEFORE_FORCE)
     return replace(_move(state, record, Phase.SIGNED), signature=record)
 
 
@@ -149,19 +141,22 @@ def _entered_into_force(state: Agreement, record: Recorded) -> Agreement:
         if state.phase is not Phase.SIGNED and not signed_off_record:
             raise RuleViolation(record, f"the agreement was never signed (it is {state.phase.value})")
     else:
-        _require_phase(state, record, {Phase.UNKNOWN, Phase.NEGOTIATING, Phase.INITIALED, Phase.SIGNED})
+        require_phase(state, record, {Phase.UNKNOWN, Phase.NEGOTIATING, Phase.INITIALED, Phase.SIGNED})
     if event.date_precision is not Precision.DAY and state.profile.terms.initial_term_months is not None:
         raise RuleViolation(
             record, "its terms are counted from the day of entry into force: it must be known to the day"
         )
-    return replace(_move(state, record, Phase.IN_FORCE), in_force_from=event.occurred_on)
+    entered = replace(_move(state, record, Phase.IN_FORCE), in_force_from=event.occurred_on)
+    return enter_into_force_for_consented(entered, record)
 
 
 def _termination_notified(state: Agreement, record: Recorded) -> Agreement:
     event = record.event
     assert isinstance(event, TerminationNotified)
-    _require_phase(state, record, {Phase.IN_FORCE})
-    party = _require_party(state, record, event.notified_by, "notified_by")
+    require_phase(state, record, {Phase.IN_FORCE})
+    party = require_party(state, record, event.notified_by, "notified_by")
+    if state.multilateral and party not in state.in_force_for():
+        raise RuleViolation(record, f"the agreement does not bind {party.name}: it has nothing to withdraw from")
     given = state.notice_of(party)
     if given is not None:
         raise RuleViolation(
@@ -184,7 +179,7 @@ def _termination_notified(state: Agreement, record: Recorded) -> Agreement:
 
 def _own_notice(state: Agreement, record: Recorded, named: str, action: str, *, pending_only: bool) -> Notice:
     """The notice of the party ``named``, which it wants to act on: a party acts on no other's notice."""
-    _require_phase(state, record, {Phase.IN_FORCE})
+    require_phase(state, record, {Phase.IN_FORCE})
     party = state.profile.party(named)
     notice = state.notice_of(party) if party is not None else None
     if notice is None and state.notices:
@@ -229,8 +224,8 @@ def _reading_held(state: Agreement, record: Recorded) -> Agreement:
     """A reading of the renewal concerns a suspension on record, and is a party's."""
     event = record.event
     assert isinstance(event, ReadingHeld)
-    _require_phase(state, record, {Phase.IN_FORCE})
-    _require_party(state, record, event.held_by, "held_by")
+    require_phase(state, record, {Phase.IN_FORCE})
+    require_party(state, record, event.held_by, "held_by")
     suspensions = {notice.suspension.event_id for notice in state.notices if notice.suspension is not None}
     if event.concerns not in suspensions:
         raise RuleViolation(record, f"concerns {event.concerns}, which is no suspension of a notice on record")
@@ -238,7 +233,7 @@ def _reading_held(state: Agreement, record: Recorded) -> Agreement:
 
 
 def _terminated(state: Agreement, record: Recorded) -> Agreement:
-    _require_phase(state, record, {Phase.IN_FORCE})
+    require_phase(state, record, {Phase.IN_FORCE})
     return replace(_move(state, record, Phase.TERMINATED), notices=())
 
 
@@ -259,5 +254,6 @@ _HANDLERS: dict[type[Event], Callable[[Agreement, Recorded], Agreement]] = {
     TerminationNoticeWithdrawn: _termination_notice_withdrawn,
     Terminated: _terminated,
     ReadingHeld: _reading_held,
+    **PARTY_HANDLERS,
     ContextNoted: _stays(set(Phase)),
 }

@@ -1,7 +1,8 @@
 """The fold state of an agreement: what the events applied so far say about it, and the
 notices on record. events/rules.py moves it from event to event."""
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from events.envelope import Recorded
@@ -26,6 +27,20 @@ class Notice:
 
 
 @dataclass(frozen=True, kw_only=True)
+class PartyStep:
+    """A party's own steps in a multilateral agreement: its signature, its consent to be
+    bound, and the agreement's entry into force for it, each on its record's word."""
+
+    signature: Recorded | None = None
+    consent: Recorded | None = None
+    entry: Recorded | None = None
+
+    @property
+    def status(self) -> str:
+        return "in_force" if self.entry else "consented" if self.consent else "signed"
+
+
+@dataclass(frozen=True, kw_only=True)
 class Agreement:
     """The fold state: what the events applied so far say about the agreement."""
 
@@ -39,6 +54,10 @@ class Agreement:
     in_force_from: date | None = None
     # Every party may give notice ("either Party", GSOMIA Art. 21(3)): at most one each.
     notices: tuple[Notice, ...] = ()
+    # Multilateral agreements: each party's own steps, and the withdrawals that took effect
+    # (a party's notice ends the agreement for it alone), by party id.
+    party_steps: Mapping[str, PartyStep] = field(default_factory=dict)
+    withdrawals: Mapping[str, Notice] = field(default_factory=dict)
 
     @property
     def profile(self) -> AgreementRegistered:
@@ -56,6 +75,21 @@ class Agreement:
             return min(pending, key=lambda notice: (notice.effective_on, notice.notified_on))
         return min(self.notices, key=lambda notice: notice.notified_on, default=None)
 
+    @property
+    def multilateral(self) -> bool:
+        """More than two parties: a notice is one party's withdrawal, not the agreement's end."""
+        return len(self.profile.parties) > 2
+
+    def in_force_for(self) -> tuple[Party, ...]:
+        """The parties the agreement binds now: all, unless parties took steps of their own
+        (then those it entered into force for), less those that withdrew."""
+        if self.phase is not Phase.IN_FORCE:
+            return ()
+        parties = self.profile.parties
+        if self.party_steps:
+            parties = tuple(party for party in parties if _status(self.party_steps.get(party.id)) == "in_force")
+        return tuple(party for party in parties if party.id not in self.withdrawals)
+
     def notice_of(self, party: Party) -> Notice | None:
         return next((notice for notice in self.notices if notice.notified_by == party), None)
 
@@ -63,3 +97,7 @@ class Agreement:
         """The state with ``party``'s notice replaced (None: withdrawn)."""
         others = tuple(kept for kept in self.notices if kept.notified_by != party)
         return replace(self, notices=others + ((notice,) if notice is not None else ()))
+
+
+def _status(step: PartyStep | None) -> str | None:
+    return step.status if step is not None else None

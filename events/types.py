@@ -87,7 +87,34 @@ class DomesticallyApproved(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class Signed(Event):
-    """The agreement is signed."""
+    """The agreement is signed (by every party: a bilateral signing, or a multilateral one
+    whose signatures the chronology does not tell apart)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PartySigned(Event):
+    """One party signs a multilateral agreement, on its own day."""
+
+    party: str
+
+
+CONSENTS = ("ratification", "acceptance", "approval", "accession", "succession")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConsentExpressed(Event):
+    """One party consents to be bound, by one of ``CONSENTS`` (kept apart: a party that
+    accedes never signed)."""
+
+    party: str
+    means: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnteredIntoForceFor(Event):
+    """The agreement, already in force, enters into force for one more party that consented."""
+
+    party: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -190,6 +217,9 @@ EVENT_TYPES: dict[str, type[Event]] = {
     "initialed": Initialed,
     "domestically_approved": DomesticallyApproved,
     "signed": Signed,
+    "party_signed": PartySigned,
+    "consent_expressed": ConsentExpressed,
+    "entered_into_force_for": EnteredIntoForceFor,
     "entered_into_force": EnteredIntoForce,
     "termination_notified": TerminationNotified,
     "termination_notice_suspended": TerminationNoticeSuspended,

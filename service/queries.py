@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from events import Phase, Recorded, Status
 from events.parties import Party
+from events.party_status import PartyPhase, party_statuses
 from events.types import AgreementRegistered
 from service.clock import Clock
 from service.storage.results import Knowledge
@@ -178,3 +179,12 @@ def on_day(store: EventStore, clock: Clock, known: dict[str, Knowledge], on: dat
             Summary(agreement_id=stream_id, profile=profile, version=knowledge.version, today=day, status=status)
         )
     return found
+
+
+def binds(store: EventStore, agreement: Summary, party_ids: list[str]) -> bool:
+    """Whether the agreement, as ``agreement`` knows it, bound every one of ``party_ids`` on
+    its day: in force for each (a party's withdrawal still pending binds it)."""
+    replayer = store.replayer(agreement.agreement_id, agreement.version)
+    bound = {PartyPhase.IN_FORCE, PartyPhase.WITHDRAWAL_PENDING}
+    statuses = {found.party.id: found.status for found in party_statuses(replayer, agreement.today)}
+    return all(statuses.get(party_id) in bound for party_id in party_ids)

@@ -4,8 +4,8 @@
 
 Each starts from the registrations kept in memory, asks the database one question -- how
 far each agreement concerned is known -- and replays from memory; so an answer costs the
-same with ten agreements or ten thousand. Until parties have lifecycles of their own, an
-agreement binds all its parties while it is in force.
+same with ten agreements or ten thousand. An agreement binds a party while it is in force
+for it (events/party_status.py): all its parties, unless they took steps of their own.
 """
 
 from datetime import date, datetime
@@ -17,13 +17,16 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate
 from events import Phase
 from events.fields import Day, Matching
 from events.parties import PARTY_ID_PATTERN
+from events.party_status import PartyPhase, PartyStatus, party_statuses
+from events.status import TerminationState
 from service import clock, queries
 from service.http import reading
-from service.http.answers import AgreementOut, agreement_out
-from service.http.caching import cached
+from service.http.answers import AgreementOut, ProvenanceOut, agreement_out, echo, provenance
+from service.http.caching import cached, knowledge_tag
 from service.http.contract import DATABASE_PROBLEMS, NOT_MODIFIED, READ_HEADERS, Answer, promises
 from service.http.inbound import description, known_at
 from service.http.resources import resources
+from service.http.statuses import PartyOut
 from service.storage.results import Knowledge
 
 # At most this many parties in one question across agreements.
@@ -115,8 +118,9 @@ class PartyAgreementsAnswer(Schema):
     problems=("invalid-query", *DATABASE_PROBLEMS),
 )
 def relations() -> Response:
-    """Every agreement all the parties in ``between`` are parties to and which was in force
-    on ``on``, as known at ``known_at``; those whose phase that day is uncertain apart."""
+    """Every agreement all the parties in ``between`` are parties to and which bound each of
+    them on ``on`` (in force for it), as known at ``known_at``; those whose phase that day is
+    uncertain apart."""
     query = reading.query(RELATIONS_QUERY)
     on, known_at = query["on"], query["known_at"]
     known = queries.relations(resources().store, query["between"], known_at)
@@ -126,7 +130,11 @@ def relations() -> Response:
         return {
             **_echo(on, known_at),
             "between": query["between"],
-            "agreements": [agreement_out(a) for a in found if a.status.phase is Phase.IN_FORCE],
+            "agreements": [
+                agreement_out(a)
+                for a in found
+                if a.status.phase is Phase.IN_FORCE and queries.binds(resources().store, a, query["between"])
+            ],
             "uncertain": [agreement_out(a) for a in found if a.status.phase is Phase.UNCERTAIN],
         }
 
@@ -172,6 +180,91 @@ def party_agreements(party_id: str) -> Response:
 
     parts = ("party-agreements", party_id, phase, *_tag(known, on, known_at))
     return cached(parts, known_at, answer, resources().answers)
+
+
+class PartyNoticeOut(Schema):
+    state = fields.Enum(TerminationState, by_value=True, required=True)
+    notified_on = fields.Date(required=True)
+    effective_on = fields.Date(required=True, metadata={"description": "the first day out of force for the party"})
+    suspended_on = fields.Date(required=True, allow_none=True)
+
+
+class PartyStatusOut(Schema):
+    party = fields.Nested(PartyOut, required=True)
+    status = fields.Enum(PartyPhase, by_value=True, required=True)
+    since = fields.Date(required=True, allow_none=True)
+    notice = fields.Nested(
+        PartyNoticeOut, required=True, allow_none=True, metadata={"description": "its own notice, pending or suspended"}
+    )
+    based_on = fields.List(fields.Nested(ProvenanceOut), required=True)
+
+
+class PartiesOfAgreement(Schema):
+    agreement_id = fields.String(required=True)
+    known_at = fields.AwareDateTime(required=True, allow_none=True)
+    on = fields.Date(required=True)
+    parties = fields.List(fields.Nested(PartyStatusOut), required=True)
+
+
+class PartiesQuery(Schema):
+    on = Day(load_default=None, metadata=description("the day; default: today, where the agreement lives"))
+    known_at = known_at()
+
+
+PARTIES_QUERY = PartiesQuery()
+
+
+@bp.get("/agreements/<agreement:agreement_id>/parties")
+@promises(
+    summary="Each party's own status on a day",
+    tag="parties",
+    query=PartiesQuery,
+    request_headers=("If-None-Match",),
+    answers=(
+        Answer(
+            200, "each party, in the registration's order, with its status", PartiesOfAgreement, headers=READ_HEADERS
+        ),
+        NOT_MODIFIED,
+    ),
+    problems=("invalid-query", "agreement-not-found", *DATABASE_PROBLEMS),
+)
+def agreement_parties(agreement_id: str) -> Response:
+    """Each party's status on ``on`` (default today where the agreement lives), as known at
+    ``known_at``: not yet a party, signed, consented, in force, withdrawal pending, withdrawn,
+    or terminated with the agreement; since when, its own notice, and the events it rests on."""
+    query = reading.query(PARTIES_QUERY)
+    known_at = query["known_at"]
+    knowledge = queries.knowledge(resources().store, agreement_id, known_at)
+    on = query["on"] or clock.today(knowledge.timezone)
+
+    def answer() -> dict[str, Any]:
+        replayer = resources().store.replayer(agreement_id, knowledge.version)
+        return {
+            **echo(agreement_id, knowledge, known_at),
+            "on": on.isoformat(),
+            "parties": [_party_status(found) for found in party_statuses(replayer, on)],
+        }
+
+    parts = ("parties", agreement_id, on, knowledge_tag(knowledge, known_at))
+    return cached(parts, known_at, answer, resources().answers)
+
+
+def _party_status(found: PartyStatus) -> dict[str, Any]:
+    notice = found.notice
+    return {
+        "party": {"id": found.party.id, "name": found.party.name},
+        "status": found.status.value,
+        "since": found.since.isoformat() if found.since else None,
+        "notice": None
+        if notice is None
+        else {
+            "state": notice.state.value,
+            "notified_on": notice.notified_on.isoformat(),
+            "effective_on": notice.effective_on.isoformat(),
+            "suspended_on": notice.suspended_on.isoformat() if notice.suspended_on else None,
+        },
+        "based_on": [provenance(record) for record in found.based_on],
+    }
 
 
 def _party(known: queries.KnownParty) -> dict[str, Any]:

@@ -190,3 +190,55 @@ def test_every_shipped_agreement_is_some_partys(client: FlaskClient) -> None:
     }
 
     assert sorted(listed) == SHIPPED_IDS
+
+
+def test_gsomias_parties_on_2019_09_01_the_roks_withdrawal_pending(client: FlaskClient) -> None:
+    body = client.get("/agreements/kr-jp-gsomia/parties?on=2019-09-01").get_json()
+
+    korea, japan = body["parties"]
+    assert (korea["party"]["id"], korea["status"], korea["since"]) == ("KOR", "withdrawal_pending", "2019-08-23")
+    assert korea["notice"] == {"state": "pending", "notified_on": "2019-08-23", "effective_on": "2019-11-23",
+                               "suspended_on": None}  # fmt: skip
+    assert (japan["status"], japan["since"], japan["notice"]) == ("in_force", "2016-11-23", None)
+    assert "termination_notified" in [event["type"] for event in korea["based_on"]]
+    assert all(event["sources"] for event in korea["based_on"] if event["type"] != "agreement_registered")
+
+
+def test_a_three_party_agreement_from_which_one_party_withdraws_stays_in_force_for_the_others(
+    client: FlaskClient,
+) -> None:
+    three = {**PACT, "id": "three-pact", "parties": ["A", "B", "C"], "terms": {"notice_months": 6}}
+    assert post(client, "/agreements", three).status_code == 201
+    source = PACT["sources"]
+    steps = [
+        {"type": "party_signed", "occurred_on": "2016-02-01", "payload": {"party": "a"}, "sources": source},
+        {"type": "party_signed", "occurred_on": "2016-02-02", "payload": {"party": "b"}, "sources": source},
+        {"type": "consent_expressed", "occurred_on": "2016-03-01", "payload": {"party": "a", "means": "ratification"},
+         "sources": source},
+        {"type": "consent_expressed", "occurred_on": "2016-03-02", "payload": {"party": "b", "means": "ratification"},
+         "sources": source},
+        {"type": "consent_expressed", "occurred_on": "2016-03-03", "payload": {"party": "c", "means": "accession"},
+         "sources": source},
+        {"type": "entered_into_force", "occurred_on": "2016-04-01", "sources": source},
+        {"type": "termination_notified", "occurred_on": "2018-08-31", "payload": {"notified_by": "c"},
+         "sources": source},
+    ]  # fmt: skip
+    assert post(client, "/agreements/three-pact/events", {"events": steps}).status_code == 201
+
+    pending = client.get("/agreements/three-pact/parties?on=2019-02-27").get_json()["parties"]
+    after = client.get("/agreements/three-pact/parties?on=2019-02-28").get_json()["parties"]
+    agreement = client.get("/agreements/three-pact/status?on=2019-02-28").get_json()
+
+    assert [(p["party"]["id"], p["status"]) for p in pending] == [
+        ("a", "in_force"), ("b", "in_force"), ("c", "withdrawal_pending")]  # fmt: skip
+    assert pending[2]["notice"]["effective_on"] == "2019-02-28"  # six months from the 31st
+    assert [(p["party"]["id"], p["status"], p["since"]) for p in after] == [
+        ("a", "in_force", "2016-04-01"), ("b", "in_force", "2016-04-01"), ("c", "withdrawn", "2019-02-28")]  # fmt: skip
+    assert (agreement["phase"], agreement["termination"]) == ("in_force", None)
+    assert ids(relations(client, "between=a,b&on=2019-03-01")["agreements"]) == ["three-pact"]
+    assert ids(relations(client, "between=a,c&on=2019-02-27")["agreements"]) == ["three-pact"]
+    assert relations(client, "between=a,c&on=2019-02-28")["agreements"] == []
+
+
+def test_the_parties_of_an_unknown_agreement_are_a_404(client: FlaskClient) -> None:
+    problem(client.get("/agreements/nope/parties"), 404, "agreement-not-found")

@@ -1,0 +1,108 @@
+"""Each party's own status on a day: not yet a party, signed, consented, in force for it,
+its withdrawal pending, withdrawn -- or, the agreement having ended for all, terminated.
+
+A bilateral agreement's parties follow the agreement's own steps; a multilateral one's,
+once they take steps of their own, their own (events/party_rules.py).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from events.envelope import Recorded
+from events.parties import Party
+from events.replay import Replayer
+from events.rules import settle
+from events.state import Agreement, Notice, PartyStep
+from events.status import Phase, TerminationState
+
+
+class PartyPhase(StrEnum):
+    NOT_PARTY = "not_party"
+    SIGNED = "signed"
+    CONSENTED = "consented"
+    IN_FORCE = "in_force"
+    WITHDRAWAL_PENDING = "withdrawal_pending"
+    WITHDRAWN = "withdrawn"
+    TERMINATED = "terminated"
+
+
+@dataclass(frozen=True, kw_only=True)
+class PartyNotice:
+    """The party's own notice: pending or suspended, and the first day out of force."""
+
+    state: TerminationState
+    notified_on: date
+    effective_on: date
+    suspended_on: date | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PartyStatus:
+    party: Party
+    status: PartyPhase
+    since: date | None
+    notice: PartyNotice | None
+    based_on: tuple[Recorded, ...]
+
+
+def party_statuses(replayer: Replayer, on: date) -> list[PartyStatus]:
+    """Every party's status on ``on``, in the order the registration names them."""
+    state = settle(replayer.state(on), on)
+    if state.registration is None:
+        return []
+    return [_status_of(state, party) for party in state.profile.parties]
+
+
+def _status_of(state: Agreement, party: Party) -> PartyStatus:
+    assert state.registration is not None
+    withdrawal = state.withdrawals.get(party.id)
+    if withdrawal is not None:
+        return _status(party, PartyPhase.WITHDRAWN, withdrawal.effective_on, None, state, withdrawal.record)
+    if state.phase is Phase.TERMINATED:
+        return _status(party, PartyPhase.TERMINATED, state.since, None, state, state.phase_event)
+    own = state.notice_of(party)
+    if party in state.in_force_for():
+        step = state.party_steps.get(party.id)
+        since = step.entry.event.occurred_on if step is not None and step.entry is not None else state.in_force_from
+        records = (_steps(step) if step else (state.signature, state.phase_event)) + _records(own)
+        if own is not None and own.suspended_on is None:
+            return _status(party, PartyPhase.WITHDRAWAL_PENDING, own.notified_on, own, state, *records)
+        return _status(party, PartyPhase.IN_FORCE, since, own, state, *records)
+    step = state.party_steps.get(party.id)
+    if step is not None and step.consent is not None:
+        return _status(party, PartyPhase.CONSENTED, step.consent.event.occurred_on, None, state, *_steps(step))
+    if step is not None and step.signature is not None:
+        return _status(party, PartyPhase.SIGNED, step.signature.event.occurred_on, None, state, step.signature)
+    if state.signature is not None and not state.party_steps:
+        return _status(party, PartyPhase.SIGNED, state.signature.event.occurred_on, None, state, state.signature)
+    return _status(party, PartyPhase.NOT_PARTY, None, None, state)
+
+
+def _status(
+    party: Party,
+    status: PartyPhase,
+    since: date | None,
+    notice: Notice | None,
+    state: Agreement,
+    *records: Recorded | None,
+) -> PartyStatus:
+    told = None
+    if notice is not None:
+        told = PartyNotice(
+            state=TerminationState.SUSPENDED if notice.suspended_on else TerminationState.PENDING,
+            notified_on=notice.notified_on,
+            effective_on=notice.effective_on,
+            suspended_on=notice.suspended_on,
+        )
+    based_on = [state.registration, *records]
+    unique = tuple({r.event_id: r for r in based_on if r is not None}.values())
+    return PartyStatus(party=party, status=status, since=since, notice=told, based_on=unique)
+
+
+def _steps(step: PartyStep) -> tuple[Recorded | None, ...]:
+    return (step.signature, step.consent, step.entry)
+
+
+def _records(notice: Notice | None) -> tuple[Recorded | None, ...]:
+    return (notice.record, notice.suspension, notice.reactivation) if notice is not None else ()

@@ -1,0 +1,153 @@
+"""Every party's own story: signatures, consents and entries into force on their own days,
+and a withdrawal after which the agreement stays in force for the others."""
+
+from datetime import date
+
+import pytest
+
+from events import Phase, Recorded, RuleViolation, Terms, check_history, replay
+from events.parties import Party
+from events.party_status import PartyPhase, party_statuses
+from events.replay import Replayer
+from events.types import (
+    AgreementRegistered,
+    ConsentExpressed,
+    EnteredIntoForce,
+    EnteredIntoForceFor,
+    Event,
+    PartySigned,
+    TerminationNotified,
+)
+from tests.events.histories import gsomia, recorded
+
+OPEN_ENDED = Terms(notice_days=90)
+FOUR = (Party("a", "A"), Party("b", "B"), Party("c", "C"), Party("d", "D"))
+
+
+def registered() -> AgreementRegistered:
+    return AgreementRegistered(occurred_on=date(2000, 1, 1), title="Four", parties=FOUR, terms=OPEN_ENDED)
+
+
+def story(*later: Event) -> list[Recorded]:
+    """A, B and C sign; A and B ratify; in force on 2001-01-01 for A and B; then ``later``."""
+    steps: list[Event] = [
+        registered(),
+        *(PartySigned(occurred_on=date(2000, 3, day), party=party) for day, party in ((1, "a"), (2, "b"), (3, "c"))),
+        ConsentExpressed(occurred_on=date(2000, 6, 1), party="a", means="ratification"),
+        ConsentExpressed(occurred_on=date(2000, 7, 1), party="b", means="approval"),
+        EnteredIntoForce(occurred_on=date(2001, 1, 1)),
+        *later,
+    ]
+    return recorded(steps)
+
+
+def statuses(history: list[Recorded], on: date) -> dict[str, tuple[PartyPhase, date | None]]:
+    return {s.party.id: (s.status, s.since) for s in party_statuses(Replayer(history), on)}
+
+
+def test_each_party_signs_consents_and_is_bound_on_its_own_days() -> None:
+    history = story(
+        ConsentExpressed(occurred_on=date(2001, 6, 1), party="c", means="ratification"),
+        ConsentExpressed(occurred_on=date(2001, 7, 1), party="d", means="accession"),
+        EnteredIntoForceFor(occurred_on=date(2001, 9, 1), party="c"),
+    )
+
+    assert statuses(history, date(2000, 2, 1)) == {p.id: (PartyPhase.NOT_PARTY, None) for p in FOUR}
+    assert statuses(history, date(2000, 12, 31)) == {
+        "a": (PartyPhase.CONSENTED, date(2000, 6, 1)),
+        "b": (PartyPhase.CONSENTED, date(2000, 7, 1)),
+        "c": (PartyPhase.SIGNED, date(2000, 3, 3)),
+        "d": (PartyPhase.NOT_PARTY, None),
+    }
+    assert statuses(history, date(2001, 8, 1)) == {
+        "a": (PartyPhase.IN_FORCE, date(2001, 1, 1)),
+        "b": (PartyPhase.IN_FORCE, date(2001, 1, 1)),
+        "c": (PartyPhase.CONSENTED, date(2001, 6, 1)),
+        "d": (PartyPhase.CONSENTED, date(2001, 7, 1)),
+    }
+    assert statuses(history, date(2001, 9, 1))["c"] == (PartyPhase.IN_FORCE, date(2001, 9, 1))
+    assert replay(history, date(2000, 3, 1)).phase is Phase.SIGNED  # the first signature signs it
+
+
+def test_one_party_withdraws_and_the_agreement_stays_in_force_for_the_others() -> None:
+    history = story(
+        ConsentExpressed(occurred_on=date(2001, 6, 1), party="c", means="ratification"),
+        EnteredIntoForceFor(occurred_on=date(2001, 9, 1), party="c"),
+        TerminationNotified(occurred_on=date(2003, 1, 1), notified_by="a"),
+    )
+
+    pending = party_statuses(Replayer(history), date(2003, 3, 31))
+    after = statuses(history, date(2003, 4, 1))
+
+    assert pending[0].status is PartyPhase.WITHDRAWAL_PENDING
+    assert pending[0].notice is not None and pending[0].notice.effective_on == date(2003, 4, 1)
+    assert after["a"] == (PartyPhase.WITHDRAWN, date(2003, 4, 1))
+    assert (after["b"], after["c"]) == (
+        (PartyPhase.IN_FORCE, date(2001, 1, 1)),
+        (PartyPhase.IN_FORCE, date(2001, 9, 1)),
+    )
+    agreement = replay(history, date(2003, 4, 1))
+    assert agreement.phase is Phase.IN_FORCE and agreement.termination is None
+
+
+def test_below_two_parties_the_agreement_ends_for_all() -> None:
+    history = story(
+        TerminationNotified(occurred_on=date(2003, 1, 1), notified_by="a"),
+    )
+
+    ended = replay(history, date(2003, 4, 1))
+
+    assert (ended.phase, ended.since) == (Phase.TERMINATED, date(2003, 4, 1))
+    assert statuses(history, date(2003, 4, 1)) == {
+        "a": (PartyPhase.WITHDRAWN, date(2003, 4, 1)),
+        "b": (PartyPhase.TERMINATED, date(2003, 4, 1)),
+        "c": (PartyPhase.TERMINATED, date(2003, 4, 1)),
+        "d": (PartyPhase.TERMINATED, date(2003, 4, 1)),
+    }
+
+
+@pytest.mark.parametrize(
+    ("later", "reason"),
+    [
+        ((ConsentExpressed(occurred_on=date(2001, 2, 1), party="d", means="ratification"),), "never signed"),
+        ((ConsentExpressed(occurred_on=date(2001, 2, 1), party="a", means="approval"),), "consented already"),
+        ((EnteredIntoForceFor(occurred_on=date(2001, 2, 1), party="c"),), "not C"),
+        ((TerminationNotified(occurred_on=date(2001, 2, 1), notified_by="c"),), "does not bind C"),
+        ((PartySigned(occurred_on=date(2001, 2, 1), party="e"),), "not a party"),
+    ],
+)
+def test_what_a_party_cannot_do(later: tuple[Event, ...], reason: str) -> None:
+    with pytest.raises(RuleViolation, match=reason):
+        check_history(story(*later))
+
+
+def test_an_entry_into_force_needs_two_consents() -> None:
+    steps: list[Event] = [
+        registered(),
+        PartySigned(occurred_on=date(2000, 3, 1), party="a"),
+        ConsentExpressed(occurred_on=date(2000, 6, 1), party="a", means="ratification"),
+        EnteredIntoForce(occurred_on=date(2001, 1, 1)),
+    ]
+
+    with pytest.raises(RuleViolation, match="fewer than two"):
+        check_history(recorded(steps))
+
+
+@pytest.mark.parametrize(
+    ("on", "korea", "japan"),
+    [
+        (date(2012, 5, 1), PartyPhase.NOT_PARTY, PartyPhase.NOT_PARTY),
+        (date(2017, 1, 1), PartyPhase.IN_FORCE, PartyPhase.IN_FORCE),
+        (date(2019, 9, 1), PartyPhase.WITHDRAWAL_PENDING, PartyPhase.IN_FORCE),
+        (date(2020, 9, 1), PartyPhase.IN_FORCE, PartyPhase.IN_FORCE),
+        (date(2024, 1, 1), PartyPhase.IN_FORCE, PartyPhase.IN_FORCE),
+    ],
+)
+def test_gsomias_parties_follow_the_agreements_own_steps(on: date, korea: PartyPhase, japan: PartyPhase) -> None:
+    found = {s.party.id: s for s in party_statuses(Replayer(gsomia()), on)}
+
+    assert (found["KOR"].status, found["JPN"].status) == (korea, japan)
+    if on == date(2019, 9, 1):
+        assert found["KOR"].notice is not None and found["KOR"].notice.effective_on == date(2019, 11, 23)
+    if on == date(2020, 9, 1):
+        assert found["KOR"].notice is not None and found["KOR"].notice.suspended_on == date(2019, 11, 22)
