@@ -1,5 +1,6 @@
 """A party's own steps in a multilateral agreement -- its signature, its consent to be
-bound, the agreement's entry into force for it, and its withdrawal -- beside the steps the
+bound, its provisional application, the agreement's entry into force for it, and its
+withdrawal -- beside the steps the
 agreement takes as a whole (events/rules.py), which bind every party alike.
 
 Once any party has a step of its own, the agreement's entry into force binds only the
@@ -14,13 +15,24 @@ from datetime import date
 
 from events.envelope import Recorded
 from events.errors import RuleViolation
+from events.parties import Party
 from events.requirements import require_party, require_phase
 from events.state import Agreement, PartyStep
 from events.status import Phase
-from events.types import ConsentExpressed, EnteredIntoForceFor, Event, PartySigned
+from events.types import ConsentExpressed, EnteredIntoForceFor, Event, PartySigned, ProvisionalApplicationBegan
 
-# A treaty binds fewer than two parties to nothing.
+# A treaty binds fewer than two parties to nothing (terms may ask for more).
 MINIMUM_PARTIES = 2
+
+
+def bound_since(state: Agreement, party: Party) -> date:
+    """The day the agreement began to bind ``party``: its own entry into force for it, or the
+    agreement's (an earliest notice day counts from it, as the Paris Agreement's Art. 28)."""
+    step = state.party_steps.get(party.id)
+    if step is not None and step.entry is not None:
+        return step.entry.event.occurred_on
+    assert state.in_force_from is not None
+    return state.in_force_from
 
 
 def _party_signed(state: Agreement, record: Recorded) -> Agreement:
@@ -69,6 +81,22 @@ def _entered_into_force_for(state: Agreement, record: Recorded) -> Agreement:
     return replace(state, party_steps={**state.party_steps, party.id: replace(step, entry=record)})
 
 
+def _provisional_application_began(state: Agreement, record: Recorded) -> Agreement:
+    """As the terms allow, by a party that signed or consented, before it is bound."""
+    event = record.event
+    assert isinstance(event, ProvisionalApplicationBegan)
+    require_phase(state, record, set(Phase) - {Phase.TERMINATED, Phase.UNCERTAIN})
+    party = require_party(state, record, event.party, "party")
+    if not state.profile.terms.provisional_application:
+        raise RuleViolation(record, "the agreement's terms provide for no provisional application")
+    step = state.party_steps.get(party.id, PartyStep())
+    if step.signature is None and step.consent is None and state.signature is None:
+        raise RuleViolation(record, f"{party.name} applies provisionally what it neither signed nor consented to")
+    if step.provisional is not None or step.entry is not None:
+        raise RuleViolation(record, f"{party.name} applies it already, or is bound by it")
+    return replace(state, party_steps={**state.party_steps, party.id: replace(step, provisional=record)})
+
+
 def enter_into_force_for_consented(state: Agreement, record: Recorded) -> Agreement:
     """The agreement's own entry into force, in ``state``: where parties took steps of their
     own, it binds those that consented by then, who must be at least two."""
@@ -86,15 +114,17 @@ def enter_into_force_for_consented(state: Agreement, record: Recorded) -> Agreem
 
 def withdrawals_due(state: Agreement, day: date) -> Agreement:
     """Let time run to ``day`` in a multilateral agreement: each pending notice whose day has
-    come takes its party out; with fewer than two parties left the agreement ends."""
+    come takes its party out; with fewer parties left than its terms' minimum (two, unless
+    they say more) the agreement ends."""
     due = sorted(
         (notice for notice in state.notices if notice.suspended_on is None and notice.effective_on <= day),
         key=lambda notice: (notice.effective_on, notice.notified_on),
     )
+    minimum = state.profile.terms.minimum_parties or MINIMUM_PARTIES
     for notice in due:
         withdrawals = {**state.withdrawals, notice.notified_by.id: notice}
         state = replace(state.with_notice(notice.notified_by, None), withdrawals=withdrawals)
-        if len(state.in_force_for()) < MINIMUM_PARTIES:
+        if len(state.in_force_for()) < minimum:
             return replace(state, phase=Phase.TERMINATED, since=notice.effective_on, phase_event=notice.record)
     return state
 
@@ -103,4 +133,5 @@ PARTY_HANDLERS: dict[type[Event], Callable[[Agreement, Recorded], Agreement]] = 
     PartySigned: _party_signed,
     ConsentExpressed: _consent_expressed,
     EnteredIntoForceFor: _entered_into_force_for,
+    ProvisionalApplicationBegan: _provisional_application_began,
 }

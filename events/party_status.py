@@ -1,5 +1,6 @@
-"""Each party's own status on a day: not yet a party, signed, consented, in force for it,
-its withdrawal pending, withdrawn -- or, the agreement having ended for all, terminated.
+"""Each party's own status on a day: not yet a party, signed, consented, provisionally
+applying it, in force for it, its withdrawal pending, withdrawn -- or, the agreement having
+ended for all, terminated.
 
 A bilateral agreement's parties follow the agreement's own steps; a multilateral one's,
 once they take steps of their own, their own (events/party_rules.py).
@@ -21,6 +22,7 @@ class PartyPhase(StrEnum):
     NOT_PARTY = "not_party"
     SIGNED = "signed"
     CONSENTED = "consented"
+    PROVISIONALLY_APPLYING = "provisionally_applying"
     IN_FORCE = "in_force"
     WITHDRAWAL_PENDING = "withdrawal_pending"
     WITHDRAWN = "withdrawn"
@@ -70,6 +72,9 @@ def _status_of(state: Agreement, party: Party) -> PartyStatus:
             return _status(party, PartyPhase.WITHDRAWAL_PENDING, own.notified_on, own, state, *records)
         return _status(party, PartyPhase.IN_FORCE, since, own, state, *records)
     step = state.party_steps.get(party.id)
+    if step is not None and step.provisional is not None:
+        since = step.provisional.event.occurred_on
+        return _status(party, PartyPhase.PROVISIONALLY_APPLYING, since, None, state, *_steps(step))
     if step is not None and step.consent is not None:
         return _status(party, PartyPhase.CONSENTED, step.consent.event.occurred_on, None, state, *_steps(step))
     if step is not None and step.signature is not None:
@@ -101,7 +106,7 @@ def _status(
 
 
 def _steps(step: PartyStep) -> tuple[Recorded | None, ...]:
-    return (step.signature, step.consent, step.entry)
+    return (step.signature, step.consent, step.provisional, step.entry)
 
 
 def _records(notice: Notice | None) -> tuple[Recorded | None, ...]:

@@ -26,7 +26,15 @@ TIMEZONES = frozenset(available_timezones()) - {"localtime", "posixrules", "Fact
 
 
 # Clauses the terms learnt after registrations were first stored: left out when unset.
-LATER_CLAUSES = frozenset({"notice_months", "earliest_notice_months"})
+LATER_CLAUSES = frozenset(
+    {
+        "notice_months",
+        "earliest_notice_months",
+        "withdrawal_effect_months",
+        "minimum_parties",
+        "provisional_application",
+    }
+)
 
 
 class TermsSchema(Schema):
@@ -35,6 +43,9 @@ class TermsSchema(Schema):
     notice_days = Count(load_default=None, minimum=0, maximum=36500)
     notice_months = Count(load_default=None, minimum=1, maximum=1200)
     earliest_notice_months = Count(load_default=None, minimum=1, maximum=1200)
+    withdrawal_effect_months = Count(load_default=None, minimum=1, maximum=1200)
+    minimum_parties = Count(load_default=None, minimum=2, maximum=200)
+    provisional_application = Flag(load_default=None)
 
     @validates_schema
     def renewal_needs_a_first_term(self, data: dict[str, Any], **_: Any) -> None:
@@ -241,6 +252,7 @@ _SPECIFIC_SCHEMAS: dict[str, type[PayloadSchema]] = {
     "party_signed": PartyStepSchema,
     "consent_expressed": ConsentExpressedSchema,
     "entered_into_force_for": PartyStepSchema,
+    "provisional_application_began": PartyStepSchema,
     "termination_notified": TerminationNotifiedSchema,
     "termination_notice_suspended": TerminationNoticeSuspendedSchema,
     "termination_notice_reactivated": TerminationNoticeReactivatedSchema,

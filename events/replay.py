@@ -203,6 +203,7 @@ def status_of(
         termination=termination,
         term=term,
         contested=contested,
+        in_force_for=len(state.in_force_for()) if state.multilateral and state.phase is Phase.IN_FORCE else None,
         based_on=provenance,
     )
 

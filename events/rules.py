@@ -9,9 +9,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
+
 from events.envelope import Recorded
 from events.errors import RuleViolation
-from events.party_rules import PARTY_HANDLERS, enter_into_force_for_consented, withdrawals_due
+from events.party_rules import PARTY_HANDLERS, bound_since, enter_into_force_for_consented, withdrawals_due
 from events.precision import Precision, first_day
 from events.requirements import require_party, require_phase
 from events.state import Agreement, Notice
@@ -163,16 +165,21 @@ def _termination_notified(state: Agreement, record: Recorded) -> Agreement:
             record, f"the termination notice of {given.notified_on} is still on record; withdraw it first"
         )
     terms = state.profile.terms
-    if terms.notice_period is None:
+    delay = terms.withdrawal_effect_months if state.multilateral else None
+    if terms.notice_period is None and delay is None:
         raise RuleViolation(record, "the agreement's terms have no notice period; record 'terminated' instead")
-    assert state.in_force_from is not None
-    earliest = earliest_notice_on(terms, state.in_force_from)
+    bound_from = bound_since(state, party)
+    earliest = earliest_notice_on(terms, bound_from)
     if earliest is not None and event.occurred_on < earliest:
         months = terms.earliest_notice_months
         raise RuleViolation(
             record, f"no notice may be given before {earliest} ({months} months after entry into force)"
         )
-    effective = notice_effective_on(terms, state.in_force_from, event.occurred_on)
+    if delay is not None:
+        effective = event.occurred_on + relativedelta(months=delay)
+    else:
+        assert state.in_force_from is not None
+        effective = notice_effective_on(terms, state.in_force_from, event.occurred_on)
     notice = Notice(record=record, notified_on=event.occurred_on, notified_by=party, effective_on=effective)
     return state.with_notice(party, notice)
 

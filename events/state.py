@@ -29,15 +29,19 @@ class Notice:
 @dataclass(frozen=True, kw_only=True)
 class PartyStep:
     """A party's own steps in a multilateral agreement: its signature, its consent to be
-    bound, and the agreement's entry into force for it, each on its record's word."""
+    bound, its provisional application, and the agreement's entry into force for it, each
+    on its record's word."""
 
     signature: Recorded | None = None
     consent: Recorded | None = None
+    provisional: Recorded | None = None
     entry: Recorded | None = None
 
     @property
     def status(self) -> str:
-        return "in_force" if self.entry else "consented" if self.consent else "signed"
+        if self.entry:
+            return "in_force"
+        return "provisionally_applying" if self.provisional else "consented" if self.consent else "signed"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -98,6 +98,8 @@ class Status:
     # The parties read a fact of this day differently: ``term`` is then the reading's of the
     # perspective asked for, or the text's from none (``renewal_disputed``), beside each reading.
     contested: Contest | None = None
+    # A multilateral agreement in force: how many parties it binds that day.
+    in_force_for: int | None = None
     termination: TerminationStatus | None = None
     term: TermStatus | None = None
     based_on: tuple[Recorded, ...] = ()

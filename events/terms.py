@@ -24,7 +24,12 @@ class Terms:
     The notice period is ``notice_days`` or ``notice_months`` ("six months' notice"), never
     both; neither means the text has no termination-by-notice clause.
     ``earliest_notice_months``: no notice may be given before entry into force plus this
-    many months ("at any time after three years", as in the Paris Agreement, Art. 28).
+    many months ("at any time after three years", as in the Paris Agreement, Art. 28) --
+    in a multilateral agreement, its entry into force for the notifying party.
+    Multilateral agreements only: ``withdrawal_effect_months``, a withdrawal takes effect
+    that long after its notice (instead of by the notice period); ``minimum_parties``, the
+    agreement ends when fewer remain bound (default 2); ``provisional_application``, a party
+    may apply it before it is in force for that party.
     """
 
     initial_term_months: int | None = None
@@ -32,6 +37,9 @@ class Terms:
     notice_days: int | None = None
     notice_months: int | None = None
     earliest_notice_months: int | None = None
+    withdrawal_effect_months: int | None = None
+    minimum_parties: int | None = None
+    provisional_application: bool | None = None
 
     @property
     def notice_period(self) -> relativedelta | None:

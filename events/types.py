@@ -111,6 +111,13 @@ class ConsentExpressed(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ProvisionalApplicationBegan(Event):
+    """One party begins to apply the agreement before it is in force for it, as its terms allow."""
+
+    party: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class EnteredIntoForceFor(Event):
     """The agreement, already in force, enters into force for one more party that consented."""
 
@@ -220,6 +227,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
     "party_signed": PartySigned,
     "consent_expressed": ConsentExpressed,
     "entered_into_force_for": EnteredIntoForceFor,
+    "provisional_application_began": ProvisionalApplicationBegan,
     "entered_into_force": EnteredIntoForce,
     "termination_notified": TerminationNotified,
     "termination_notice_suspended": TerminationNoticeSuspended,

@@ -148,6 +148,9 @@ class TermsOut(Schema):
     # Clauses learnt later are present only when given: earlier agreements read as they did.
     notice_months = fields.Integer(metadata={"description": "present when the notice period is in months"})
     earliest_notice_months = fields.Integer(metadata={"description": "present when notices wait on entry into force"})
+    withdrawal_effect_months = fields.Integer(metadata={"description": "present when a withdrawal waits this long"})
+    minimum_parties = fields.Integer(metadata={"description": "present when the agreement ends below this many"})
+    provisional_application = fields.Boolean(metadata={"description": "present when parties may apply it provisionally"})
 
 
 class AgreementOut(Schema):

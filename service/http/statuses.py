@@ -85,6 +85,9 @@ class StatusOut(Schema):
         allow_none=True,
         metadata={"description": "while a fact is `contested`: the asked perspective's reading's term, or the text's"},
     )
+    in_force_for = fields.Integer(
+        metadata={"description": "a multilateral agreement in force: how many parties it binds that day"}
+    )
     contested = fields.Nested(
         ContestOut,
         metadata={"description": "only while the parties read a fact of the day differently: each reading, its"
@@ -97,7 +100,7 @@ class StatusOut(Schema):
         precision and readings existed."""
         if data.get("since_precision") == Precision.DAY.value:
             del data["since_precision"]
-        for absent in ("uncertain", "contested"):
+        for absent in ("uncertain", "contested", "in_force_for"):
             if data.get(absent) is None:
                 data.pop(absent, None)
         return data

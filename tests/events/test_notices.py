@@ -8,8 +8,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from events import Event, Phase, RuleViolation, Terms, check_history, replay
+from events.parties import Party
+from events.party_status import PartyPhase, party_statuses
+from events.replay import Replayer
 from events.status import TerminationState
 from events.types import (
+    AgreementRegistered,
+    EnteredIntoForce,
+    Signed,
     TerminationNoticeReactivated,
     TerminationNoticeSuspended,
     TerminationNoticeWithdrawn,
@@ -26,14 +32,14 @@ ALLOWED = {None: ("notify",), "pending": ("suspend", "withdraw"), "suspended": (
 
 
 @st.composite
-def notice_actions(draw: st.DrawFn) -> list[Event]:
-    """Up to eight notice actions by either party, days apart: mostly ones the rules allow
+def notice_actions(draw: st.DrawFn, parties: tuple[str, ...] = PARTIES) -> list[Event]:
+    """Up to eight notice actions by any party, days apart: mostly ones the rules allow
     (each party's notice tracked as none, pending or suspended), some chosen blindly."""
     day, actions = START, []
-    held: dict[str, str | None] = dict.fromkeys(PARTIES)
+    held: dict[str, str | None] = dict.fromkeys(parties)
     for _ in range(draw(st.integers(0, 8))):
         day += timedelta(days=draw(st.integers(1, 60)))
-        party = draw(st.sampled_from(PARTIES))
+        party = draw(st.sampled_from(parties))
         blind = draw(st.integers(0, 9)) == 0
         kind = draw(st.sampled_from(ACTIONS if blind else ALLOWED[held[party]]))
         if kind == "notify":
@@ -91,3 +97,45 @@ def test_a_notice_by_someone_not_a_party_is_refused_with_the_parties_listed() ->
         check_history(recorded(events))
 
     assert "a (A)" in str(violation.value) and "b (B)" in str(violation.value)
+
+
+FOUR = ("A", "B", "C", "D")
+
+
+@given(
+    actions=notice_actions(FOUR),
+    delay=st.sampled_from([None, 1, 6]),
+    minimum=st.sampled_from([None, 3]),
+    days_after=st.integers(0, 1500),
+)
+def test_in_a_multilateral_agreement_notices_are_withdrawals_that_leave_the_others_bound(
+    actions: list[Event], delay: int | None, minimum: int | None, days_after: int
+) -> None:
+    """Any party's notice, suspension, reactivation and withdrawal, with or without an effect
+    delay and a minimum of parties: refused with a reason, or every party's status adds up
+    to the agreement's."""
+    terms = Terms(notice_days=3650 if delay is None else None, withdrawal_effect_months=delay, minimum_parties=minimum)
+    parties = tuple(Party(name.lower(), name) for name in FOUR)
+    registration = AgreementRegistered(occurred_on=START, title="Four", parties=parties, terms=terms)
+    history = recorded([registration, Signed(occurred_on=START), EnteredIntoForce(occurred_on=START), *actions])
+    try:
+        check_history(history)
+    except RuleViolation as violation:
+        assert violation.reason
+        return
+
+    on = START + timedelta(days=days_after)
+    status, each = replay(history, on), party_statuses(Replayer(history), on)
+
+    bound = [s for s in each if s.status in (PartyPhase.IN_FORCE, PartyPhase.WITHDRAWAL_PENDING)]
+    withdrawn = [s for s in each if s.status is PartyPhase.WITHDRAWN]
+    assert all(s.since is not None and s.since <= on for s in withdrawn)
+    assert status.termination is None  # a withdrawal is a party's, not the agreement's end
+    if status.phase is Phase.IN_FORCE:
+        assert status.in_force_for == len(bound) >= (minimum or 2)
+        assert all(s.status is not PartyPhase.TERMINATED for s in each)
+    else:
+        assert status.phase is Phase.TERMINATED and not bound
+        assert len(withdrawn) >= 1 and len(each) - len(withdrawn) < (minimum or 2)
+    pending = [s for s in each if s.status is PartyPhase.WITHDRAWAL_PENDING]
+    assert all(s.notice is not None and s.notice.effective_on > on for s in pending)

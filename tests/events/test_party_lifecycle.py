@@ -1,7 +1,9 @@
 """Every party's own story: signatures, consents and entries into force on their own days,
 and a withdrawal after which the agreement stays in force for the others."""
 
+from dataclasses import replace
 from datetime import date
+from uuid import uuid4
 
 import pytest
 
@@ -16,6 +18,7 @@ from events.types import (
     EnteredIntoForceFor,
     Event,
     PartySigned,
+    ProvisionalApplicationBegan,
     TerminationNotified,
 )
 from tests.events.histories import gsomia, recorded
@@ -151,3 +154,78 @@ def test_gsomias_parties_follow_the_agreements_own_steps(on: date, korea: PartyP
         assert found["KOR"].notice is not None and found["KOR"].notice.effective_on == date(2019, 11, 23)
     if on == date(2020, 9, 1):
         assert found["KOR"].notice is not None and found["KOR"].notice.suspended_on == date(2019, 11, 22)
+
+
+def terms_registered(terms: Terms) -> AgreementRegistered:
+    return AgreementRegistered(occurred_on=date(2000, 1, 1), title="Four", parties=FOUR, terms=terms)
+
+
+def four_bound(terms: Terms, *later: Event) -> list[Recorded]:
+    """All four sign and ratify; in force for all on 2001-01-01; then ``later``."""
+    steps: list[Event] = [terms_registered(terms)]
+    for party in ("a", "b", "c", "d"):
+        steps += [
+            PartySigned(occurred_on=date(2000, 3, 1), party=party),
+            ConsentExpressed(occurred_on=date(2000, 6, 1), party=party, means="ratification"),
+        ]
+    return recorded([*steps, EnteredIntoForce(occurred_on=date(2001, 1, 1)), *later])
+
+
+def test_a_withdrawal_takes_effect_the_terms_delay_after_its_notice() -> None:
+    history = four_bound(
+        Terms(withdrawal_effect_months=12), TerminationNotified(occurred_on=date(2004, 2, 29), notified_by="a")
+    )
+
+    assert statuses(history, date(2005, 2, 27))["a"][0] is PartyPhase.WITHDRAWAL_PENDING
+    assert statuses(history, date(2005, 2, 28))["a"] == (PartyPhase.WITHDRAWN, date(2005, 2, 28))
+    assert replay(history, date(2005, 2, 28)).in_force_for == 3
+
+
+def test_below_the_terms_minimum_the_agreement_ends() -> None:
+    history = four_bound(
+        Terms(notice_days=30, minimum_parties=3),
+        TerminationNotified(occurred_on=date(2004, 1, 1), notified_by="a"),
+        TerminationNotified(occurred_on=date(2004, 6, 1), notified_by="b"),
+    )
+
+    assert (replay(history, date(2004, 3, 1)).phase, replay(history, date(2004, 3, 1)).in_force_for) == (
+        Phase.IN_FORCE,
+        3,
+    )
+    ended = replay(history, date(2004, 7, 1))
+    assert (ended.phase, ended.since, ended.in_force_for) == (Phase.TERMINATED, date(2004, 7, 1), None)
+
+
+def test_the_earliest_notice_day_counts_from_the_partys_own_entry_into_force() -> None:
+    terms = Terms(notice_days=30, earliest_notice_months=36)
+    late = [
+        ConsentExpressed(occurred_on=date(2001, 6, 1), party="c", means="ratification"),
+        EnteredIntoForceFor(occurred_on=date(2002, 1, 1), party="c"),
+    ]
+    base = recorded(
+        [
+            terms_registered(terms),
+            *(PartySigned(occurred_on=date(2000, 3, d), party=p) for d, p in ((1, "a"), (2, "b"), (3, "c"))),
+            ConsentExpressed(occurred_on=date(2000, 6, 1), party="a", means="ratification"),
+            ConsentExpressed(occurred_on=date(2000, 7, 1), party="b", means="approval"),
+            EnteredIntoForce(occurred_on=date(2001, 1, 1)),
+            *late,
+        ]
+    )
+    early = TerminationNotified(occurred_on=date(2004, 6, 1), notified_by="c")
+
+    with pytest.raises(RuleViolation, match="before 2005-01-01"):
+        check_history([*base, replace(base[-1], event=early, event_id=uuid4(), version=len(base) + 1)])
+    assert check_history([*base, replace(base[-1], event=replace(early, notified_by="a"), event_id=uuid4(),
+                                         version=len(base) + 1)]).notices  # fmt: skip
+
+
+def test_a_party_may_apply_it_provisionally_when_the_terms_allow() -> None:
+    history = story(ProvisionalApplicationBegan(occurred_on=date(2001, 2, 1), party="c"))
+    provisional = Terms(notice_days=90, provisional_application=True)
+    allowed = [replace(history[0], event=replace(history[0].event, terms=provisional)), *history[1:]]
+
+    with pytest.raises(RuleViolation, match="no provisional application"):
+        check_history(history)
+    assert statuses(allowed, date(2001, 2, 1))["c"] == (PartyPhase.PROVISIONALLY_APPLYING, date(2001, 2, 1))
+    assert statuses(allowed, date(2001, 1, 31))["c"] == (PartyPhase.SIGNED, date(2000, 3, 3))
