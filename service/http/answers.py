@@ -150,7 +150,7 @@ class TermsOut(Schema):
     earliest_notice_months = fields.Integer(metadata={"description": "present when notices wait on entry into force"})
     withdrawal_effect_months = fields.Integer(metadata={"description": "present when a withdrawal waits this long"})
     minimum_parties = fields.Integer(metadata={"description": "present when the agreement ends below this many"})
-    provisional_application = fields.Boolean(metadata={"description": "present when parties may apply it provisionally"})
+    provisional_application = fields.Boolean(metadata={"description": "present when it may be applied provisionally"})
 
 
 class AgreementOut(Schema):
