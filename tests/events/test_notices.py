@@ -58,11 +58,16 @@ def notice_actions(draw: st.DrawFn, parties: tuple[str, ...] = PARTIES) -> list[
     return actions
 
 
-@given(actions=notice_actions(), days_after=st.integers(0, 4000))
+# Yearly terms with 90 days' notice: a notice after a term's deadline is late, and ends
+# the next term instead.
+YEARLY = Terms(initial_term_months=12, renewal_term_months=12, notice_days=90)
+
+
+@given(actions=notice_actions(), terms=st.sampled_from([TERMS, YEARLY]), days_after=st.integers(0, 4000))
 def test_notice_actions_are_refused_with_a_reason_or_replay_to_a_readable_status(
-    actions: list[Event], days_after: int
+    actions: list[Event], terms: Terms, days_after: int
 ) -> None:
-    history = recorded([*in_force_from(START, TERMS), *actions])
+    history = recorded([*in_force_from(START, terms), *actions])
     try:
         check_history(history)
     except RuleViolation as violation:
@@ -79,6 +84,10 @@ def test_notice_actions_are_refused_with_a_reason_or_replay_to_a_readable_status
             assert status.termination.effective_on > START + timedelta(days=days_after)
     if status.phase is Phase.TERMINATED:
         assert status.termination is None and status.since is not None
+    reactivated = any(isinstance(r.event, TerminationNoticeReactivated) for r in status.based_on)
+    if status.termination is not None and terms is YEARLY and not reactivated:
+        # a notice takes effect when a term ends -- this one's, or the next one's when late
+        assert (status.termination.effective_on.month, status.termination.effective_on.day) == (1, 1)
 
 
 def test_a_party_gives_notice_by_its_id_or_its_name_and_is_answered_by_name() -> None:
