@@ -1,6 +1,7 @@
-"""Each party's own status on a day: not yet a party, signed, consented, provisionally
-applying it, in force for it, its withdrawal pending, withdrawn -- or, the agreement having
-ended for all, terminated.
+"""Each party's own status on a day: not (or no longer) a party, signed, consented,
+provisionally applying it, in force for it, its withdrawal pending, or withdrawn. When the
+agreement ends for all, the party whose notice ended it has withdrawn, and the others are
+parties no more (``not_party``, since that day).
 
 A bilateral agreement's parties follow the agreement's own steps; a multilateral one's,
 once they take steps of their own, their own (events/party_rules.py).
@@ -16,6 +17,7 @@ from events.replay import Replayer
 from events.rules import settle
 from events.state import Agreement, Notice, PartyStep
 from events.status import Phase, TerminationState
+from events.types import TerminationNotified
 
 
 class PartyPhase(StrEnum):
@@ -26,7 +28,6 @@ class PartyPhase(StrEnum):
     IN_FORCE = "in_force"
     WITHDRAWAL_PENDING = "withdrawal_pending"
     WITHDRAWN = "withdrawn"
-    TERMINATED = "terminated"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,7 +63,11 @@ def _status_of(state: Agreement, party: Party) -> PartyStatus:
     if withdrawal is not None:
         return _status(party, PartyPhase.WITHDRAWN, withdrawal.effective_on, None, state, withdrawal.record)
     if state.phase is Phase.TERMINATED:
-        return _status(party, PartyPhase.TERMINATED, state.since, None, state, state.phase_event)
+        # Ended by this party's notice, it withdrew; ended otherwise, it is a party no more.
+        ended_by = state.phase_event.event if state.phase_event is not None else None
+        own_notice = isinstance(ended_by, TerminationNotified) and state.profile.party(ended_by.notified_by) == party
+        status = PartyPhase.WITHDRAWN if own_notice else PartyPhase.NOT_PARTY
+        return _status(party, status, state.since, None, state, state.phase_event)
     own = state.notice_of(party)
     if party in state.in_force_for():
         step = state.party_steps.get(party.id)

@@ -230,8 +230,8 @@ PARTIES_QUERY = PartiesQuery()
 )
 def agreement_parties(agreement_id: str) -> Response:
     """Each party's status on ``on`` (default today where the agreement lives), as known at
-    ``known_at``: not yet a party, signed, consented, in force, withdrawal pending, withdrawn,
-    or terminated with the agreement; since when, its own notice, and the events it rests on."""
+    ``known_at``: not (or no longer) a party, signed, consented, provisionally applying, in
+    force, withdrawal pending or withdrawn; since when, its own notice, and the events it rests on."""
     query = reading.query(PARTIES_QUERY)
     known_at = query["known_at"]
     knowledge = queries.knowledge(resources().store, agreement_id, known_at)

@@ -103,9 +103,9 @@ def test_below_two_parties_the_agreement_ends_for_all() -> None:
     assert (ended.phase, ended.since) == (Phase.TERMINATED, date(2003, 4, 1))
     assert statuses(history, date(2003, 4, 1)) == {
         "a": (PartyPhase.WITHDRAWN, date(2003, 4, 1)),
-        "b": (PartyPhase.TERMINATED, date(2003, 4, 1)),
-        "c": (PartyPhase.TERMINATED, date(2003, 4, 1)),
-        "d": (PartyPhase.TERMINATED, date(2003, 4, 1)),
+        "b": (PartyPhase.NOT_PARTY, date(2003, 4, 1)),
+        "c": (PartyPhase.NOT_PARTY, date(2003, 4, 1)),
+        "d": (PartyPhase.NOT_PARTY, date(2003, 4, 1)),
     }
 
 
@@ -229,3 +229,14 @@ def test_a_party_may_apply_it_provisionally_when_the_terms_allow() -> None:
         check_history(history)
     assert statuses(allowed, date(2001, 2, 1))["c"] == (PartyPhase.PROVISIONALLY_APPLYING, date(2001, 2, 1))
     assert statuses(allowed, date(2001, 1, 31))["c"] == (PartyPhase.SIGNED, date(2000, 3, 3))
+
+
+def test_had_the_2019_notice_not_been_suspended_the_rok_withdrew_and_japan_was_a_party_no_more() -> None:
+    history = gsomia(without={"termination_notice_suspended", "termination_notice_withdrawn"})
+
+    found = {s.party.id: (s.status, s.since) for s in party_statuses(Replayer(history), date(2019, 11, 23))}
+
+    assert found == {
+        "KOR": (PartyPhase.WITHDRAWN, date(2019, 11, 23)),
+        "JPN": (PartyPhase.NOT_PARTY, date(2019, 11, 23)),
+    }
