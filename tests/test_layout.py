@@ -2,8 +2,8 @@
 
 The import rules themselves (layers, no circles) are import-linter's contracts in
 pyproject.toml, run by `make lint`; these are the sizes issue 13 re-laid the service to.
-The domain (events/) is one flat folder of 13 small modules for now: its own rooms come
-with the parties it is about to learn (issue 14).
+The domain (events/) is one flat folder of small modules, each named for what it holds;
+the folder bound is the service's.
 """
 
 from functools import cache
