@@ -17,9 +17,16 @@ from events.envelope import Recorded
 from events.errors import RuleViolation
 from events.parties import Party
 from events.requirements import require_party, require_phase
-from events.state import Agreement, PartyStep
+from events.state import Agreement, Notice, PartyStep
 from events.status import Phase
-from events.types import ConsentExpressed, EnteredIntoForceFor, Event, PartySigned, ProvisionalApplicationBegan
+from events.types import (
+    ConsentExpressed,
+    EnteredIntoForceFor,
+    Event,
+    PartySigned,
+    ProvisionalApplicationBegan,
+    WithdrawalTookEffect,
+)
 
 # A treaty binds fewer than two parties to nothing (terms may ask for more).
 MINIMUM_PARTIES = 2
@@ -112,6 +119,21 @@ def enter_into_force_for_consented(state: Agreement, record: Recorded) -> Agreem
     return replace(state, party_steps=steps)
 
 
+def _withdrawal_took_effect(state: Agreement, record: Recorded) -> Agreement:
+    """The party's pending notice takes effect on the event's day, whatever day it was due."""
+    event = record.event
+    assert isinstance(event, WithdrawalTookEffect)
+    require_phase(state, record, {Phase.IN_FORCE})
+    party = require_party(state, record, event.party, "party")
+    notice = state.notice_of(party)
+    if notice is None or notice.suspended_on is not None:
+        raise RuleViolation(record, f"{party.name} has no pending notice to take effect")
+    if not state.multilateral:
+        day = event.occurred_on
+        return replace(state, phase=Phase.TERMINATED, since=day, phase_event=record, notices=())
+    return _withdraw(state, replace(notice, effective_on=event.occurred_on, record=record))
+
+
 def withdrawals_due(state: Agreement, day: date) -> Agreement:
     """Let time run to ``day`` in a multilateral agreement: each pending notice whose day has
     come takes its party out; with fewer parties left than its terms' minimum (two, unless
@@ -120,12 +142,19 @@ def withdrawals_due(state: Agreement, day: date) -> Agreement:
         (notice for notice in state.notices if notice.suspended_on is None and notice.effective_on <= day),
         key=lambda notice: (notice.effective_on, notice.notified_on),
     )
-    minimum = state.profile.terms.minimum_parties or MINIMUM_PARTIES
     for notice in due:
-        withdrawals = {**state.withdrawals, notice.notified_by.id: notice}
-        state = replace(state.with_notice(notice.notified_by, None), withdrawals=withdrawals)
-        if len(state.in_force_for()) < minimum:
-            return replace(state, phase=Phase.TERMINATED, since=notice.effective_on, phase_event=notice.record)
+        state = _withdraw(state, notice)
+        if state.phase is not Phase.IN_FORCE:
+            break
+    return state
+
+
+def _withdraw(state: Agreement, notice: Notice) -> Agreement:
+    """``notice``'s party out on its effective day; below the minimum, the agreement ends."""
+    withdrawals = {**state.withdrawals, notice.notified_by.id: notice}
+    state = replace(state.with_notice(notice.notified_by, None), withdrawals=withdrawals)
+    if len(state.in_force_for()) < (state.profile.terms.minimum_parties or MINIMUM_PARTIES):
+        return replace(state, phase=Phase.TERMINATED, since=notice.effective_on, phase_event=notice.record)
     return state
 
 
@@ -134,4 +163,5 @@ PARTY_HANDLERS: dict[type[Event], Callable[[Agreement, Recorded], Agreement]] = 
     ConsentExpressed: _consent_expressed,
     EnteredIntoForceFor: _entered_into_force_for,
     ProvisionalApplicationBegan: _provisional_application_began,
+    WithdrawalTookEffect: _withdrawal_took_effect,
 }

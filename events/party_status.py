@@ -17,7 +17,7 @@ from events.replay import Replayer
 from events.rules import settle
 from events.state import Agreement, Notice, PartyStep
 from events.status import Phase, TerminationState
-from events.types import TerminationNotified
+from events.types import TerminationNotified, WithdrawalTookEffect
 
 
 class PartyPhase(StrEnum):
@@ -65,7 +65,9 @@ def _status_of(state: Agreement, party: Party) -> PartyStatus:
     if state.phase is Phase.TERMINATED:
         # Ended by this party's notice, it withdrew; ended otherwise, it is a party no more.
         ended_by = state.phase_event.event if state.phase_event is not None else None
-        own_notice = isinstance(ended_by, TerminationNotified) and state.profile.party(ended_by.notified_by) == party
+        by = ended_by.notified_by if isinstance(ended_by, TerminationNotified) else None
+        by = ended_by.party if isinstance(ended_by, WithdrawalTookEffect) else by
+        own_notice = by is not None and state.profile.party(by) == party
         status = PartyPhase.WITHDRAWN if own_notice else PartyPhase.NOT_PARTY
         return _status(party, status, state.since, None, state, state.phase_event)
     own = state.notice_of(party)

@@ -253,6 +253,7 @@ _SPECIFIC_SCHEMAS: dict[str, type[PayloadSchema]] = {
     "consent_expressed": ConsentExpressedSchema,
     "entered_into_force_for": PartyStepSchema,
     "provisional_application_began": PartyStepSchema,
+    "withdrawal_took_effect": PartyStepSchema,
     "termination_notified": TerminationNotifiedSchema,
     "termination_notice_suspended": TerminationNoticeSuspendedSchema,
     "termination_notice_reactivated": TerminationNoticeReactivatedSchema,

@@ -37,6 +37,7 @@ from events.types import (
     TerminationNoticeSuspended,
     TerminationNoticeWithdrawn,
     TerminationNotified,
+    WithdrawalTookEffect,
 )
 
 
@@ -82,7 +83,13 @@ def apply(state: Agreement, record: Recorded) -> Agreement:
 
 
 # A notice's day decides when it takes effect, so it must be known to the day.
-_DAY_ONLY = (TerminationNotified, TerminationNoticeSuspended, TerminationNoticeReactivated, TerminationNoticeWithdrawn)
+_DAY_ONLY = (
+    TerminationNotified,
+    TerminationNoticeSuspended,
+    TerminationNoticeReactivated,
+    TerminationNoticeWithdrawn,
+    WithdrawalTookEffect,
+)
 
 
 def _require_known_day(record: Recorded) -> None:

@@ -118,6 +118,15 @@ class ProvisionalApplicationBegan(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class WithdrawalTookEffect(Event):
+    """A party's pending notice took effect on this day, as the sources record it (the day its
+    notice period gives need not be it): the agreement ends for that party -- and, bilateral,
+    for both."""
+
+    party: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class EnteredIntoForceFor(Event):
     """The agreement, already in force, enters into force for one more party that consented."""
 
@@ -228,6 +237,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
     "consent_expressed": ConsentExpressed,
     "entered_into_force_for": EnteredIntoForceFor,
     "provisional_application_began": ProvisionalApplicationBegan,
+    "withdrawal_took_effect": WithdrawalTookEffect,
     "entered_into_force": EnteredIntoForce,
     "termination_notified": TerminationNotified,
     "termination_notice_suspended": TerminationNoticeSuspended,

@@ -20,6 +20,7 @@ from events.types import (
     PartySigned,
     ProvisionalApplicationBegan,
     TerminationNotified,
+    WithdrawalTookEffect,
 )
 from tests.events.histories import gsomia, recorded
 
@@ -240,3 +241,32 @@ def test_had_the_2019_notice_not_been_suspended_the_rok_withdrew_and_japan_was_a
         "KOR": (PartyPhase.WITHDRAWN, date(2019, 11, 23)),
         "JPN": (PartyPhase.NOT_PARTY, date(2019, 11, 23)),
     }
+
+
+def test_a_withdrawal_takes_effect_on_the_day_the_sources_record() -> None:
+    history = story(
+        ConsentExpressed(occurred_on=date(2001, 6, 1), party="c", means="ratification"),
+        EnteredIntoForceFor(occurred_on=date(2001, 9, 1), party="c"),
+        TerminationNotified(occurred_on=date(2003, 1, 1), notified_by="c"),
+        WithdrawalTookEffect(occurred_on=date(2003, 2, 1), party="c"),
+    )
+
+    assert statuses(history, date(2003, 2, 1))["c"] == (PartyPhase.WITHDRAWN, date(2003, 2, 1))
+    assert replay(history, date(2003, 2, 1)).in_force_for == 2
+    with pytest.raises(RuleViolation, match="no pending notice"):
+        check_history(story(WithdrawalTookEffect(occurred_on=date(2003, 2, 1), party="a")))
+
+
+def test_in_a_bilateral_agreement_a_withdrawal_taking_effect_ends_it_for_both() -> None:
+    """GSOMIA until its 2019 notice, which (in this what-if) took effect on 1 October."""
+    history = gsomia(without={"termination_notice_suspended", "termination_notice_withdrawn"})
+    notice_at = next(i for i, r in enumerate(history) if isinstance(r.event, TerminationNotified))
+    history = [r for r in history[: notice_at + 1] if r.event.occurred_on <= date(2019, 8, 23)]
+    effect = WithdrawalTookEffect(occurred_on=date(2019, 10, 1), party="KOR")
+    history = [*history, replace(history[-1], event=effect, event_id=uuid4(), version=len(history) + 1)]
+
+    ended = replay(history, date(2019, 10, 1))
+    found = {s.party.id: (s.status, s.since) for s in party_statuses(Replayer(history), date(2019, 10, 1))}
+
+    assert (ended.phase, ended.since) == (Phase.TERMINATED, date(2019, 10, 1))
+    assert found == {"KOR": (PartyPhase.WITHDRAWN, date(2019, 10, 1)), "JPN": (PartyPhase.NOT_PARTY, date(2019, 10, 1))}
