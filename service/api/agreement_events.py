@@ -17,8 +17,16 @@ from service.api.agreements import bp
 from service.api.waiting import long_poll
 from service.http import answers, auth, reading
 from service.http.answers import event_out
-from service.http.caching import cached, knowledge_tag, link_to_next
-from service.http.contract import BODY_PROBLEMS, DATABASE_PROBLEMS, NOT_MODIFIED, READ_HEADERS, Answer, follow, promises
+from service.http.caching import cached, knowledge_tag, link_to_next, permalink
+from service.http.contract import (
+    BODY_PROBLEMS,
+    DATABASE_PROBLEMS,
+    NOT_MODIFIED,
+    PERMALINKED,
+    Answer,
+    follow,
+    promises,
+)
 from service.http.encoding import line as json_line
 from service.http.inbound import AppendRequest, EventsQuery
 from service.http.problems import BadPrecondition, PreconditionFailed
@@ -41,7 +49,7 @@ EVENTS_QUERY, APPEND_REQUEST = EventsQuery(), AppendRequest()
             "a page of events in version order; with Accept: application/x-ndjson, one event a line; the "
             "next page, if any, in Link",
             answers.EventsPage,
-            headers=(*READ_HEADERS, "Link"),
+            headers=PERMALINKED,
             alternatives=((NDJSON, answers.EventOut),),
         ),
         NOT_MODIFIED,
@@ -64,7 +72,9 @@ def list_events(agreement_id: str) -> Response:
         return _events_as_lines(agreement_id, after, limit, known_at)
 
     def answer() -> dict[str, Any]:
-        page = resources().store.read(agreement_id, after_version=after, limit=limit + 1, known_at=known_at)
+        # Read as of the knowledge the ETag names: a version committed since is the next answer's.
+        as_of = known_at or knowledge.horizon
+        page = resources().store.read(agreement_id, after_version=after, limit=limit + 1, known_at=as_of)
         more = len(page) > limit
         page = page[:limit]
         return {
@@ -78,7 +88,8 @@ def list_events(agreement_id: str) -> Response:
         return None if following is None else _events_url(agreement_id, following, limit, known_at)
 
     parts = ("events", agreement_id, after, limit, knowledge_tag(knowledge, known_at))
-    response = cached(parts, known_at, answer, resources().answers, next_page)
+    canonical = permalink(knowledge.horizon)
+    response = cached(parts, known_at, answer, resources().answers, next_page, canonical)
     response.vary.add("Accept")  # the same URL also answers NDJSON: caches must tell them apart
     return response
 

@@ -21,8 +21,17 @@ from events.types import AgreementRegistered, type_name
 from service import clock, commands, queries
 from service.http import answers, auth, reading
 from service.http.answers import STATUS, status_out
-from service.http.caching import cached, knowledge_tag, link_to_next
-from service.http.contract import BODY_PROBLEMS, DATABASE_PROBLEMS, NOT_MODIFIED, READ_HEADERS, Answer, follow, promises
+from service.http.caching import cached, knowledge_tag, link_to_next, permalink
+from service.http.contract import (
+    BODY_PROBLEMS,
+    DATABASE_PROBLEMS,
+    NOT_MODIFIED,
+    PERMALINKED,
+    READ_HEADERS,
+    Answer,
+    follow,
+    promises,
+)
 from service.http.inbound import HistoryQuery, ListQuery, RegisterRequest, StatusQuery, TimelineQuery, party_of
 from service.http.problems import InvalidQuery
 from service.http.resources import resources
@@ -133,7 +142,7 @@ def get_agreement(agreement_id: str) -> dict[str, Any]:
     query=StatusQuery,
     request_headers=("If-None-Match",),
     answers=(
-        Answer(200, "the status, with the events it rests on", answers.StatusAnswer, headers=READ_HEADERS),
+        Answer(200, "the status, with the events it rests on", answers.StatusAnswer, headers=PERMALINKED),
         NOT_MODIFIED,
     ),
     problems=("invalid-query", "agreement-not-found", *DATABASE_PROBLEMS),
@@ -151,7 +160,7 @@ def get_status(agreement_id: str) -> Response:
         return {**echo, "on": on.isoformat(), **status_out(status)}
 
     parts = ("status", agreement_id, on, query["perspective"], knowledge_tag(knowledge, known_at))
-    return cached(parts, known_at, answer, resources().answers)
+    return cached(parts, known_at, answer, resources().answers, canonical=permalink(knowledge.horizon, on=on))
 
 
 @bp.get("/<agreement:agreement_id>/timeline")
@@ -161,7 +170,7 @@ def get_status(agreement_id: str) -> Response:
     query=TimelineQuery,
     request_headers=("If-None-Match",),
     answers=(
-        Answer(200, "maximal intervals of the same status", answers.TimelineAnswer, headers=READ_HEADERS),
+        Answer(200, "maximal intervals of the same status", answers.TimelineAnswer, headers=PERMALINKED),
         NOT_MODIFIED,
     ),
     problems=("invalid-query", "agreement-not-found", *DATABASE_PROBLEMS),
@@ -189,7 +198,8 @@ def get_timeline(agreement_id: str) -> Response:
         }
 
     parts = ("timeline", agreement_id, query["start"], end, query["perspective"], knowledge_tag(knowledge, known_at))
-    return cached(parts, known_at, answer, resources().answers)
+    canonical = permalink(knowledge.horizon, to=end)
+    return cached(parts, known_at, answer, resources().answers, canonical=canonical)
 
 
 @bp.get("/<agreement:agreement_id>/history")

@@ -48,7 +48,16 @@ RESPONSE_HEADERS: dict[str, dict[str, Any]] = {
         "schema": {"type": "string"},
     },
     "Location": {"description": "where the created resource is", "schema": {"type": "string"}},
-    "Link": {"description": 'the next page, as `<url>; rel="next"` (RFC 8288)', "schema": {"type": "string"}},
+    "Link": {
+        "description": 'the next page, as `<url>; rel="next"`, and for an answer about now its permalink, as'
+        ' `<url>; rel="canonical"` (RFC 8288)',
+        "schema": {"type": "string"},
+    },
+    "Content-Location": {
+        "description": "an answer about now: the same question asked with `known_at` = the instant of the knowledge"
+        " it used (and the days it left to a default), answered the same for ever once that instant is final",
+        "schema": {"type": "string"},
+    },
     "Retry-After": {"description": "seconds to wait before retrying", "schema": {"type": "string"}},
     "WWW-Authenticate": {"description": "the bearer challenge (RFC 6750)", "schema": {"type": "string"}},
 }

@@ -22,8 +22,8 @@ from events.status import TerminationState
 from service import clock, queries
 from service.http import reading
 from service.http.answers import AgreementOut, ProvenanceOut, agreement_out, echo, provenance
-from service.http.caching import cached, knowledge_tag
-from service.http.contract import DATABASE_PROBLEMS, NOT_MODIFIED, READ_HEADERS, Answer, promises
+from service.http.caching import cached, knowledge_tag, permalink
+from service.http.contract import DATABASE_PROBLEMS, NOT_MODIFIED, PERMALINKED, Answer, promises
 from service.http.inbound import description, known_at
 from service.http.resources import resources
 from service.http.statuses import PartyOut
@@ -112,7 +112,7 @@ class PartyAgreementsAnswer(Schema):
     query=RelationsQuery,
     request_headers=("If-None-Match",),
     answers=(
-        Answer(200, "each agreement with its status that day", RelationsAnswer, headers=READ_HEADERS),
+        Answer(200, "each agreement with its status that day", RelationsAnswer, headers=PERMALINKED),
         NOT_MODIFIED,
     ),
     problems=("invalid-query", *DATABASE_PROBLEMS),
@@ -138,7 +138,8 @@ def relations() -> Response:
             "uncertain": [agreement_out(a) for a in found if a.status.phase is Phase.UNCERTAIN],
         }
 
-    return cached(("relations", query["between"], *_tag(known, on, known_at)), known_at, answer, resources().answers)
+    parts = ("relations", query["between"], *_tag(known, on, known_at))
+    return cached(parts, known_at, answer, resources().answers, canonical=_canonical(known, on))
 
 
 @bp.get("/parties")
@@ -160,7 +161,7 @@ def list_parties() -> dict[str, Any]:
     query=PartyAgreementsQuery,
     request_headers=("If-None-Match",),
     answers=(
-        Answer(200, "each of its agreements with its status that day", PartyAgreementsAnswer, headers=READ_HEADERS),
+        Answer(200, "each of its agreements with its status that day", PartyAgreementsAnswer, headers=PERMALINKED),
         NOT_MODIFIED,
     ),
     problems=("invalid-query", "party-not-found", *DATABASE_PROBLEMS),
@@ -179,7 +180,7 @@ def party_agreements(party_id: str) -> Response:
         return {**_echo(on, known_at), "party": _party(party), "agreements": [agreement_out(a) for a in kept]}
 
     parts = ("party-agreements", party_id, phase, *_tag(known, on, known_at))
-    return cached(parts, known_at, answer, resources().answers)
+    return cached(parts, known_at, answer, resources().answers, canonical=_canonical(known, on))
 
 
 class PartyNoticeOut(Schema):
@@ -222,7 +223,7 @@ PARTIES_QUERY = PartiesQuery()
     request_headers=("If-None-Match",),
     answers=(
         Answer(
-            200, "each party, in the registration's order, with its status", PartiesOfAgreement, headers=READ_HEADERS
+            200, "each party, in the registration's order, with its status", PartiesOfAgreement, headers=PERMALINKED
         ),
         NOT_MODIFIED,
     ),
@@ -246,7 +247,7 @@ def agreement_parties(agreement_id: str) -> Response:
         }
 
     parts = ("parties", agreement_id, on, knowledge_tag(knowledge, known_at))
-    return cached(parts, known_at, answer, resources().answers)
+    return cached(parts, known_at, answer, resources().answers, canonical=permalink(knowledge.horizon, on=on))
 
 
 def _party_status(found: PartyStatus) -> dict[str, Any]:
@@ -273,6 +274,16 @@ def _party(known: queries.KnownParty) -> dict[str, Any]:
 
 def _echo(on: date | None, known_at: datetime | None) -> dict[str, Any]:
     return {"on": on.isoformat() if on else None, "known_at": known_at.isoformat() if known_at else None}
+
+
+def _canonical(known: dict[str, Knowledge], on: date | None) -> str | None:
+    """The permalink of a question across agreements: as of the newest knowledge it used,
+    on the day it asked -- which, left to default, must be the same day for all of them."""
+    horizons = [k.horizon for k in known.values() if k.horizon is not None]
+    days = {queries.day_of(k, on, clock.app_clock()) for k in known.values()}
+    if not horizons or len(days) != 1:
+        return None
+    return permalink(max(horizons), on=days.pop())
 
 
 def _tag(known: dict[str, Knowledge], on: date | None, known_at: datetime | None) -> tuple[Any, ...]:

@@ -16,8 +16,9 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Response, current_app, request
 
@@ -90,12 +91,18 @@ def cached(
     build: Callable[[], Any],
     answers: AnswerCache,
     next_page: Callable[[Any], str | None] = lambda _: None,
+    canonical: str | None = None,
 ) -> Response:
     """Answer 304 when the client holds this very answer; otherwise build it once. For a
     paged answer, ``next_page`` gives the URL of the page after the built one, if any,
-    sent as a Link header (RFC 8288)."""
+    sent as a Link header (RFC 8288). ``canonical`` is the answer's permalink (see
+    ``permalink``), sent as Content-Location and as a Link."""
     tag = etag(*parts)
     headers = {"ETag": tag, "Cache-Control": FINAL if is_final(known_at) else REVALIDATE}
+    links = [f'<{canonical}>; rel="canonical"'] if canonical else []
+    if canonical:
+        headers["Content-Location"] = canonical
+        headers["Link"] = ", ".join(links)
     # If-None-Match compares weakly (RFC 9110 13.1.2): W/"x" matches our "x" too.
     if request.if_none_match.contains_weak(tag.strip('"')):
         return Response(status=304, headers=headers)
@@ -105,8 +112,21 @@ def cached(
         answer = CachedAnswer(f"{current_app.json.dumps(built)}\n".encode(), next_page(built))
         answers.put(tag, answer)
     if answer.next_page is not None:
-        headers["Link"] = link_to_next(answer.next_page)
+        headers["Link"] = ", ".join([link_to_next(answer.next_page), *links])
     return Response(answer.body, mimetype="application/json", headers=headers)
+
+
+def permalink(instant: datetime | None, **pinned: date | None) -> str | None:
+    """This question asked with ``known_at`` = ``instant`` -- the instant of the knowledge a
+    "now" answer was computed from -- and with each day it left to a default ``pinned``:
+    the same answer, which can never change once ``instant`` is final (is_final), so any
+    HTTP cache may keep it for ever. None for an answer that named its ``known_at``."""
+    if instant is None or "known_at" in request.args:
+        return None
+    arguments = {name: value for name, value in request.args.items() if name != "wait"}
+    arguments |= {name: day.isoformat() for name, day in pinned.items() if day is not None and name not in arguments}
+    arguments["known_at"] = instant.isoformat()
+    return f"{request.path}?{urlencode(arguments)}"
 
 
 def link_to_next(url: str) -> str:

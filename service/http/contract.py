@@ -71,6 +71,8 @@ class Answer:
 
 # The headers of every cached read, and its answer to a current If-None-Match.
 READ_HEADERS = ("ETag", "Cache-Control")
+# A read that takes known_at: asked about now, it also names its permalink (service/http/caching.py).
+PERMALINKED = (*READ_HEADERS, "Content-Location", "Link")
 NOT_MODIFIED = Answer(304, "the answer you hold (If-None-Match) is current", None, headers=READ_HEADERS)
 
 

@@ -103,11 +103,13 @@ def test_every_list_links_to_its_next_page(client: FlaskClient) -> None:
     events = client.get("/agreements/kr-jp-gsomia/events?limit=2")
     feed = client.get("/events?limit=2")
 
-    assert events.headers["Link"] == '</agreements/kr-jp-gsomia/events?after_version=2&limit=2>; rel="next"'
+    next_link, canonical = events.headers["Link"].split(", ")  # the permalink follows (issue 15)
+    assert next_link == '</agreements/kr-jp-gsomia/events?after_version=2&limit=2>; rel="next"'
+    assert canonical.endswith('; rel="canonical"')
     assert events.get_json()["next_after_version"] == 2
     assert feed.headers["Link"].startswith(f"</events?after={feed.get_json()['next_after']}&limit=2>")
     last = client.get("/agreements/kr-jp-gsomia/events?after_version=20&limit=1000")
-    assert "Link" not in last.headers
+    assert 'rel="next"' not in last.headers["Link"]
 
 
 def test_the_events_list_varies_by_accept_in_both_representations(client: FlaskClient) -> None:

@@ -58,7 +58,8 @@ def test_headers_and_problems_are_documented(document: dict) -> None:  # type: i
     append = document["paths"]["/agreements/{agreement_id}/events"]["post"]
     register = document["paths"]["/agreements"]["post"]
 
-    assert set(status["responses"]["200"]["headers"]) == {"ETag", "Cache-Control"}
+    # Content-Location and Link name an answer about now's permalink (issue 15).
+    assert set(status["responses"]["200"]["headers"]) == {"ETag", "Cache-Control", "Content-Location", "Link"}
     assert {"$ref": "#/components/parameters/If-None-Match"} in status["parameters"]
     assert {"$ref": "#/components/parameters/If-Match"} in append["parameters"]
     assert "Location" in register["responses"]["201"]["headers"]

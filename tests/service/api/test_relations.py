@@ -242,3 +242,12 @@ def test_a_three_party_agreement_from_which_one_party_withdraws_stays_in_force_f
 
 def test_the_parties_of_an_unknown_agreement_are_a_404(client: FlaskClient) -> None:
     problem(client.get("/agreements/nope/parties"), 404, "agreement-not-found")
+
+
+def test_a_question_across_agreements_names_its_permalink(client: FlaskClient) -> None:
+    now = client.get("/relations?between=KOR,JPN&on=2019-09-01")
+    parties = client.get("/agreements/kr-jp-gsomia/parties?on=2019-09-01")
+
+    assert client.get(now.headers["Content-Location"]).get_json()["agreements"] == now.get_json()["agreements"]
+    assert "known_at=" in parties.headers["Content-Location"]
+    assert client.get(parties.headers["Content-Location"]).get_json()["parties"] == parties.get_json()["parties"]

@@ -1,6 +1,7 @@
 """Strong ETags that change exactly when an answer could, and Cache-Control to match."""
 
 from dataclasses import replace
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from flask import Flask
@@ -94,3 +95,41 @@ def test_the_answer_cache_keeps_at_most_its_size_least_recently_used_out_first()
 
     kept = [answers.get(tag) for tag in ('"a"', '"b"', '"c"', '"d"')]
     assert kept == [CachedAnswer(b"12345"), None, CachedAnswer(b"123"), None]
+
+
+def test_an_answer_about_now_names_its_permalink_which_answers_the_same(client: FlaskClient, pact: str) -> None:
+    now = client.get(f"{pact}/status?on=2019-09-01")
+    known_at = now.get_json()["known_at"]
+    canonical = now.headers["Content-Location"]
+    again = client.get(canonical)
+
+    assert canonical == f"{pact}/status?" + urlencode({"on": "2019-09-01", "known_at": known_at})
+    assert f'<{canonical}>; rel="canonical"' in now.headers["Link"]
+    assert again.get_json() == now.get_json() and "Content-Location" not in again.headers
+
+
+def test_a_permalink_pins_the_days_left_to_a_default(client: FlaskClient, pact: str) -> None:
+    status = client.get(f"{pact}/status")
+    timeline = client.get(f"{pact}/timeline?from=2016-01-01")
+
+    assert parse_qs(urlsplit(status.headers["Content-Location"]).query)["on"] == [status.get_json()["on"]]
+    pinned = parse_qs(urlsplit(timeline.headers["Content-Location"]).query)
+    assert pinned["from"] == ["2016-01-01"] and pinned["to"] == [timeline.get_json()["to"]]
+    assert client.get(timeline.headers["Content-Location"]).get_json() == timeline.get_json()
+
+
+def test_a_paged_answer_links_its_next_page_and_its_permalink(client: FlaskClient, pact: str) -> None:
+    page = client.get(f"{pact}/events?limit=1&wait=0")
+
+    links = page.headers["Link"]
+    assert 'rel="next"' in links and 'rel="canonical"' in links
+    assert "wait" not in page.headers["Content-Location"]
+    assert client.get(page.headers["Content-Location"]).get_json()["events"] == page.get_json()["events"]
+
+
+def test_a_permalink_keeps_answering_what_was_known_after_an_append(client: FlaskClient, pact: str) -> None:
+    before = client.get(f"{pact}/events")
+    assert post(client, f"{pact}/events", {"events": [event("context_noted", "2019-01-01")]}).status_code == 201
+
+    assert client.get(before.headers["Content-Location"]).get_json() == before.get_json()
+    assert len(client.get(f"{pact}/events").get_json()["events"]) == len(before.get_json()["events"]) + 1
