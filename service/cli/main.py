@@ -59,7 +59,8 @@ def bootstrap() -> None:
 
 @main.command()
 def seed() -> None:
-    """Load the shipped chronologies (GSOMIA, TISA); events already stored are skipped."""
+    """Load the shipped chronologies (GSOMIA, TISA and the other information-protection
+    agreements); events already stored are skipped."""
     url = bootstrapping.database_url()
     database.migrate(url)
     with bootstrapping.event_store(url) as store:
