@@ -66,6 +66,7 @@ def test_picking_2019_09_01_shows_the_pending_termination(page: Page, server: Se
     page.locator("#on").fill("2019-09-01")
     page.locator("#on").dispatch_event("change")
 
+    expect(page.locator(".parties")).to_have_text("Republic of Korea · Japan")
     expect(page.locator("#status")).to_contain_text("termination pending, effective 2019-11-23")
     expect(page.locator("#term")).to_contain_text("Term 3: 2018-11-23 to 2019-11-22, notice deadline 2019-08-24")
     expect(page.locator("#timeline .segment.pending")).to_have_count(1)

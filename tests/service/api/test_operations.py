@@ -120,3 +120,11 @@ def test_an_event_written_by_a_newer_release_is_a_503_naming_it_not_a_500(
     for url in ("/agreements/newer/status", "/agreements", "/agreements/newer/page"):
         body = problem(client.get(url), 503, "unreadable-event")
         assert body["event_id"] == str(event_id) and "newer release" in body["detail"], url
+
+
+def test_the_pages_name_the_parties_by_name(client: FlaskClient, seeded: EventStore) -> None:
+    index = client.get("/").get_data(as_text=True)
+    page = client.get("/agreements/kr-jp-gsomia/page").get_data(as_text=True)
+
+    assert "Republic of Korea · Japan" in index and "Republic of Korea · Japan" in page
+    assert "Party(" not in index + page
