@@ -19,7 +19,8 @@ from enum import StrEnum
 from events.envelope import Recorded
 from events.fields import EARLIEST_DAY
 from events.parties import Party
-from events.replay import Replayer
+from events.readings import latest_readings
+from events.replay import Replayer, developments
 from events.status import Status, TerminationState
 from events.timeline import timeline
 from events.types import AgreementRegistered, ReadingHeld
@@ -54,7 +55,7 @@ def deadlines(
     records = list(records)
     if perspective is not None:
         return _deadlines(records, start, end, known_at, perspective)
-    readings = Replayer(records, known_at).readings
+    readings = latest_readings(developments(records, known_at))
     holders = {record.event.held_by for record in readings if isinstance(record.event, ReadingHeld)}
     if not holders:
         return _deadlines(records, start, end, known_at, None)

@@ -64,11 +64,7 @@ def _status_of(state: Agreement, party: Party) -> PartyStatus:
         return _status(party, PartyPhase.WITHDRAWN, withdrawal.effective_on, None, state, withdrawal.record)
     if state.phase is Phase.TERMINATED:
         # Ended by this party's notice, it withdrew; ended otherwise, it is a party no more.
-        ended_by = state.phase_event.event if state.phase_event is not None else None
-        by = ended_by.notified_by if isinstance(ended_by, TerminationNotified) else None
-        by = ended_by.party if isinstance(ended_by, WithdrawalTookEffect) else by
-        own_notice = by is not None and state.profile.party(by) == party
-        status = PartyPhase.WITHDRAWN if own_notice else PartyPhase.NOT_PARTY
+        status = PartyPhase.WITHDRAWN if _ended_by(state) == party else PartyPhase.NOT_PARTY
         return _status(party, status, state.since, None, state, state.phase_event)
     own = state.notice_of(party)
     if party in state.in_force_for():
@@ -89,6 +85,16 @@ def _status_of(state: Agreement, party: Party) -> PartyStatus:
     if state.signature is not None and not state.party_steps:
         return _status(party, PartyPhase.SIGNED, state.signature.event.occurred_on, None, state, state.signature)
     return _status(party, PartyPhase.NOT_PARTY, None, None, state)
+
+
+def _ended_by(state: Agreement) -> Party | None:
+    """The party whose notice ended the agreement, if a notice did."""
+    ended = state.phase_event.event if state.phase_event is not None else None
+    if isinstance(ended, TerminationNotified):
+        return state.profile.party(ended.notified_by)
+    if isinstance(ended, WithdrawalTookEffect):
+        return state.profile.party(ended.party)
+    return None
 
 
 def _status(

@@ -128,14 +128,13 @@ class KnownParty:
 
 def parties(store: EventStore) -> list[KnownParty]:
     """Every party of any agreement, by id."""
-    named: dict[str, list[str]] = {}
-    for profile in store.registrations.profiles().values():
-        for party in profile.parties:
-            named.setdefault(party.id, []).append(party.name)
-    return [
-        KnownParty(Party(party_id, max(sorted(set(names)), key=names.count)), len(names))
-        for party_id, names in sorted(named.items())
-    ]
+    party_ids = {party.id for profile in store.registrations.profiles().values() for party in profile.parties}
+    return [_known(party_id, store.registrations.names_of(party_id)) for party_id in sorted(party_ids)]
+
+
+def _known(party_id: str, names: tuple[str, ...]) -> KnownParty:
+    """The party by the name most of its agreements give it (the first in order, on a tie)."""
+    return KnownParty(Party(party_id, max(sorted(set(names)), key=names.count)), len(names))
 
 
 class PartyNotFound(Exception):
@@ -145,10 +144,11 @@ class PartyNotFound(Exception):
 
 
 def known_party(store: EventStore, party_id: str) -> KnownParty:
-    found = next((known for known in parties(store) if known.party.id == party_id), None)
-    if found is None:
+    """The party, from its own agreements' registrations alone."""
+    names = store.registrations.names_of(party_id)
+    if not names:
         raise PartyNotFound(party_id)
-    return found
+    return _known(party_id, names)
 
 
 def relations(store: EventStore, party_ids: list[str], known_at: datetime | None) -> dict[str, Knowledge]:

@@ -200,6 +200,9 @@ class PartyStatusOut(Schema):
     based_on = fields.List(fields.Nested(ProvenanceOut), required=True)
 
 
+PARTY_STATUS = PartyStatusOut(exclude=("based_on",))
+
+
 class PartiesOfAgreement(Schema):
     agreement_id = fields.String(required=True)
     known_at = fields.AwareDateTime(required=True, allow_none=True)
@@ -251,21 +254,8 @@ def agreement_parties(agreement_id: str) -> Response:
 
 
 def _party_status(found: PartyStatus) -> dict[str, Any]:
-    notice = found.notice
-    return {
-        "party": {"id": found.party.id, "name": found.party.name},
-        "status": found.status.value,
-        "since": found.since.isoformat() if found.since else None,
-        "notice": None
-        if notice is None
-        else {
-            "state": notice.state.value,
-            "notified_on": notice.notified_on.isoformat(),
-            "effective_on": notice.effective_on.isoformat(),
-            "suspended_on": notice.suspended_on.isoformat() if notice.suspended_on else None,
-        },
-        "based_on": [provenance(record) for record in found.based_on],
-    }
+    """As status_out does for an agreement: the schema's fields, and the provenance of each event."""
+    return {**PARTY_STATUS.dump(found), "based_on": [provenance(record) for record in found.based_on]}
 
 
 def _party(known: queries.KnownParty) -> dict[str, Any]:

@@ -23,6 +23,7 @@ class Registrations:
         self._count, self._fetch_all_but = count, fetch_all_but
         self._profiles: dict[str, AgreementRegistered] = {}
         self._by_party: dict[str, tuple[str, ...]] = {}
+        self._names: dict[str, tuple[str, ...]] = {}
         self._lock = threading.Lock()
 
     def profiles(self) -> Mapping[str, AgreementRegistered]:
@@ -34,6 +35,11 @@ class Registrations:
         """The agreements ``party_id`` is registered as a party to, by id."""
         self._catch_up()
         return self._by_party.get(party_id, ())
+
+    def names_of(self, party_id: str) -> tuple[str, ...]:
+        """The names the agreements of ``party_id`` give it, one per agreement."""
+        self._catch_up()
+        return self._names.get(party_id, ())
 
     def of_all(self, party_ids: list[str]) -> list[str]:
         """The agreements every one of ``party_ids`` is a party to, by id."""
@@ -53,9 +59,12 @@ class Registrations:
                 assert isinstance(record.event, AgreementRegistered)
                 profiles[record.stream_id] = record.event
             by_party: dict[str, list[str]] = {}
+            names: dict[str, list[str]] = {}
             for stream_id in sorted(profiles):
                 for party in profiles[stream_id].parties:
                     by_party.setdefault(party.id, []).append(stream_id)
+                    names.setdefault(party.id, []).append(party.name)
             # Replaced whole, so a reader without the lock sees the old or the new, never half.
             self._by_party = {party_id: tuple(streams) for party_id, streams in by_party.items()}
+            self._names = {party_id: tuple(given) for party_id, given in names.items()}
             self._profiles = profiles
