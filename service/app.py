@@ -8,6 +8,7 @@ overrides -- tests pass everything explicitly and never touch the environment.
 import os
 import threading
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -25,6 +26,8 @@ from service.http.inbound import AGREEMENT_ID_PATTERN, MAX_WAIT_SECONDS
 from service.http.resources import Resources
 from service.storage.database import head_revision
 from service.storage.history_cache import HistoryCache
+from service.storage.knowledge.shared_writes import SharedWrites
+from service.storage.knowledge.versions import KnownVersions
 from service.storage.pool import POOL_DEFAULTS, open_pool
 from service.storage.store import DEFAULT_CACHED_EVENTS, EventStore
 from service.web import pages
@@ -43,13 +46,19 @@ DEFAULTS: dict[str, Any] = {
     # and service/http/caching.py); neither can serve anything stale.
     "CACHED_EVENTS": DEFAULT_CACHED_EVENTS,
     "CACHED_ANSWER_BYTES": 32 * 1024 * 1024,
+    # How long a read carrying a consistency token waits for this server to know the write
+    # it names, before it asks the database instead (service/storage/knowledge/versions.py).
+    "CONSISTENCY_WAIT": 1.0,
+    # The file the workers of one server share their acknowledged writes in (`serve` makes
+    # one per start); unset: memory of this process alone, for a server of one process.
+    "SHARED_WRITES": None,
     # Browsers on these origins may read the API (comma-separated, or * for any); writes
     # are never offered to other origins.
     "CORS_ORIGINS": "*",
 }
 
 # What a browser script on another origin may read of an answer, beyond the basics.
-EXPOSED_HEADERS = ["ETag", "Link", "Location", "Retry-After", "X-Request-ID"]
+EXPOSED_HEADERS = ["ETag", "Link", "Location", "Retry-After", "X-Request-ID", "Consistency-Token", "Content-Location"]
 
 
 class AgreementIdConverter(BaseConverter):
@@ -76,12 +85,24 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config.get("DATABASE_URL"):
         raise RuntimeError("DATABASE_URL is not set: run `pact-chronology serve`, which provides one")
 
-    pool = open_pool(app.config["DATABASE_URL"], app.config)
+    # A mistaken setting stops the start before anything is opened that would outlive it.
     app.extensions["pact_clock"] = Clock.from_setting(app.config.get("TODAY"))
+    pool = open_pool(app.config["DATABASE_URL"], app.config)
+    shared = app.config["SHARED_WRITES"]
+    known = KnownVersions(
+        app.config["DATABASE_URL"],
+        SharedWrites(Path(shared) if shared else None),
+        connect_timeout=int(app.config["CONNECT_TIMEOUT"]),
+    )
     app.extensions["pact_streams"] = threading.BoundedSemaphore(int(app.config["MAX_STREAMS"]))
     app.extensions["pact"] = Resources(
         pool=pool,
-        store=EventStore(pool, HistoryCache(max_events=int(app.config["CACHED_EVENTS"]))),
+        store=EventStore(
+            pool,
+            HistoryCache(max_events=int(app.config["CACHED_EVENTS"])),
+            known,
+            consistency_wait=float(app.config["CONSISTENCY_WAIT"]),
+        ),
         answers=AnswerCache(max_bytes=int(app.config["CACHED_ANSWER_BYTES"])),
         head_revision=head_revision(),
     )

@@ -8,7 +8,7 @@ and its replayer in memory, so a question asked again costs no replay.
 ``AgreementNotFound`` is the read path's refusal; writes raise it too.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -17,7 +17,7 @@ from events.parties import Party
 from events.party_status import PartyPhase, party_statuses
 from events.types import AgreementRegistered
 from service.clock import Clock
-from service.storage.results import Knowledge
+from service.storage.results import ConsistencyToken, Knowledge
 from service.storage.store import EventStore
 
 
@@ -38,9 +38,13 @@ class Summary:
     status: Status
 
 
-def knowledge(store: EventStore, agreement_id: str, known_at: datetime | None) -> Knowledge:
-    """What is known of the agreement at ``known_at`` (default: now), without reading events."""
-    found = store.knowledge(agreement_id, known_at)
+def knowledge(
+    store: EventStore, agreement_id: str, known_at: datetime | None, tokens: Sequence[ConsistencyToken] = ()
+) -> Knowledge:
+    """What is known of the agreement at ``known_at`` (default: now), without reading
+    events; about now, including at least the writes ``tokens`` name of this agreement."""
+    at_least = max((token.version for token in tokens if token.stream_id == agreement_id), default=0)
+    found = store.knowledge(agreement_id, known_at, at_least)
     if found is None:
         raise AgreementNotFound(agreement_id)
     return found

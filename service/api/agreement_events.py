@@ -30,6 +30,7 @@ from service.http.contract import (
 from service.http.encoding import line as json_line
 from service.http.inbound import AppendRequest, EventsQuery
 from service.http.problems import BadPrecondition, PreconditionFailed
+from service.http.reading import CONSISTENCY_TOKEN
 from service.http.resources import resources
 from service.storage.results import AppendResult, VersionConflict
 
@@ -42,7 +43,7 @@ EVENTS_QUERY, APPEND_REQUEST = EventsQuery(), AppendRequest()
     summary="The agreement's events",
     tag="events",
     query=EventsQuery,
-    request_headers=("If-None-Match",),
+    request_headers=("If-None-Match", CONSISTENCY_TOKEN),
     answers=(
         Answer(
             200,
@@ -62,7 +63,8 @@ def list_events(agreement_id: str) -> Response:
     it is committed or the wait ends (a long-poll)."""
     query = reading.query(EVENTS_QUERY)
     known_at, after, limit = query["known_at"], query["after_version"], query["limit"]
-    knowledge = queries.knowledge(resources().store, agreement_id, known_at)
+    tokens = reading.consistency_tokens(query["consistent_with"])
+    knowledge = queries.knowledge(resources().store, agreement_id, known_at, tokens)
     if known_at is None and knowledge.version <= after:
         knowledge = (
             long_poll(lambda: queries.knowledge_past(resources().store, agreement_id, after), query["wait"])
@@ -125,14 +127,17 @@ def _events_url(agreement_id: str, after_version: int, limit: int, known_at: dat
             201,
             "appended",
             answers.AppendAnswer,
-            headers=("ETag", "Location"),
+            headers=("ETag", "Location", CONSISTENCY_TOKEN),
             links=(
                 follow("ListEvents", "agreements.list_events", "/agreement_id"),
                 follow("GetTimeline", "agreements.get_timeline", "/agreement_id"),
             ),
         ),
         Answer(
-            200, "these very events were stored before (a retry)", answers.AppendAnswer, headers=("ETag", "Location")
+            200,
+            "these very events were stored before (a retry)",
+            answers.AppendAnswer,
+            headers=("ETag", "Location", CONSISTENCY_TOKEN),
         ),
     ),
     problems=(
@@ -172,11 +177,13 @@ def _appended(agreement_id: str, result: AppendResult) -> Response:
             "event_ids": [str(event_id) for event_id in result.event_ids],
             "recorded_at": result.recorded_at.isoformat(),
             "replayed": result.replayed,
+            "consistency_token": str(result.token),
         }
     )
     # A replayed (idempotent) request created nothing new: 200 with the original result.
     response.status_code = 200 if result.replayed else 201
     response.headers["ETag"] = f'"{result.version}"'
+    response.headers[CONSISTENCY_TOKEN] = str(result.token)
     response.headers["Location"] = url_for(
         ".list_events",
         agreement_id=agreement_id,

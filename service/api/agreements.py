@@ -34,6 +34,7 @@ from service.http.contract import (
 )
 from service.http.inbound import HistoryQuery, ListQuery, RegisterRequest, StatusQuery, TimelineQuery, party_of
 from service.http.problems import InvalidQuery
+from service.http.reading import CONSISTENCY_TOKEN
 from service.http.resources import resources
 from service.http.statuses import INTERVALS
 
@@ -90,7 +91,7 @@ def list_agreements() -> Response:
             201,
             "registered",
             answers.RegisteredAnswer,
-            headers=("Location",),
+            headers=("Location", CONSISTENCY_TOKEN),
             links=(
                 follow("GetAgreement", "agreements.get_agreement", "/id"),
                 follow("GetStatus", "agreements.get_status", "/id"),
@@ -98,7 +99,10 @@ def list_agreements() -> Response:
             ),
         ),
         Answer(
-            200, "this very registration was stored before (a retry)", answers.RegisteredAnswer, headers=("Location",)
+            200,
+            "this very registration was stored before (a retry)",
+            answers.RegisteredAnswer,
+            headers=("Location", CONSISTENCY_TOKEN),
         ),
     ),
     problems=(*BODY_PROBLEMS, "agreement-exists", "event-id-conflict", *DATABASE_PROBLEMS),
@@ -117,11 +121,8 @@ def register_agreement() -> tuple[dict[str, Any], int, dict[str, str]]:
     result = commands.register(resources().store, envelope["id"], registration)
     body = answers.agreement_out(_summary(envelope["id"]))
     status = 200 if result.replayed else 201
-    return (
-        {**body, "replayed": result.replayed},
-        status,
-        {"Location": url_for(".get_agreement", agreement_id=envelope["id"])},
-    )
+    headers = {"Location": url_for(".get_agreement", agreement_id=envelope["id"]), CONSISTENCY_TOKEN: str(result.token)}
+    return {**body, "replayed": result.replayed, "consistency_token": str(result.token)}, status, headers
 
 
 @bp.get("/<agreement:agreement_id>")
@@ -140,7 +141,7 @@ def get_agreement(agreement_id: str) -> dict[str, Any]:
     summary="The status on a day",
     tag="agreements",
     query=StatusQuery,
-    request_headers=("If-None-Match",),
+    request_headers=("If-None-Match", CONSISTENCY_TOKEN),
     answers=(
         Answer(200, "the status, with the events it rests on", answers.StatusAnswer, headers=PERMALINKED),
         NOT_MODIFIED,
@@ -150,7 +151,8 @@ def get_agreement(agreement_id: str) -> dict[str, Any]:
 def get_status(agreement_id: str) -> Response:
     query = reading.query(STATUS_QUERY)
     known_at = query["known_at"]
-    knowledge = queries.knowledge(resources().store, agreement_id, known_at)
+    tokens = reading.consistency_tokens(query["consistent_with"])
+    knowledge = queries.knowledge(resources().store, agreement_id, known_at, tokens)
     on = query["on"] or clock.today(knowledge.timezone)
     party = _perspective(agreement_id, query["perspective"])
 
@@ -168,7 +170,7 @@ def get_status(agreement_id: str) -> Response:
     summary="The timeline between two days",
     tag="agreements",
     query=TimelineQuery,
-    request_headers=("If-None-Match",),
+    request_headers=("If-None-Match", CONSISTENCY_TOKEN),
     answers=(
         Answer(200, "maximal intervals of the same status", answers.TimelineAnswer, headers=PERMALINKED),
         NOT_MODIFIED,
@@ -178,7 +180,8 @@ def get_status(agreement_id: str) -> Response:
 def get_timeline(agreement_id: str) -> Response:
     query = reading.query(TIMELINE_QUERY)
     known_at = query["known_at"]
-    knowledge = queries.knowledge(resources().store, agreement_id, known_at)
+    tokens = reading.consistency_tokens(query["consistent_with"])
+    knowledge = queries.knowledge(resources().store, agreement_id, known_at, tokens)
     end = query["end"] or clock.today(knowledge.timezone)
     party = _perspective(agreement_id, query["perspective"])
 
@@ -207,7 +210,7 @@ def get_timeline(agreement_id: str) -> Response:
     summary="How the status on a day changed as events were learnt",
     tag="agreements",
     query=HistoryQuery,
-    request_headers=("If-None-Match",),
+    request_headers=("If-None-Match", CONSISTENCY_TOKEN),
     answers=(
         Answer(200, "each change of the answer, in transaction time", answers.HistoryAnswer, headers=READ_HEADERS),
         NOT_MODIFIED,
@@ -216,7 +219,8 @@ def get_timeline(agreement_id: str) -> Response:
 )
 def get_history(agreement_id: str) -> Response:
     query = reading.query(HISTORY_QUERY)
-    knowledge = queries.knowledge(resources().store, agreement_id, None)
+    tokens = reading.consistency_tokens(query["consistent_with"])
+    knowledge = queries.knowledge(resources().store, agreement_id, None, tokens)
     on = query["on"] or clock.today(knowledge.timezone)
 
     def answer() -> dict[str, Any]:

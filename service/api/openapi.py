@@ -24,13 +24,15 @@ from service.http.contract import (
     JSON,
     PROBLEM_JSON,
     PROBLEM_STATUS,
+    REQUEST_HEADERS,
+    RESPONSE_HEADERS,
     SERVER_PROBLEMS,
     Answer,
     Promise,
     promise_of,
     promises,
 )
-from service.http.inbound import AGREEMENT_ID_PATTERN, CURSOR_PATTERN, REVISION_TYPES, CursorField, DeadlineCursorField
+from service.http.inbound import AGREEMENT_ID_PATTERN, REVISION_TYPES, CursorField, DeadlineCursorField
 
 bp = Blueprint("openapi", __name__)
 
@@ -40,46 +42,6 @@ _FILE_ROUTES = {"static", "openapi.swagger_ui_asset"}
 _PATH_PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
 _PATH_PATTERNS = {"agreement": f"^{AGREEMENT_ID_PATTERN}$", "party": f"^({PARTY_ID_PATTERN})$"}
 
-RESPONSE_HEADERS: dict[str, dict[str, Any]] = {
-    "ETag": {"description": "a strong entity tag of this answer", "schema": {"type": "string"}},
-    "Cache-Control": {
-        "description": "`no-cache` (revalidate with If-None-Match), or `immutable` for an answer about a known_at "
-        "that can no longer change",
-        "schema": {"type": "string"},
-    },
-    "Location": {"description": "where the created resource is", "schema": {"type": "string"}},
-    "Link": {
-        "description": 'the next page, as `<url>; rel="next"`, and for an answer about now its permalink, as'
-        ' `<url>; rel="canonical"` (RFC 8288)',
-        "schema": {"type": "string"},
-    },
-    "Content-Location": {
-        "description": "an answer about now: the same question asked with `known_at` = the instant of the knowledge"
-        " it used (and the days it left to a default), answered the same for ever once that instant is final",
-        "schema": {"type": "string"},
-    },
-    "Retry-After": {"description": "seconds to wait before retrying", "schema": {"type": "string"}},
-    "WWW-Authenticate": {"description": "the bearer challenge (RFC 6750)", "schema": {"type": "string"}},
-}
-REQUEST_HEADERS: dict[str, dict[str, Any]] = {
-    "If-None-Match": {
-        "description": "the ETag you hold: answered 304 without a body while it is current",
-        "schema": {"type": "string"},
-    },
-    "If-Match": {
-        "description": 'the version the agreement must be at, as a strong tag like `"3"` (412 if it is not)',
-        "schema": {"type": "string", "pattern": '^"[0-9]{1,10}"$'},
-    },
-    "X-Request-ID": {
-        "description": "a correlation id (1 to 200 printable ASCII characters), recorded in each appended event's "
-        "metadata unless the event names its own",
-        "schema": {"type": "string"},
-    },
-    "Last-Event-ID": {
-        "description": "the cursor of the last event received; an EventSource sends it when it reconnects",
-        "schema": {"type": "string", "pattern": f"^{CURSOR_PATTERN}$"},
-    },
-}
 _REQUIRED_HEADERS = {401: ("WWW-Authenticate",)}
 _OPTIONAL_HEADERS = {503: ("Retry-After",)}
 

@@ -24,7 +24,8 @@ from service.http import reading
 from service.http.answers import AgreementOut, ProvenanceOut, agreement_out, echo, provenance
 from service.http.caching import cached, knowledge_tag, permalink
 from service.http.contract import DATABASE_PROBLEMS, NOT_MODIFIED, PERMALINKED, Answer, promises
-from service.http.inbound import description, known_at
+from service.http.inbound import consistent_with, description, known_at
+from service.http.reading import CONSISTENCY_TOKEN
 from service.http.resources import resources
 from service.http.statuses import PartyOut
 from service.storage.results import Knowledge
@@ -213,6 +214,7 @@ class PartiesOfAgreement(Schema):
 class PartiesQuery(Schema):
     on = Day(load_default=None, metadata=description("the day; default: today, where the agreement lives"))
     known_at = known_at()
+    consistent_with = consistent_with()
 
 
 PARTIES_QUERY = PartiesQuery()
@@ -223,7 +225,7 @@ PARTIES_QUERY = PartiesQuery()
     summary="Each party's own status on a day",
     tag="parties",
     query=PartiesQuery,
-    request_headers=("If-None-Match",),
+    request_headers=("If-None-Match", CONSISTENCY_TOKEN),
     answers=(
         Answer(
             200, "each party, in the registration's order, with its status", PartiesOfAgreement, headers=PERMALINKED
@@ -238,7 +240,8 @@ def agreement_parties(agreement_id: str) -> Response:
     force, withdrawal pending or withdrawn; since when, its own notice, and the events it rests on."""
     query = reading.query(PARTIES_QUERY)
     known_at = query["known_at"]
-    knowledge = queries.knowledge(resources().store, agreement_id, known_at)
+    tokens = reading.consistency_tokens(query["consistent_with"])
+    knowledge = queries.knowledge(resources().store, agreement_id, known_at, tokens)
     on = query["on"] or clock.today(knowledge.timezone)
 
     def answer() -> dict[str, Any]:

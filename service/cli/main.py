@@ -13,6 +13,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TextIO, TypeVar
 
 import click
@@ -96,8 +97,15 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     ]  # fmt: skip
     # gunicorn runs as a child so that the embedded PostgreSQL (owned by this process)
     # outlives every worker and stops only after gunicorn has shut down.
-    with _metrics_directory() as metrics_dir:
-        environment = {**os.environ, "DATABASE_URL": url, "PROMETHEUS_MULTIPROC_DIR": metrics_dir}
+    with _metrics_directory() as metrics_dir, tempfile.TemporaryDirectory(prefix="pact-writes-") as writes_dir:
+        # The workers share the writes they acknowledge through this file (service/storage/knowledge/shared_writes.py).
+        shared = os.environ.get("PACT_SHARED_WRITES") or str(Path(writes_dir) / "writes")
+        environment = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "PROMETHEUS_MULTIPROC_DIR": metrics_dir,
+            "PACT_SHARED_WRITES": shared,
+        }
         server = subprocess.Popen(command, env=environment)
         signal.signal(signal.SIGTERM, lambda *_: server.send_signal(signal.SIGTERM))
         while True:

@@ -18,7 +18,7 @@ from events.payloads import SOURCES, TermsSchema, encode
 from events.types import EVENT_TYPES, type_name
 from service.http.statuses import STATUS, IntervalOut, StatusOut
 from service.queries import Summary
-from service.storage.results import Knowledge
+from service.storage.results import TOKEN_PATTERN, Knowledge
 
 TERMS = TermsSchema()
 
@@ -182,8 +182,13 @@ class AgreementOut(Schema):
     )
 
 
+# Names a write: a read that sends it back (header Consistency-Token, or ?consistent_with=) sees it.
+_TOKEN = {"pattern": f"^{TOKEN_PATTERN}$", "description": "this write's Consistency-Token (also in that header)"}
+
+
 class RegisteredAnswer(AgreementOut):
     replayed = fields.Boolean(required=True)
+    consistency_token = fields.String(required=True, metadata=_TOKEN)
 
 
 class AgreementsPage(Schema):
@@ -233,6 +238,7 @@ class AppendAnswer(Schema):
     event_ids = fields.List(fields.UUID(), required=True)
     recorded_at = fields.AwareDateTime(required=True)
     replayed = fields.Boolean(required=True)
+    consistency_token = fields.String(required=True, metadata=_TOKEN)
 
 
 class FeedEntry(EventOut):

@@ -123,7 +123,8 @@ def permalink(instant: datetime | None, **pinned: date | None) -> str | None:
     HTTP cache may keep it for ever. None for an answer that named its ``known_at``."""
     if instant is None or "known_at" in request.args:
         return None
-    arguments = {name: value for name, value in request.args.items() if name != "wait"}
+    # Waiting and consistency tokens only say how fresh "now" must be: known_at fixes it.
+    arguments = {name: value for name, value in request.args.items() if name not in ("wait", "consistent_with")}
     arguments |= {name: day.isoformat() for name, day in pinned.items() if day is not None and name not in arguments}
     arguments["known_at"] = instant.isoformat()
     return f"{request.path}?{urlencode(arguments)}"

@@ -12,6 +12,9 @@ from typing import Any, TypeVar
 
 from marshmallow import Schema
 
+from service.http.inbound import CURSOR_PATTERN
+from service.http.inbound import TOKEN_PATTERN as TOKEN
+
 View = TypeVar("View", bound=Callable[..., Any])
 
 JSON = "application/json"
@@ -106,3 +109,56 @@ def promises(**promise: Any) -> Callable[[View], View]:
 
 def promise_of(view: Callable[..., Any]) -> Promise | None:
     return getattr(view, "promise", None)
+
+
+# Every header a view may name in its promise, as the OpenAPI document describes it.
+RESPONSE_HEADERS: dict[str, dict[str, Any]] = {
+    "ETag": {"description": "a strong entity tag of this answer", "schema": {"type": "string"}},
+    "Cache-Control": {
+        "description": "`no-cache` (revalidate with If-None-Match), or `immutable` for an answer about a known_at "
+        "that can no longer change",
+        "schema": {"type": "string"},
+    },
+    "Location": {"description": "where the created resource is", "schema": {"type": "string"}},
+    "Link": {
+        "description": 'the next page, as `<url>; rel="next"`, and for an answer about now its permalink, as'
+        ' `<url>; rel="canonical"` (RFC 8288)',
+        "schema": {"type": "string"},
+    },
+    "Content-Location": {
+        "description": "an answer about now: the same question asked with `known_at` = the instant of the knowledge"
+        " it used (and the days it left to a default), answered the same for ever once that instant is final",
+        "schema": {"type": "string"},
+    },
+    "Retry-After": {"description": "seconds to wait before retrying", "schema": {"type": "string"}},
+    "Consistency-Token": {
+        "description": "names this write: a read of the agreement that sends it back (header, or `consistent_with`)"
+        " sees it",
+        "schema": {"type": "string", "pattern": f"^{TOKEN}$"},
+    },
+    "WWW-Authenticate": {"description": "the bearer challenge (RFC 6750)", "schema": {"type": "string"}},
+}
+REQUEST_HEADERS: dict[str, dict[str, Any]] = {
+    "If-None-Match": {
+        "description": "the ETag you hold: answered 304 without a body while it is current",
+        "schema": {"type": "string"},
+    },
+    "If-Match": {
+        "description": 'the version the agreement must be at, as a strong tag like `"3"` (412 if it is not)',
+        "schema": {"type": "string", "pattern": '^"[0-9]{1,10}"$'},
+    },
+    "X-Request-ID": {
+        "description": "a correlation id (1 to 200 printable ASCII characters), recorded in each appended event's "
+        "metadata unless the event names its own",
+        "schema": {"type": "string"},
+    },
+    "Consistency-Token": {
+        "description": "a write's Consistency-Token: the answer includes that write (a token of another agreement"
+        " changes nothing)",
+        "schema": {"type": "string", "pattern": f"^{TOKEN}$"},
+    },
+    "Last-Event-ID": {
+        "description": "the cursor of the last event received; an EventSource sends it when it reconnects",
+        "schema": {"type": "string", "pattern": f"^{CURSOR_PATTERN}$"},
+    },
+}

@@ -17,7 +17,7 @@ from events.payloads import PAYLOAD_SCHEMAS, AgreementRegisteredSchema, SourceSc
 from events.types import EVENT_TYPES, REVISIONS, TYPE_NAMES, AgreementRegistered
 from service import clock
 from service.http.problems import InvalidQuery
-from service.storage.results import START, Cursor
+from service.storage.results import START, TOKEN_PATTERN, Cursor
 
 # The longest long-poll a client may ask for, in seconds.
 MAX_WAIT_SECONDS = 30
@@ -53,6 +53,20 @@ def description(text: str) -> dict[str, str]:
     return {"description": text}
 
 
+def consistent_with() -> Matching:
+    """A write's consistency token, as the Consistency-Token header also carries it."""
+    return Matching(
+        TOKEN_PATTERN,
+        "not a consistency token (a write answer's Consistency-Token, like kr-jp-gsomia.32.1a2b3c)",
+        load_default=None,
+        metadata=description(
+            "a write's `Consistency-Token` (or send it in that header): the answer includes that write. The server"
+            " waits up to PACT_CONSISTENCY_WAIT to know it, else asks the database; a token of another agreement"
+            " changes nothing"
+        ),
+    )
+
+
 def perspective() -> Matching:
     """The party as whom to answer: where the parties read a fact differently, as it reads it."""
     return Matching(
@@ -80,10 +94,12 @@ class StatusQuery(Schema):
     on = Day(load_default=None)
     known_at = known_at()
     perspective = perspective()
+    consistent_with = consistent_with()
 
 
 class HistoryQuery(Schema):
     on = Day(load_default=None)
+    consistent_with = consistent_with()
 
 
 class TimelineQuery(Schema):
@@ -97,6 +113,7 @@ class TimelineQuery(Schema):
     )
     known_at = known_at()
     perspective = perspective()
+    consistent_with = consistent_with()
 
     @validates_schema
     def ordered(self, data: dict[str, Any], **_: Any) -> None:
@@ -118,6 +135,7 @@ class EventsQuery(Schema):
     limit = QueryCount(load_default=100, minimum=1, maximum=1000)
     known_at = known_at()
     wait = wait_seconds("after_version")
+    consistent_with = consistent_with()
 
 
 class CursorField(fields.Field):

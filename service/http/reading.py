@@ -1,4 +1,5 @@
-"""Reading requests: query strings, JSON bodies, preconditions and request ids.
+"""Reading requests: query strings, JSON bodies, preconditions, consistency tokens and
+request ids.
 
 Parsing is strict and bounded, because whatever gets past it reaches PostgreSQL or the
 replay: a body is read up to the size limit (chunked ones too), nested at most
@@ -20,6 +21,7 @@ from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
 from service.http.problems import BadPrecondition, InvalidBody, InvalidQuery, MalformedJson
+from service.storage.results import ConsistencyToken
 
 # Deep enough for any event (a correction's payload nests a few levels), shallow enough
 # that walking a body can never exhaust the stack.
@@ -119,6 +121,22 @@ def if_match_version() -> int | None:
     if found is None:
         raise BadPrecondition('If-Match must be one strong entity tag naming a version, like "3"')
     return int(found.group(1))
+
+
+CONSISTENCY_TOKEN = "Consistency-Token"
+
+
+def consistency_tokens(consistent_with: str | None) -> list[ConsistencyToken]:
+    """The writes a read must see: the query's ``consistent_with`` (already checked) and
+    the Consistency-Token header, which is refused (400) unless it is one token."""
+    tokens = [ConsistencyToken.parse(consistent_with)] if consistent_with else []
+    header = request.headers.get(CONSISTENCY_TOKEN)
+    if header is not None:
+        try:
+            tokens.append(ConsistencyToken.parse(header.strip()))
+        except ValueError as error:
+            raise InvalidQuery(ValidationError({CONSISTENCY_TOKEN: [str(error)]})) from None
+    return tokens
 
 
 def metadata(given: dict[str, Any], writer: str) -> dict[str, Any]:

@@ -20,6 +20,8 @@ class Resources:
     head_revision: str | None
 
     def close(self) -> None:
+        if self.store.known is not None:
+            self.store.known.close()
         self.pool.close()
 
 

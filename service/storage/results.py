@@ -1,10 +1,12 @@
 """What the event store answers and refuses with: what is known of a stream, a place in the
-feed, the result of an append, and the conflicts an append can meet.
+feed, the result of an append and the token that names it, and the conflicts an append can
+meet.
 
 They are plain values, apart from the store that makes them, so that what only needs to
 name them (caching, request schemas, answers, error handlers) does not depend on the store.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -60,9 +62,44 @@ START = Cursor(0, 0)
 
 @dataclass(frozen=True, kw_only=True)
 class AppendResult:
+    """What an append stored; ``lsn`` is a WAL position of the primary after its commit."""
+
     stream_id: str
     first_version: int
     version: int
     event_ids: tuple[UUID, ...]
     recorded_at: datetime
+    lsn: int
     replayed: bool = False
+
+    @property
+    def token(self) -> "ConsistencyToken":
+        return ConsistencyToken(self.stream_id, self.version, self.lsn)
+
+
+@dataclass(frozen=True)
+class ConsistencyToken:
+    """What a read must know to see a write: the stream, the version the write made, and
+    the primary's WAL position after its commit (how far a replica must have replayed).
+    Written "<stream>.<version>.<lsn in hex>"; per stream, so a read waits only for the
+    stream it asks about."""
+
+    stream_id: str
+    version: int
+    lsn: int
+
+    def __str__(self) -> str:
+        return f"{self.stream_id}.{self.version}.{self.lsn:x}"
+
+    @classmethod
+    def parse(cls, text: str) -> "ConsistencyToken":
+        """The token ``text`` names; ValueError if it is none (see TOKEN_PATTERN)."""
+        if not _TOKEN.fullmatch(text):
+            raise ValueError("not a consistency token (a write answer's Consistency-Token)")
+        stream_id, version, lsn = text.split(".")
+        return cls(stream_id, int(version), int(lsn, 16))
+
+
+# An agreement id, a version and a WAL position (matched whole); ECMA-262 and Python read it alike.
+TOKEN_PATTERN = "[a-z0-9][a-z0-9-]{1,62}[.][0-9]{1,10}[.][0-9a-f]{1,16}"
+_TOKEN = re.compile(TOKEN_PATTERN)

@@ -72,10 +72,25 @@ ORDER BY transaction_id, position
 LIMIT %(limit)s
 """
 
-# Sent once an append has committed, in a transaction of its own: listeners never hear of
-# an event before they can read it, and no append waits on the notification queue's lock.
+# Every append is announced by a trigger in the appending transaction (migrations/versions/0005),
+# delivered once it commits, never before, never lost: on CHANNEL the stream's id, which is
+# all a long-poll needs; on APPENDS the stream, its new version and its recorded_at.
 CHANNEL = "pact_events"
-NOTIFY = f"SELECT pg_notify('{CHANNEL}', %s)"
+APPENDS = "pact_appends"
+
+# A WAL position of the primary, as a number: asked after a commit, a replica that has
+# replayed this far holds it (pg_last_wal_replay_lsn() on the replica, likewise a number).
+CURRENT_LSN = "SELECT pg_current_wal_lsn() - '0/0'"
+
+# Every stream's newest version and its recorded_at: an index lookup per stream.
+EVERY_STREAM_NEWEST = """
+SELECT first.stream_id, newest.version, newest.recorded_at
+FROM events AS first
+CROSS JOIN LATERAL (
+    SELECT version, recorded_at FROM events WHERE stream_id = first.stream_id ORDER BY version DESC LIMIT 1
+) AS newest
+WHERE first.version = 1
+"""
 
 STREAM_IDS = "SELECT stream_id FROM events WHERE version = 1 ORDER BY stream_id"
 

@@ -8,21 +8,26 @@ Event ids make appends idempotent: re-sending the same events returns the first 
 The pool's connections are in autocommit (service/storage/pool.py): a single statement is a
 transaction, and anything longer says ``transaction()``.
 The feed of all events (``feed``) is gap-safe without any lock on appends: see sql.FEED.
+What is known of a stream now comes from memory when the store is given the server's
+KnownVersions (service/storage/knowledge/versions.py), and from the database whenever memory cannot
+be trusted.
 """
 
-import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import Protocol
 from uuid import UUID
 
 import psycopg
+from prometheus_client import Counter
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from events import NewEvent, Recorded, Replayer
 from service.storage import sql
 from service.storage.history_cache import HistoryCache
+from service.storage.knowledge.shared_writes import Write
 from service.storage.registrations import Registrations
 from service.storage.results import AppendResult, Cursor, EventIdConflict, Knowledge, VersionConflict
 from service.storage.rows import columns, insert_row, recorded, same_event
@@ -30,13 +35,36 @@ from service.storage.rows import columns, insert_row, recorded, same_event
 # About this many decoded events are kept in memory per worker (see HistoryCache).
 DEFAULT_CACHED_EVENTS = 200_000
 
-log = logging.getLogger(__name__)
+
+class Memory(Protocol):
+    """What this server knows of every stream now (service/storage/knowledge/versions.py):
+    None where it cannot be trusted, or knows no such stream."""
+
+    def current(self, stream_id: str) -> Write | None: ...
+
+    def at_least(self, stream_id: str, version: int, seconds: float) -> Write | None: ...
+
+    def wrote(self, write: Write) -> None: ...
+
+    def close(self) -> None: ...
+
+
+KNOWLEDGE_READS = Counter(
+    "pact_knowledge_reads", "Reads' knowledge of a stream: from memory, or from the database", ["source"]
+)
 
 
 class EventStore:
-    def __init__(self, pool: ConnectionPool, cache: HistoryCache | None = None) -> None:
+    def __init__(
+        self,
+        pool: ConnectionPool,
+        cache: HistoryCache | None = None,
+        known: Memory | None = None,
+        consistency_wait: float = 1.0,
+    ) -> None:
         self.pool = pool
         self.cache = cache if cache is not None else HistoryCache(max_events=DEFAULT_CACHED_EVENTS)
+        self.known, self.consistency_wait = known, consistency_wait
         self.registrations = Registrations(self._registration_count, self._registrations_but)
 
     def append(self, stream_id: str, events: Sequence[NewEvent], expected_version: int) -> AppendResult:
@@ -61,10 +89,9 @@ class EventStore:
         rows = [insert_row(stream_id, expected_version + i, new) for i, new in enumerate(events, start=1)]
         statement, parameters = (sql.INSERT_ONE, rows[0]) if len(rows) == 1 else (sql.INSERT, columns(rows))
         with self.pool.connection() as connection:
-            # One statement, so one transaction in autocommit; the notification follows,
-            # committed, in a transaction of its own.
+            # One statement, so one transaction in autocommit: committed when it returns.
             stored = sorted(connection.execute(statement, parameters).fetchall())
-            _notify(connection, stream_id)
+            lsn = _lsn(connection)
         recorded_at = stored[0][2]
         # What was just stored is exactly what a read would return: the next read need not.
         records = [
@@ -72,7 +99,10 @@ class EventStore:
             for new, (version, position, _) in zip(events, stored, strict=True)
         ]
         self.cache.extend(stream_id, expected_version, records)
-        return _appended(stream_id, events, expected_version, recorded_at)
+        result = _appended(stream_id, events, expected_version, recorded_at, lsn)
+        if self.known is not None:
+            self.known.wrote(Write(stream_id, result.version, recorded_at, lsn))
+        return result
 
     def copy_append(self, stream_id: str, events: Sequence[NewEvent], expected_version: int) -> AppendResult:
         """Like ``append``, for many events at once: the rows go in by sql.COPY, in one
@@ -87,8 +117,11 @@ class EventStore:
                     for version, new in enumerate(events, start=expected_version + 1):
                         copy.write_row(insert_row(stream_id, version, new))
                 (recorded_at,) = connection.execute(sql.RECORDED_AT, (stream_id, expected_version + 1)).fetchall()[0]
-            _notify(connection, stream_id)
-        return _appended(stream_id, events, expected_version, recorded_at)
+            lsn = _lsn(connection)
+        result = _appended(stream_id, events, expected_version, recorded_at, lsn)
+        if self.known is not None:
+            self.known.wrote(Write(stream_id, result.version, recorded_at, lsn))
+        return result
 
     def previously_appended(self, stream_id: str, events: Sequence[NewEvent]) -> AppendResult | None:
         """The result of an earlier append of exactly these events, or None if none was stored."""
@@ -121,14 +154,32 @@ class EventStore:
             rows = cursor.execute(sql.STREAM, (stream_id, after_version, known_at, limit)).fetchall()
         return [recorded(row) for row in rows]
 
-    def knowledge(self, stream_id: str, known_at: datetime | None = None) -> Knowledge | None:
-        """One cheap query that tells whether anything changed, before any event is read.
+    def knowledge(self, stream_id: str, known_at: datetime | None = None, at_least: int = 0) -> Knowledge | None:
+        """What is known of the stream at ``known_at`` (default: now), before any event is
+        read; None when the agreement does not exist at all.
 
-        None when the agreement does not exist at all.
-        """
+        About now, from memory when it can be trusted and knows the stream -- at version
+        ``at_least`` or later (a consistency token's), waiting up to ``consistency_wait``
+        seconds for that -- else by one cheap query, which sees every commit."""
+        if known_at is None and self.known is not None:
+            known, wait = self.known, self.consistency_wait
+            newest = known.at_least(stream_id, at_least, wait) if at_least else known.current(stream_id)
+            if newest is not None:
+                KNOWLEDGE_READS.labels("memory").inc()
+                return self._known_now(newest)
+        KNOWLEDGE_READS.labels("database").inc()
         with self.pool.connection() as connection, connection.cursor(row_factory=dict_row) as cursor:
             row = cursor.execute(sql.KNOWLEDGE, {"stream": stream_id, "known_at": known_at}).fetchone()
         return Knowledge(**row) if row and row["timezone"] is not None else None
+
+    def _known_now(self, newest: Write) -> Knowledge | None:
+        """Knowledge of the stream at its ``newest`` version; its time zone is its
+        registration's, which is kept in memory with the rest of its history."""
+        registration = self.history(newest.stream_id, 1)[0].event
+        timezone = getattr(registration, "timezone", None)
+        if not isinstance(timezone, str):
+            return None  # a stream that is no agreement
+        return Knowledge(timezone=timezone, version=newest.version, horizon=newest.recorded_at)
 
     def _registration_count(self) -> int:
         with self.pool.connection() as connection:
@@ -181,23 +232,21 @@ class EventStore:
             return [row[0] for row in connection.execute(sql.STREAM_IDS).fetchall()]
 
 
-def _appended(stream_id: str, events: Sequence[NewEvent], after: int, recorded_at: datetime) -> AppendResult:
+def _appended(stream_id: str, events: Sequence[NewEvent], after: int, recorded_at: datetime, lsn: int) -> AppendResult:
     return AppendResult(
         stream_id=stream_id,
         first_version=after + 1,
         version=after + len(events),
         event_ids=tuple(new.event_id for new in events),
         recorded_at=recorded_at,
+        lsn=lsn,
     )
 
 
-def _notify(connection: psycopg.Connection, stream_id: str) -> None:
-    """Tell feed listeners, outside the append's transaction; the events are stored
-    whatever happens here, and listeners also poll, so a lost notification only delays them."""
-    try:
-        connection.execute(sql.NOTIFY, (stream_id,))
-    except psycopg.Error as error:
-        log.warning("stored events of %s but could not notify listeners: %s", stream_id, error)
+def _lsn(connection: psycopg.Connection) -> int:
+    """The primary's WAL position now: asked after a commit, at or past it."""
+    row = connection.execute(sql.CURRENT_LSN).fetchone()
+    return int(row[0]) if row else 0
 
 
 def _version(connection: psycopg.Connection, stream_id: str) -> int:
@@ -229,5 +278,6 @@ def _previously_appended(
         version=versions[-1],
         event_ids=tuple(ids),
         recorded_at=stored[0]["recorded_at"],
+        lsn=_lsn(connection),
         replayed=True,
     )
