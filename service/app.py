@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Flask
 from flask_cors import CORS
+from psycopg_pool import ConnectionPool
 from werkzeug.routing import BaseConverter
 
 from events.parties import PARTY_ID_PATTERN
@@ -24,8 +25,9 @@ from service.http.caching import AnswerCache
 from service.http.encoding import OrjsonProvider
 from service.http.inbound import AGREEMENT_ID_PATTERN, MAX_WAIT_SECONDS
 from service.http.resources import Resources
-from service.storage.database import head_revision
+from service.storage.database import described, head_revision
 from service.storage.history_cache import HistoryCache
+from service.storage.knowledge.replicas import Replicas
 from service.storage.knowledge.shared_writes import SharedWrites
 from service.storage.knowledge.versions import KnownVersions
 from service.storage.pool import POOL_DEFAULTS, open_pool
@@ -52,6 +54,11 @@ DEFAULTS: dict[str, Any] = {
     # The file the workers of one server share their acknowledged writes in (`serve` makes
     # one per start); unset: memory of this process alone, for a server of one process.
     "SHARED_WRITES": None,
+    # Hot standbys of the database that reads may go to (comma-separated connection strings,
+    # as the service role), and how far behind one may fall, in seconds, before it leaves the
+    # rotation until it catches up (service/storage/replicas.py).
+    "REPLICA_URLS": "",
+    "REPLICA_MAX_LAG": 5.0,
     # Browsers on these origins may read the API (comma-separated, or * for any); writes
     # are never offered to other origins.
     "CORS_ORIGINS": "*",
@@ -102,6 +109,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             HistoryCache(max_events=int(app.config["CACHED_EVENTS"])),
             known,
             consistency_wait=float(app.config["CONSISTENCY_WAIT"]),
+            replicas=_replicas(app, pool),
         ),
         answers=AnswerCache(max_bytes=int(app.config["CACHED_ANSWER_BYTES"])),
         head_revision=head_revision(),
@@ -118,6 +126,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     return app
+
+
+def _replicas(app: Flask, primary: ConnectionPool) -> Replicas:
+    """PACT_REPLICA_URLS (connection strings, separated by commas), each read on a pool of its own."""
+    urls = [url.strip() for url in str(app.config["REPLICA_URLS"] or "").split(",") if url.strip()]
+    return Replicas(
+        [(described(url), url) for url in urls],
+        primary,
+        float(app.config["REPLICA_MAX_LAG"]),
+        open_pool=lambda url: open_pool(url, app.config),
+    )
 
 
 def _allow_cross_origin_reads(app: Flask) -> None:

@@ -43,8 +43,8 @@ def knowledge(
 ) -> Knowledge:
     """What is known of the agreement at ``known_at`` (default: now), without reading
     events; about now, including at least the writes ``tokens`` name of this agreement."""
-    at_least = max((token.version for token in tokens if token.stream_id == agreement_id), default=0)
-    found = store.knowledge(agreement_id, known_at, at_least)
+    ours = [token for token in tokens if token.stream_id == agreement_id]
+    found = store.knowledge(agreement_id, known_at, max(ours, key=lambda token: token.version, default=None))
     if found is None:
         raise AgreementNotFound(agreement_id)
     return found

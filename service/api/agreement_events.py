@@ -76,7 +76,8 @@ def list_events(agreement_id: str) -> Response:
     def answer() -> dict[str, Any]:
         # Read as of the knowledge the ETag names: a version committed since is the next answer's.
         as_of = known_at or knowledge.horizon
-        page = resources().store.read(agreement_id, after_version=after, limit=limit + 1, known_at=as_of)
+        expected = max(0, min(limit + 1, knowledge.version - after))
+        page = resources().store.read(agreement_id, after, limit + 1, known_at=as_of, expected=expected)
         more = len(page) > limit
         page = page[:limit]
         return {

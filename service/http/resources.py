@@ -22,6 +22,7 @@ class Resources:
     def close(self) -> None:
         if self.store.known is not None:
             self.store.known.close()
+        self.store.replicas.close()
         self.pool.close()
 
 

@@ -9,6 +9,7 @@ name them (caching, request schemas, answers, error handlers) does not depend on
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 from uuid import UUID
 
 
@@ -103,3 +104,30 @@ class ConsistencyToken:
 # An agreement id, a version and a WAL position (matched whole); ECMA-262 and Python read it alike.
 TOKEN_PATTERN = "[a-z0-9][a-z0-9-]{1,62}[.][0-9]{1,10}[.][0-9a-f]{1,16}"
 _TOKEN = re.compile(TOKEN_PATTERN)
+
+
+@dataclass(frozen=True)
+class Write:
+    """A committed append: the stream's new version, its recorded_at, and a WAL position
+    of the primary at or after its commit (what a replica must have replayed to see it)."""
+
+    stream_id: str
+    version: int
+    recorded_at: datetime
+    lsn: int
+
+
+class Memory(Protocol):
+    """What a server knows of every stream now (service/storage/knowledge/versions.py):
+    ``current`` and ``at_least`` say None where it cannot be trusted or knows no such
+    stream, and the caller asks the database."""
+
+    def current(self, stream_id: str) -> Write | None: ...
+
+    def at_least(self, stream_id: str, version: int, seconds: float) -> Write | None: ...
+
+    def newest_seen(self, stream_id: str) -> Write | None: ...
+
+    def wrote(self, write: Write) -> None: ...
+
+    def close(self) -> None: ...

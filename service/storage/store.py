@@ -8,15 +8,14 @@ Event ids make appends idempotent: re-sending the same events returns the first 
 The pool's connections are in autocommit (service/storage/pool.py): a single statement is a
 transaction, and anything longer says ``transaction()``.
 The feed of all events (``feed``) is gap-safe without any lock on appends: see sql.FEED.
-What is known of a stream now comes from memory when the store is given the server's
-KnownVersions (service/storage/knowledge/versions.py), and from the database whenever memory cannot
-be trusted.
+What is known of a stream now comes from the server's memory (knowledge/versions.py) when
+it can be trusted, else from a replica that holds enough (knowledge/replicas.py) or the primary.
 """
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Protocol
+from typing import Any
 from uuid import UUID
 
 import psycopg
@@ -27,31 +26,23 @@ from psycopg_pool import ConnectionPool
 from events import NewEvent, Recorded, Replayer
 from service.storage import sql
 from service.storage.history_cache import HistoryCache
-from service.storage.knowledge.shared_writes import Write
+from service.storage.knowledge.replicas import Replicas
 from service.storage.registrations import Registrations
-from service.storage.results import AppendResult, Cursor, EventIdConflict, Knowledge, VersionConflict
+from service.storage.results import (
+    AppendResult,
+    ConsistencyToken,
+    Cursor,
+    EventIdConflict,
+    Knowledge,
+    Memory,
+    VersionConflict,
+    Write,
+)
 from service.storage.rows import columns, insert_row, recorded, same_event
 
 # About this many decoded events are kept in memory per worker (see HistoryCache).
 DEFAULT_CACHED_EVENTS = 200_000
-
-
-class Memory(Protocol):
-    """What this server knows of every stream now (service/storage/knowledge/versions.py):
-    None where it cannot be trusted, or knows no such stream."""
-
-    def current(self, stream_id: str) -> Write | None: ...
-
-    def at_least(self, stream_id: str, version: int, seconds: float) -> Write | None: ...
-
-    def wrote(self, write: Write) -> None: ...
-
-    def close(self) -> None: ...
-
-
-KNOWLEDGE_READS = Counter(
-    "pact_knowledge_reads", "Reads' knowledge of a stream: from memory, or from the database", ["source"]
-)
+KNOWLEDGE_READS = Counter("pact_knowledge_reads", "What reads knew of a stream now: from memory or not", ["source"])
 
 
 class EventStore:
@@ -61,10 +52,12 @@ class EventStore:
         cache: HistoryCache | None = None,
         known: Memory | None = None,
         consistency_wait: float = 1.0,
+        replicas: Replicas | None = None,
     ) -> None:
         self.pool = pool
         self.cache = cache if cache is not None else HistoryCache(max_events=DEFAULT_CACHED_EVENTS)
         self.known, self.consistency_wait = known, consistency_wait
+        self.replicas = replicas if replicas is not None else Replicas([], pool, max_lag=0)
         self.registrations = Registrations(self._registration_count, self._registrations_but)
 
     def append(self, stream_id: str, events: Sequence[NewEvent], expected_version: int) -> AppendResult:
@@ -99,10 +92,7 @@ class EventStore:
             for new, (version, position, _) in zip(events, stored, strict=True)
         ]
         self.cache.extend(stream_id, expected_version, records)
-        result = _appended(stream_id, events, expected_version, recorded_at, lsn)
-        if self.known is not None:
-            self.known.wrote(Write(stream_id, result.version, recorded_at, lsn))
-        return result
+        return self._acknowledged(_appended(stream_id, events, expected_version, recorded_at, lsn))
 
     def copy_append(self, stream_id: str, events: Sequence[NewEvent], expected_version: int) -> AppendResult:
         """Like ``append``, for many events at once: the rows go in by sql.COPY, in one
@@ -118,9 +108,12 @@ class EventStore:
                         copy.write_row(insert_row(stream_id, version, new))
                 (recorded_at,) = connection.execute(sql.RECORDED_AT, (stream_id, expected_version + 1)).fetchall()[0]
             lsn = _lsn(connection)
-        result = _appended(stream_id, events, expected_version, recorded_at, lsn)
+        return self._acknowledged(_appended(stream_id, events, expected_version, recorded_at, lsn))
+
+    def _acknowledged(self, result: AppendResult) -> AppendResult:
+        """The append, made known to every worker of this server before anyone answers with it."""
         if self.known is not None:
-            self.known.wrote(Write(stream_id, result.version, recorded_at, lsn))
+            self.known.wrote(Write(result.stream_id, result.version, result.recorded_at, result.lsn))
         return result
 
     def previously_appended(self, stream_id: str, events: Sequence[NewEvent]) -> AppendResult | None:
@@ -147,20 +140,36 @@ class EventStore:
         return self.cache.replayer(stream_id, through_version, self._fetcher(stream_id))
 
     def _fetcher(self, stream_id: str) -> Callable[[int, int], list[Recorded]]:
-        return lambda after, through: self.read(stream_id, after, through - after)
+        return lambda after, through: self.read(stream_id, after, through - after, expected=through - after)
 
-    def read(self, stream_id: str, after_version: int, limit: int, known_at: datetime | None = None) -> list[Recorded]:
-        with self.pool.connection() as connection, connection.cursor(row_factory=dict_row) as cursor:
-            rows = cursor.execute(sql.STREAM, (stream_id, after_version, known_at, limit)).fetchall()
+    def read(
+        self,
+        stream_id: str,
+        after_version: int,
+        limit: int,
+        known_at: datetime | None = None,
+        expected: int | None = None,
+    ) -> list[Recorded]:
+        """Up to ``limit`` events after ``after_version``, as recorded at ``known_at``; from a
+        replica if the caller knows how many exist (``expected``) and the replica has them."""
+
+        def ask(connection: psycopg.Connection) -> list[dict[str, Any]]:
+            with connection.cursor(row_factory=dict_row) as cursor:
+                return cursor.execute(sql.STREAM, (stream_id, after_version, known_at, limit)).fetchall()
+
+        replica = self.replicas.past(0) if expected is not None else None
+        rows = self.replicas.read(replica, ask, lambda found: len(found) >= (expected or 0))
         return [recorded(row) for row in rows]
 
-    def knowledge(self, stream_id: str, known_at: datetime | None = None, at_least: int = 0) -> Knowledge | None:
+    def knowledge(
+        self, stream_id: str, known_at: datetime | None = None, token: ConsistencyToken | None = None
+    ) -> Knowledge | None:
         """What is known of the stream at ``known_at`` (default: now), before any event is
-        read; None when the agreement does not exist at all.
-
-        About now, from memory when it can be trusted and knows the stream -- at version
-        ``at_least`` or later (a consistency token's), waiting up to ``consistency_wait``
-        seconds for that -- else by one cheap query, which sees every commit."""
+        read; None when the agreement does not exist at all. About now, from memory when it
+        can be trusted -- including the write ``token`` names, waiting up to ``consistency_wait``
+        for it -- else by one cheap query: on a replica that holds all this server has heard
+        of the stream and the token's write, else on the primary, which sees every commit."""
+        at_least = token.version if token is not None else 0
         if known_at is None and self.known is not None:
             known, wait = self.known, self.consistency_wait
             newest = known.at_least(stream_id, at_least, wait) if at_least else known.current(stream_id)
@@ -168,9 +177,17 @@ class EventStore:
                 KNOWLEDGE_READS.labels("memory").inc()
                 return self._known_now(newest)
         KNOWLEDGE_READS.labels("database").inc()
-        with self.pool.connection() as connection, connection.cursor(row_factory=dict_row) as cursor:
-            row = cursor.execute(sql.KNOWLEDGE, {"stream": stream_id, "known_at": known_at}).fetchone()
-        return Knowledge(**row) if row and row["timezone"] is not None else None
+        seen = self.known.newest_seen(stream_id) if self.known is not None and known_at is None else None
+        at_least = max(at_least, seen.version if seen else 0)
+        position = max(token.lsn if token else 0, seen.lsn if seen else 0)
+        replica = self.replicas.settled(known_at) if known_at is not None else self.replicas.past(position)
+
+        def ask(connection: psycopg.Connection) -> Knowledge | None:
+            with connection.cursor(row_factory=dict_row) as cursor:
+                row = cursor.execute(sql.KNOWLEDGE, {"stream": stream_id, "known_at": known_at}).fetchone()
+            return Knowledge(**row) if row and row["timezone"] is not None else None
+
+        return self.replicas.read(replica, ask, lambda found: found is not None and found.version >= at_least)
 
     def _known_now(self, newest: Write) -> Knowledge | None:
         """Knowledge of the stream at its ``newest`` version; its time zone is its
@@ -183,8 +200,7 @@ class EventStore:
 
     def _registration_count(self) -> int:
         with self.pool.connection() as connection:
-            (count,) = connection.execute(sql.REGISTRATION_COUNT).fetchone() or (0,)
-        return int(count)
+            return int((connection.execute(sql.REGISTRATION_COUNT).fetchone() or (0,))[0])
 
     def _registrations_but(self, stream_ids: list[str]) -> list[Recorded]:
         with self.pool.connection() as connection, connection.cursor(row_factory=dict_row) as cursor:

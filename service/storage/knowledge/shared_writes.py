@@ -20,9 +20,10 @@ import struct
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from service.storage.results import Write
 
 SLOTS = 4096
 # count, at the start; then each slot: version, recorded_at (µs since the epoch), the
@@ -32,17 +33,6 @@ _SLOT = struct.Struct("<QqQB103s")
 _HEADER_SIZE = 64
 SIZE = _HEADER_SIZE + SLOTS * _SLOT.size
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class Write:
-    """A committed append: the stream's new version, its recorded_at, and a WAL position
-    of the primary at or after its commit (what a replica must have replayed to see it)."""
-
-    stream_id: str
-    version: int
-    recorded_at: datetime
-    lsn: int
 
 
 class SharedWrites:

@@ -32,7 +32,8 @@ from datetime import datetime
 import psycopg
 
 from service.storage import sql
-from service.storage.knowledge.shared_writes import SharedWrites, Write
+from service.storage.knowledge.shared_writes import SharedWrites
+from service.storage.results import Write
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +85,8 @@ class KnownVersions:
             if found is not None and found.version >= version:
                 return found
             left = deadline - time.monotonic()
-            if left <= 0:
-                return None
+            if left <= 0 or not self._live:
+                return None  # no waiting while the listener is down: the database knows now
             with self._changed:
                 self._changed.wait(min(left, _LOOK_SECONDS))
 
@@ -93,6 +94,11 @@ class KnownVersions:
         """An append this worker committed: seen by every worker of the server from now on."""
         self._shared.put(write)
         self._look_at_shared()
+
+    def newest_seen(self, stream_id: str) -> Write | None:
+        """The newest version heard of, trusted or not: a replica that has less is behind."""
+        self._look_at_shared()
+        return self._table.get(stream_id)
 
     @property
     def live(self) -> bool:

@@ -13,9 +13,10 @@ import pytest
 
 from events import NewEvent
 from events.types import ContextNoted
-from service.storage.knowledge.shared_writes import SLOTS, SharedWrites, Write
+from service.storage.knowledge.shared_writes import SLOTS, SharedWrites
 from service.storage.knowledge.versions import LISTENER_NAME, KnownVersions
 from service.storage.pool import open_pool
+from service.storage.results import Write
 from service.storage.store import EventStore
 from tests.events.histories import registered
 from tests.service.api.test_long_poll import until
@@ -72,7 +73,8 @@ def test_a_write_put_by_another_process_is_known_at_once(known: KnownVersions, t
     until_live(known)
     put = (
         "import sys; from datetime import datetime, UTC; from pathlib import Path;"
-        "from service.storage.knowledge.shared_writes import SharedWrites, Write;"
+        "from service.storage.knowledge.shared_writes import SharedWrites;"
+        "from service.storage.results import Write;"
         "SharedWrites(Path(sys.argv[1])).put(Write('kr-jp-gsomia', 7, datetime(2026, 12, 5, tzinfo=UTC), 5))"
     )
     subprocess.run([sys.executable, "-c", put, str(tmp_path / "writes")], check=True)

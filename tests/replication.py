@@ -1,0 +1,95 @@
+"""A primary and a hot standby on 127.0.0.1, from the embedded server's own binaries:
+initdb, then pg_basebackup -R, as an operator would set up streaming replication."""
+
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pgserver
+
+from tests.e2e.conftest import free_port
+
+BIN = Path(pgserver.__file__).parent / "pginstall" / "bin"
+# PostgreSQL refuses to run as root: as root, the servers run as the user pgserver uses.
+SYSTEM_USER = "pgserver"
+
+
+@dataclass
+class Cluster:
+    folder: Path
+    primary_port: int
+    standby_port: int
+
+    def url(self, port: int, database: str = "postgres", user: str = "postgres", password: str = "") -> str:
+        secret = f":{password}" if password else ""
+        return f"postgresql://{user}{secret}@127.0.0.1:{port}/{database}"
+
+    def stop_standby(self) -> None:
+        _pg_ctl(self.folder / "standby", "stop", "-m", "fast")
+
+    def start_standby(self) -> None:
+        _pg_ctl(self.folder / "standby", "start", "-l", str(self.folder / "standby.log"))
+
+
+@contextmanager
+def replicated() -> Iterator[Cluster]:
+    folder = Path(tempfile.mkdtemp(prefix="pact-replication-"))
+    _give(folder)
+    cluster = Cluster(folder, free_port(), free_port())
+    primary, standby = folder / "primary", folder / "standby"
+    try:
+        _run(BIN / "initdb", "-D", str(primary), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
+        _configure(primary, cluster.primary_port, folder)
+        _pg_ctl(primary, "start", "-l", str(folder / "primary.log"))
+        _run(
+            BIN / "pg_basebackup", "-h", "127.0.0.1", "-p", str(cluster.primary_port), "-U", "postgres",
+            "-D", str(standby), "-R", "-X", "stream", "--checkpoint=fast",
+        )  # fmt: skip
+        with (standby / "postgresql.auto.conf").open("a") as settings:
+            settings.write(f"port = {cluster.standby_port}\n")
+        cluster.start_standby()
+        yield cluster
+    finally:
+        for data in (standby, primary):
+            if (data / "postmaster.pid").exists():
+                _pg_ctl(data, "stop", "-m", "immediate")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _configure(data: Path, port: int, sockets: Path) -> None:
+    with (data / "postgresql.conf").open("a") as settings:
+        settings.write(
+            f"listen_addresses = '127.0.0.1'\nport = {port}\nunix_socket_directories = '{sockets}'\n"
+            "wal_level = replica\nmax_wal_senders = 4\nhot_standby = on\nfsync = off\n"
+            "synchronous_commit = on\nmax_connections = 60\n"
+        )
+
+
+def _pg_ctl(data: Path, *args: str) -> None:
+    _run(BIN / "pg_ctl", "-D", str(data), "-w", "-t", "60", *args)
+
+
+def _run(*command: str | Path) -> None:
+    as_root = os.geteuid() == 0
+    subprocess.run(
+        [str(part) for part in command], check=True, capture_output=True, user=SYSTEM_USER if as_root else None
+    )
+
+
+def _give(folder: Path) -> None:
+    """The folder to the user the servers run as (and the way to it open to them)."""
+    if os.geteuid() != 0:
+        return
+    try:
+        entry = pwd.getpwnam(SYSTEM_USER)
+    except KeyError:
+        subprocess.run(["useradd", "-s", "/bin/bash", SYSTEM_USER], check=True, capture_output=True)
+        entry = pwd.getpwnam(SYSTEM_USER)
+    os.chown(folder, entry.pw_uid, entry.pw_gid)
+    folder.chmod(0o700)

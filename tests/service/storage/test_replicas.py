@@ -1,0 +1,147 @@
+"""Reads on a hot standby: served by it when it holds what the read must see, by the primary
+when it does not, and never older for it (service/storage/knowledge/replicas.py)."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
+
+import psycopg
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from service.app import create_app
+from service.storage import tokens
+from service.storage.database import SERVICE_ROLE, migrate, service_role_url
+from service.storage.knowledge.replicas import READS
+from service.storage.knowledge.versions import LISTENER_NAME
+from tests.replication import Cluster, replicated
+from tests.service.api.test_long_poll import until
+from tests.service.client import PACT, event, post
+
+PASSWORD = "replica-test"
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Cluster]:
+    with replicated() as cluster:
+        owner = cluster.url(cluster.primary_port)
+        with psycopg.connect(owner, autocommit=True) as connection:
+            connection.execute("CREATE DATABASE pact")
+        migrate(cluster.url(cluster.primary_port, "pact"))
+        service_role_url(cluster.url(cluster.primary_port, "pact"), PASSWORD)
+        yield cluster
+
+
+@pytest.fixture
+def app(cluster: Cluster) -> Iterator[Flask]:
+    primary = cluster.url(cluster.primary_port, "pact", SERVICE_ROLE, PASSWORD)
+    standby = cluster.url(cluster.standby_port, "pact", SERVICE_ROLE, PASSWORD)
+    app = create_app({"DATABASE_URL": primary, "REPLICA_URLS": standby, "REPLICA_MAX_LAG": 0.5, "TESTING": True})
+    yield app
+    app.extensions["pact"].close()
+
+
+@pytest.fixture
+def client(app: Flask, cluster: Cluster) -> FlaskClient:
+    with psycopg.connect(cluster.url(cluster.primary_port, "pact")) as owner:
+        writer = tokens.create(owner, f"writer-{datetime.now(UTC).timestamp()}")
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {writer}"
+    return client
+
+
+@pytest.fixture
+def pact(client: FlaskClient) -> str:
+    """A fresh agreement of this test's own (the cluster is shared by the module's tests)."""
+    agreement_id = f"pact-{int(datetime.now(UTC).timestamp() * 1e6)}"
+    assert post(client, "/agreements", PACT | {"id": agreement_id}).status_code == 201
+    return f"/agreements/{agreement_id}"
+
+
+def in_rotation(app: Flask) -> bool:
+    return bool(app.extensions["pact"].store.replicas.replicas[0].in_rotation)
+
+
+def replica_reads() -> float:
+    return READS.labels("replica")._value.get()  # type: ignore[no-any-return]
+
+
+def append(client: FlaskClient, pact: str) -> tuple[int, str]:
+    answer = post(client, f"{pact}/events", {"events": [event("context_noted", "2020-01-01")]})
+    assert answer.status_code == 201
+    return answer.get_json()["version"], answer.headers["Consistency-Token"]
+
+
+def newest(client: FlaskClient, pact: str, limit: int = 1000, **headers: str) -> int:
+    """The newest version an events page shows (each limit is another question, not one answered from memory)."""
+    return int(client.get(f"{pact}/events?limit={limit}", headers=headers).get_json()["events"][-1]["version"])
+
+
+def test_reads_are_served_by_the_standby(app: Flask, client: FlaskClient, pact: str) -> None:
+    until(lambda: in_rotation(app))
+    before = replica_reads()
+    long_ago = quote((datetime.now(UTC) - timedelta(days=1)).isoformat())
+
+    pages = [newest(client, pact, limit) for limit in range(1, 6)]
+    past = client.get(f"{pact}/status?known_at={long_ago}")
+
+    assert pages == [1] * 5 and past.status_code == 200
+    assert replica_reads() - before >= 5
+
+
+def test_a_read_with_the_token_of_a_write_always_sees_it(
+    app: Flask, client: FlaskClient, pact: str, cluster: Cluster
+) -> None:
+    until(lambda: in_rotation(app))
+    with psycopg.connect(cluster.url(cluster.primary_port, "pact"), autocommit=True) as owner:
+        for _ in range(10):
+            version, token = append(client, pact)
+            # Memory blind: the read asks a database, a replica only if it holds the token's write.
+            owner.execute(
+                "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE application_name = %s",
+                (LISTENER_NAME,),
+            )
+
+            assert newest(client, pact, **{"Consistency-Token": token}) == version
+            assert newest(client, pact) == version
+
+
+def test_with_replay_paused_reads_go_to_the_primary_and_stay_right(
+    app: Flask, client: FlaskClient, pact: str, cluster: Cluster
+) -> None:
+    until(lambda: in_rotation(app))
+    with psycopg.connect(cluster.url(cluster.standby_port, "pact"), autocommit=True) as standby:
+        standby.execute("SELECT pg_wal_replay_pause()")
+        try:
+            for _ in range(5):
+                version, token = append(client, pact)
+                assert newest(client, pact, **{"Consistency-Token": token}) == version
+                assert newest(client, pact) == version
+            until(lambda: not in_rotation(app))
+        finally:
+            standby.execute("SELECT pg_wal_replay_resume()")
+    until(lambda: in_rotation(app))
+    assert newest(client, pact) == version
+
+
+def test_with_the_standby_stopped_reads_keep_working(
+    app: Flask, client: FlaskClient, pact: str, cluster: Cluster
+) -> None:
+    until(lambda: in_rotation(app))
+    cluster.stop_standby()
+    try:
+        for _ in range(3):
+            version, token = append(client, pact)
+            assert newest(client, pact, **{"Consistency-Token": token}) == version
+            assert client.get(f"{pact}/status").status_code == 200
+        assert not in_rotation(app)
+    finally:
+        cluster.start_standby()
+    until(lambda: in_rotation(app))
+
+
+def test_the_standby_refuses_writes_so_only_the_primary_is_written(cluster: Cluster) -> None:
+    with psycopg.connect(cluster.url(cluster.standby_port, "pact")) as standby:
+        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+            standby.execute("CREATE TABLE nothing (x int)")
