@@ -21,7 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from psycopg.conninfo import make_conninfo
 
-from bench import relations, rows
+from bench import knowledge, relations, rows
 from bench.harness import table
 from service.storage import tokens
 from service.storage.database import SERVICE_ROLE, migrate
@@ -57,14 +57,14 @@ def another_database(owner_url: str) -> Iterator[str]:
 
 
 @contextmanager
-def service(owner_url: str, password: str) -> Iterator[tuple[str, int]]:
-    """`pact-chronology serve` with `make run`'s settings; its URL and process id."""
+def service(owner_url: str, password: str, **env: str) -> Iterator[tuple[str, int]]:
+    """`pact-chronology serve` with `make run`'s settings (and ``env``); its URL and process id."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     process = subprocess.Popen(
         [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
-        env={**os.environ, "DATABASE_URL": owner_url, "PACT_SERVICE_PASSWORD": password},
+        env={**os.environ, "DATABASE_URL": owner_url, "PACT_SERVICE_PASSWORD": password, **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -100,10 +100,14 @@ def main() -> None:
                 *_step("P4", lambda: rows.peer(owner_url)),
                 *_step("P5", lambda: rows.concurrency(service_url, owner_url)),
                 *_step("P6", lambda: rows.latency(base, owner_url)),
+                *_step("P8", lambda: knowledge.token_reads(base, token)),
+                *_step("P9", lambda: knowledge.notification_delay(owner_url, service_url)),
+                *_step("P11", lambda: knowledge.servers(base, service_url)),
             ]
             rss = rows.worker_rss_mb(pid)
             with another_database(owner_url) as small_url, service(small_url, password) as (small, _):
                 measured += _step("P7", lambda: relations.relations(base, owner_url, small))
+        measured += _step("P10", lambda: knowledge.replica_reads(password, service))
     load = "wrk" if shutil.which("wrk") else "Python threads (wrk is not installed)"
     notes = [
         f"Largest worker's resident memory after the run: {rss:.0f} MB.",

@@ -2,7 +2,8 @@
 # The compose stage (`make compose-test`): the stack as its users run it, for real, with
 # whatever container engine is here (`docker compose`, or `docker-compose`). It builds the
 # images, starts the stack, checks it from outside (tests/stack: start order, GSOMIA's
-# status, a write with a token made by the CLI, PostgreSQL stopped and restarted), runs
+# status, a write with a token made by the CLI, the replica profile's standby serving reads,
+# PostgreSQL stopped and restarted), runs
 # the example integration tests (tests/compose) against it, with the API's today fixed
 # (PACT_TODAY) and ./fixtures imported, and the whole suite in its tests container, then
 # removes it all (down -v), whatever happened.
@@ -21,9 +22,9 @@ stage() { printf '\n=== %s (%d s in)\n' "$*" "$SECONDS"; }
 
 finish() {
     local status=$?
-    [ "$status" = 0 ] || "${compose[@]}" --profile test logs --no-color --tail 100 || true
+    [ "$status" = 0 ] || "${compose[@]}" --profile test --profile replica logs --no-color --tail 100 || true
     stage "down -v"
-    "${compose[@]}" --profile test down --volumes --remove-orphans >/dev/null 2>&1 || true
+    "${compose[@]}" --profile test --profile replica down --volumes --remove-orphans >/dev/null 2>&1 || true
     stage "compose stage $([ "$status" = 0 ] && echo passed || echo failed)"
     exit "$status"
 }
@@ -32,8 +33,8 @@ trap finish EXIT
 stage "build"
 retry "${compose[@]}" --profile test build --quiet
 
-stage "up: postgres healthy, then migrate completed, then the api"
-"${compose[@]}" up --detach
+stage "up, with the replica profile: postgres healthy, then migrate completed and the replica, then the api"
+"${compose[@]}" --profile replica up --detach
 api=$("${compose[@]}" ps -q api)
 health() { docker inspect --format '{{.State.Health.Status}}' "$api"; }
 for _ in $(seq 120); do
@@ -44,7 +45,7 @@ done
 
 stage "the stack from outside (tests/stack)"
 COMPOSE="${compose[*]}" PACT_BASE_URL=$base_url "$pytest" -p no:cacheprovider \
-    tests/stack/test_smoke.py tests/stack/test_restart.py
+    tests/stack/test_smoke.py tests/stack/test_replica.py tests/stack/test_restart.py
 
 stage "the example integration tests (tests/compose)"
 PACT_TOKEN=$("${compose[@]}" run --rm -T migrate pact-chronology token create --name "example-$RANDOM" | tail -n 1)

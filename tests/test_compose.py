@@ -22,8 +22,21 @@ def compose() -> dict[str, Any]:
 
 
 def test_the_stack_has_database_migration_api_and_tests(compose: dict[str, Any]) -> None:
-    assert set(compose["services"]) == {"postgres", "migrate", "api", "tests"}
+    assert set(compose["services"]) == {"postgres", "migrate", "api", "tests", "replica"}
     assert compose["services"]["tests"]["profiles"] == ["test"]
+
+
+def test_the_replica_profile_streams_from_postgres_and_the_api_reads_from_it(compose: dict[str, Any]) -> None:
+    replica, api = compose["services"]["replica"], compose["services"]["api"]
+    script = (ROOT / "docker" / "replica.sh").read_text()
+    hba = (ROOT / "docker" / "pg_hba.conf").read_text()
+
+    assert replica["profiles"] == ["replica"]
+    assert replica["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+    assert "pg_basebackup --host=postgres --username=pact" in script and "--write-recovery-conf" in script
+    assert re.search(r"^host\s+replication\s+pact\s+all\s+scram-sha-256$", hba, re.M)
+    assert "hba_file=/etc/pact/pg_hba.conf" in compose["services"]["postgres"]["command"]
+    assert "@replica:5432/" in api["environment"]["PACT_REPLICA_URLS"]
 
 
 def test_services_wait_for_what_they_need(compose: dict[str, Any]) -> None:

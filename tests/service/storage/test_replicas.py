@@ -10,12 +10,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from bench.replication import Cluster, replicated
 from service.app import create_app
 from service.storage import tokens
 from service.storage.database import SERVICE_ROLE, migrate, service_role_url
 from service.storage.knowledge.replicas import READS
 from service.storage.knowledge.versions import LISTENER_NAME
-from tests.replication import Cluster, replicated
 from tests.service.api.test_long_poll import until
 from tests.service.client import PACT, event, post
 

@@ -1,9 +1,11 @@
 """A primary and a hot standby on 127.0.0.1, from the embedded server's own binaries:
-initdb, then pg_basebackup -R, as an operator would set up streaming replication."""
+initdb, then pg_basebackup -R, as an operator would set up streaming replication. The
+replica test (tests/service/storage/test_replicas.py) and row P10 of `make bench` use it."""
 
 import os
 import pwd
 import shutil
+import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -12,8 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pgserver
-
-from tests.e2e.conftest import free_port
 
 BIN = Path(pgserver.__file__).parent / "pginstall" / "bin"
 # PostgreSQL refuses to run as root: as root, the servers run as the user pgserver uses.
@@ -93,3 +93,9 @@ def _give(folder: Path) -> None:
         entry = pwd.getpwnam(SYSTEM_USER)
     os.chown(folder, entry.pw_uid, entry.pw_gid)
     folder.chmod(0o700)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
