@@ -30,6 +30,12 @@ class Cluster:
         secret = f":{password}" if password else ""
         return f"postgresql://{user}{secret}@127.0.0.1:{port}/{database}"
 
+    def stop_primary(self) -> None:
+        _pg_ctl(self.folder / "primary", "stop", "-m", "fast")
+
+    def start_primary(self) -> None:
+        _pg_ctl(self.folder / "primary", "start", "-l", str(self.folder / "primary.log"))
+
     def stop_standby(self) -> None:
         _pg_ctl(self.folder / "standby", "stop", "-m", "fast")
 

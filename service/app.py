@@ -51,6 +51,9 @@ DEFAULTS: dict[str, Any] = {
     # How long a read carrying a consistency token waits for this server to know the write
     # it names, before it asks the database instead (service/storage/knowledge/versions.py).
     "CONSISTENCY_WAIT": 1.0,
+    # At most this many such reads wait at once per worker; others ask the database at once,
+    # so tokens naming writes that never come cannot hold every thread.
+    "CONSISTENCY_WAITERS": 4,
     # The file the workers of one server share their acknowledged writes in (`serve` makes
     # one per start); unset: memory of this process alone, for a server of one process.
     "SHARED_WRITES": None,
@@ -100,6 +103,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config["DATABASE_URL"],
         SharedWrites(Path(shared) if shared else None),
         connect_timeout=int(app.config["CONNECT_TIMEOUT"]),
+        waiters=int(app.config["CONSISTENCY_WAITERS"]),
     )
     app.extensions["pact_streams"] = threading.BoundedSemaphore(int(app.config["MAX_STREAMS"]))
     app.extensions["pact"] = Resources(

@@ -50,8 +50,9 @@ _LOOK_SECONDS = 0.005
 class KnownVersions:
     """The newest (version, recorded_at, LSN) of every stream, as this worker knows them."""
 
-    def __init__(self, url: str, shared: SharedWrites, connect_timeout: int = 2) -> None:
+    def __init__(self, url: str, shared: SharedWrites, connect_timeout: int = 2, waiters: int = 4) -> None:
         self._url, self._connect_timeout = url, connect_timeout
+        self._waiters = threading.BoundedSemaphore(waiters)
         self._shared = shared
         self._seen = shared.count()
         self._table: dict[str, Write] = {}
@@ -78,8 +79,20 @@ class KnownVersions:
 
     def at_least(self, stream_id: str, version: int, seconds: float) -> Write | None:
         """``current``, once it is at ``version`` or later, waiting up to ``seconds`` for
-        that; None if it did not get there (then ask the database)."""
-        deadline = time.monotonic() + seconds
+        that; None if it did not get there (then ask the database). At most ``waiters``
+        reads wait at once: a token naming a write that never comes (a forged one) must not
+        hold every thread, so the others ask the database at once."""
+        found = self.current(stream_id)
+        if found is not None and found.version >= version:
+            return found
+        if not self._waiters.acquire(blocking=False):
+            return None
+        try:
+            return self._wait_for(stream_id, version, time.monotonic() + seconds)
+        finally:
+            self._waiters.release()
+
+    def _wait_for(self, stream_id: str, version: int, deadline: float) -> Write | None:
         while True:
             found = self.current(stream_id)
             if found is not None and found.version >= version:

@@ -149,3 +149,15 @@ def test_a_listener_that_cannot_connect_leaves_every_read_to_the_database(tmp_pa
         assert known.at_least("kr-jp-gsomia", 3, 0.05) is None
     finally:
         known.close()
+
+
+def test_reads_past_the_waiters_ask_the_database_at_once_instead_of_waiting(service_url: str, tmp_path: Path) -> None:
+    known = KnownVersions(service_url, SharedWrites(tmp_path / "writes"), waiters=0)
+    try:
+        until_live(known)
+        known.wrote(Write("kr-jp-gsomia", 3, NOW, 1))
+
+        assert known.at_least("kr-jp-gsomia", 3, 30) == Write("kr-jp-gsomia", 3, NOW, 1)  # known: no wait needed
+        assert known.at_least("kr-jp-gsomia", 999, 30) is None  # a forged version: no one may wait, none waits
+    finally:
+        known.close()

@@ -16,6 +16,7 @@ from service.storage import tokens
 from service.storage.database import SERVICE_ROLE, migrate, service_role_url
 from service.storage.knowledge.replicas import READS
 from service.storage.knowledge.versions import LISTENER_NAME
+from service.storage.results import ConsistencyToken
 from tests.service.api.test_long_poll import until
 from tests.service.client import PACT, event, post
 
@@ -139,6 +140,23 @@ def test_with_the_standby_stopped_reads_keep_working(
     finally:
         cluster.start_standby()
     until(lambda: in_rotation(app))
+
+
+def test_with_the_primary_stopped_the_standby_answers_what_it_can(
+    app: Flask, client: FlaskClient, pact: str, cluster: Cluster
+) -> None:
+    version, token = append(client, pact)
+    standby = app.extensions["pact"].store.replicas.replicas[0]
+    until(lambda: standby.in_rotation and standby.replayed >= ConsistencyToken.parse(token).lsn)  # it has the write
+    cluster.stop_primary()
+    try:
+        pages = [newest(client, pact, limit) for limit in range(20, 25)]
+        write = post(client, f"{pact}/events", {"events": [event("context_noted", "2020-01-01")]})
+    finally:
+        cluster.start_primary()
+
+    assert pages == [version] * 5
+    assert write.status_code == 503
 
 
 def test_the_standby_refuses_writes_so_only_the_primary_is_written(cluster: Cluster) -> None:
