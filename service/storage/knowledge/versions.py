@@ -55,6 +55,7 @@ class KnownVersions:
         self._waiters = threading.BoundedSemaphore(waiters)
         self._shared = shared
         self._seen = shared.count()
+        self._seen_lock = threading.Lock()
         self._table: dict[str, Write] = {}
         self._changed = threading.Condition()
         self._live = False
@@ -115,7 +116,7 @@ class KnownVersions:
 
     @property
     def live(self) -> bool:
-        """Whether memory is trusted now (for /healthz and the tests)."""
+        """Whether memory is trusted now."""
         return self._trusted()
 
     def close(self) -> None:
@@ -148,7 +149,8 @@ class KnownVersions:
             self._reload = True
         else:
             self._apply(writes)
-        self._seen = count
+        with self._seen_lock:  # another thread may have looked further meanwhile: never go back
+            self._seen = max(self._seen, count)
 
     def _apply(self, writes: Iterable[Write]) -> None:
         with self._changed:
