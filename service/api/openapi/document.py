@@ -1,24 +1,23 @@
-"""The OpenAPI 3.1 document, written from the app's routes and the promises of its views,
-and served at /openapi.json with a browsable Swagger UI at /docs.
+"""The OpenAPI 3.1 document, written from the app's routes and the promises of its views.
 
 The document is built once per app from the URL map: every route must carry a promise
 (service/http/contract.py) or building fails, so nothing the service answers goes undocumented.
-apispec turns the marshmallow schemas the views use into JSON Schema.
+apispec turns the marshmallow schemas the views use into JSON Schema; every event type's
+payload, and the events that carry one, come from events.py beside this.
 """
 
 import re
 from importlib.metadata import version
-from pathlib import Path
 from typing import Any
 
-import swagger_ui
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import Blueprint, Flask, Response, current_app, render_template, send_from_directory
+from flask import Flask
 from marshmallow import fields
 
 from events.fields import STORABLE_TEXT_PATTERNS
 from events.parties import PARTY_ID_PATTERN
+from service.api.openapi import events
 from service.http import answers
 from service.http.contract import (
     JSON,
@@ -30,13 +29,9 @@ from service.http.contract import (
     Answer,
     Promise,
     promise_of,
-    promises,
 )
 from service.http.inbound import AGREEMENT_ID_PATTERN, REVISION_TYPES, CursorField, DeadlineCursorField
 
-bp = Blueprint("openapi", __name__)
-
-SWAGGER_UI = Path(swagger_ui.__file__).parent / "static"
 # Routes that serve files, not API answers: the app's static folder and Swagger UI's.
 _FILE_ROUTES = {"static", "openapi.swagger_ui_asset"}
 _PATH_PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -67,6 +62,7 @@ def build(app: Flask) -> dict[str, Any]:
     for name, header in REQUEST_HEADERS.items():
         spec.components.parameter(name, "header", {**header, "name": name})
     spec.components.schema("Problem", schema=answers.Problem)
+    events.register_payloads(spec)
     for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
         if rule.endpoint in _FILE_ROUTES:
             continue
@@ -79,6 +75,8 @@ def build(app: Flask) -> dict[str, Any]:
     document = spec.to_dict()
     _query_parameters_are_never_null(document)
     _state_cross_field_rules(document["components"]["schemas"])
+    events.state_cross_field_rules(document["components"]["schemas"])
+    events.discriminate(document["components"]["schemas"])
     return document
 
 
@@ -224,31 +222,3 @@ def _problem(status: int, names: list[str]) -> dict[str, Any]:
 
 def _header_ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/headers/{name}"}
-
-
-@bp.get("/openapi.json")
-@promises(
-    summary="This document",
-    tag="documentation",
-    answers=(Answer(200, "the OpenAPI 3.1 document of this service", None),),
-)
-def document() -> Response:
-    """The OpenAPI document, for client generators, dashboards and fuzzers."""
-    built = current_app.extensions.get("pact_openapi")
-    if built is None:
-        built = current_app.extensions["pact_openapi"] = build(current_app)
-    return current_app.response_class(current_app.json.dumps(built), mimetype=JSON)
-
-
-@bp.get("/docs")
-@promises(
-    summary="Browsable API documentation", tag="documentation", answers=(Answer(200, "Swagger UI", None, "text/html"),)
-)
-def docs() -> str:
-    """Swagger UI over /openapi.json, served from this server (no CDN)."""
-    return render_template("docs.html")
-
-
-@bp.get("/docs/assets/<path:name>")
-def swagger_ui_asset(name: str) -> Response:
-    return send_from_directory(SWAGGER_UI, name, max_age=86400)
