@@ -55,7 +55,9 @@ def accepted(event_type: str) -> dict[str, Any]:
 
 
 def refused(event_type: str) -> list[dict[str, Any]]:
-    return [{**accepted(event_type), "unknown": 1}, {**accepted(event_type), "summary": 3}, *REFUSED.get(event_type, [])]
+    """Payloads the type's validator refuses: an unknown field, a wrong type, and the type's own."""
+    good = accepted(event_type)
+    return [{**good, "unknown": 1}, {**good, "summary": 3}, *REFUSED.get(event_type, [])]
 
 
 def validator(document: dict[str, Any], name: str) -> Draft202012Validator:
