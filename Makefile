@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 
-.PHONY: run test browser token bench lint compose-test clean
+.PHONY: run test browser clients token bench lint compose-test clean
 
 run: $(VENV)/.installed
 	$(BIN)/pact-chronology serve
@@ -14,7 +14,7 @@ run: $(VENV)/.installed
 token: $(VENV)/.installed
 	$(BIN)/pact-chronology token create --name $(or $(NAME),$(USER),local)
 
-test: $(VENV)/.installed browser
+test: $(VENV)/.installed browser clients
 	$(BIN)/pytest -n auto
 
 # The page test drives headless Chromium: Debian's package when it can be had (as root),
@@ -24,6 +24,17 @@ browser: $(VENV)/.installed
 		&& { $(APT_INSTALL) chromium || { apt-get update -qq && $(APT_INSTALL) chromium; }; } >/dev/null 2>&1; } \
 		|| $(BIN)/playwright install chromium
 
+# The generated-client tests (tests/e2e/test_clients.py) run openapi-typescript, tsc and ajv
+# from clients/typescript, installed from its lock file (Node.js from Debian when missing,
+# as root); a download that fails is tried again.
+clients: clients/typescript/node_modules/.installed
+
+clients/typescript/node_modules/.installed: clients/typescript/package-lock.json
+	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& { $(APT_INSTALL) nodejs npm || { apt-get update -qq && $(APT_INSTALL) nodejs npm; }; } >/dev/null 2>&1; }
+	bash -c 'source .ci/retry.sh && retry npm ci --prefix clients/typescript --no-audit --no-fund --loglevel=error'
+	touch $@
+
 # The benchmark table (docs/performance.md); not part of `make test`. Uses wrk when it can
 # be had, else a Python load generator.
 bench: $(VENV)/.installed-bench
@@ -32,8 +43,8 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.run
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check events service migrations tests bench
-	$(BIN)/ruff format --check events service migrations tests bench
+	$(BIN)/ruff check events service migrations tests bench clients
+	$(BIN)/ruff format --check events service migrations tests bench clients
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

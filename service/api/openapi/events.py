@@ -27,8 +27,6 @@ CARRIERS: dict[str, Iterable[str]] = {
     "FeedEntry": sorted(PAYLOAD_SCHEMAS),
     "ProvenanceOut": sorted(PAYLOAD_SCHEMAS),
 }
-# What every carrier holds whatever its type, under its own name: the branches refer to it.
-COMMON = "{}Common"
 
 
 def pascal(event_type: str) -> str:
@@ -65,22 +63,19 @@ def state_cross_field_rules(schemas: dict[str, Any]) -> None:
 
 
 def discriminate(schemas: dict[str, Any]) -> None:
-    """Each carrier becomes a ``oneOf`` of one branch per type, the branch being what every
-    carrier holds (kept as ``<carrier>Common``) with ``type`` fixed and the payload of that type."""
+    """Each carrier becomes a ``oneOf`` of one branch per type: the carrier's own schema
+    with ``type`` fixed and the payload of that type. A branch is the whole object, not an
+    ``allOf`` of the common part, which client generators turn into one model per branch
+    and field, clashing."""
     for carrier, types in CARRIERS.items():
-        common = COMMON.format(carrier)
-        schemas[common] = schemas.pop(carrier)
+        common = schemas.pop(carrier)
         branches = {event_type: f"{pascal(event_type)}{carrier}" for event_type in types}
         for event_type, branch in branches.items():
-            schemas[branch] = {
-                "allOf": [{"$ref": REF + common}],
-                "type": "object",
-                "properties": {
-                    "type": {"const": event_type},
-                    "payload": {"$ref": REF + payload_name(event_type)},
-                },
-                "required": ["type"],
+            fixed = {
+                "type": {"type": "string", "const": event_type},
+                "payload": {"$ref": REF + payload_name(event_type)},
             }
+            schemas[branch] = {**common, "properties": {**common["properties"], **fixed}}
         schemas[carrier] = {
             "oneOf": [{"$ref": REF + branch} for branch in branches.values()],
             "discriminator": {"propertyName": "type", "mapping": {t: REF + b for t, b in branches.items()}},
