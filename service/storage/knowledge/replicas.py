@@ -58,7 +58,8 @@ class Replica:
 
 @dataclass
 class Positions:
-    """The primary's WAL positions as the monitor read them: (wall clock, position), oldest first."""
+    """The primary's WAL positions as the monitor read them, oldest first: when (this
+    process's monotonic clock, and the database's clock), and the position."""
 
     samples: deque[tuple[float, datetime, int]] = field(default_factory=deque)
 

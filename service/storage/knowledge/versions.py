@@ -64,6 +64,7 @@ class KnownVersions:
         self._listener: psycopg.Connection | None = None
         self._heard: list[Write] = []
         self._reload = True
+        self._failing = False
         self._stop = threading.Event()
         # Written to on close, so the listener stops at once rather than after its heartbeat.
         self._wake_read, self._wake_write = os.pipe()
@@ -165,8 +166,10 @@ class KnownVersions:
             try:
                 self._follow()
             except (psycopg.Error, OSError) as error:
-                if not self._stop.is_set():
-                    log.warning("listening for appends failed, reads ask the database meanwhile: %s", error)
+                # Said once an outage, not at every attempt to reconnect.
+                if not self._stop.is_set() and not self._failing:
+                    log.warning("listening for appends failed, reads ask the database until it is back: %s", error)
+                self._failing = True
             finally:
                 self._live = False
                 self._busy = False
@@ -190,6 +193,9 @@ class KnownVersions:
                 self._heard += [Write(stream, version, recorded_at, 0) for stream, version, recorded_at in rows]
                 self._refresh(listener)
                 self._live = not self._reload
+                if self._live and self._failing:
+                    log.info("listening for appends again: reads are answered from memory")
+                    self._failing = False
                 continue
             select.select([listener.pgconn.socket, self._wake_read], [], [], HEARTBEAT_SECONDS)
             if self._stop.is_set():
