@@ -11,8 +11,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from flask import Flask
 from flask_cors import CORS
+from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool
 from werkzeug.routing import BaseConverter
 
@@ -97,6 +99,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     # A mistaken setting stops the start before anything is opened that would outlive it.
     app.extensions["pact_clock"] = Clock.from_setting(app.config.get("TODAY"))
+    replicas = replica_urls(app.config["REPLICA_URLS"])
     pool = open_pool(app.config["DATABASE_URL"], app.config)
     shared = app.config["SHARED_WRITES"]
     known = KnownVersions(
@@ -113,7 +116,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             HistoryCache(max_events=int(app.config["CACHED_EVENTS"])),
             known,
             consistency_wait=float(app.config["CONSISTENCY_WAIT"]),
-            replicas=_replicas(app, pool),
+            replicas=_replicas(app, pool, replicas),
         ),
         answers=AnswerCache(max_bytes=int(app.config["CACHED_ANSWER_BYTES"])),
         head_revision=head_revision(),
@@ -132,9 +135,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
-def _replicas(app: Flask, primary: ConnectionPool) -> Replicas:
-    """PACT_REPLICA_URLS (connection strings, separated by commas), each read on a pool of its own."""
-    urls = [url.strip() for url in str(app.config["REPLICA_URLS"] or "").split(",") if url.strip()]
+def replica_urls(setting: str | None) -> list[str]:
+    """PACT_REPLICA_URLS: connection strings separated by commas; ValueError naming the one
+    that is none, so a typo stops the start rather than leaving a replica never asked."""
+    urls = [url.strip() for url in (setting or "").split(",") if url.strip()]
+    for url in urls:
+        try:
+            conninfo_to_dict(url)
+        except psycopg.ProgrammingError as error:
+            raise ValueError(f"PACT_REPLICA_URLS: {url[:100]!r} is not a connection string ({error})") from None
+    return urls
+
+
+def _replicas(app: Flask, primary: ConnectionPool, urls: list[str]) -> Replicas:
+    """The replicas at ``urls``, each read on a pool of its own."""
     return Replicas(
         [(described(url), url) for url in urls],
         primary,

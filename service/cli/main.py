@@ -19,6 +19,7 @@ from typing import TextIO, TypeVar
 import click
 from tqdm import tqdm
 
+from service.app import replica_urls
 from service.cli import bootstrapping, bulk, questions, token, verification
 from service.cli.seeding import seed as seed_store
 from service.clock import Clock, ClockSettingError
@@ -78,6 +79,10 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Migrate, load the chronologies into an empty store, import the files PACT_IMPORT
     names, read and replay every stored event (service/cli/verification.py), and serve the
     API with gunicorn, connected as the least-privilege service role."""
+    try:
+        replica_urls(os.environ.get("PACT_REPLICA_URLS"))
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
     url = bootstrapping.service_url(bootstrapping.database_url())
     with bootstrapping.event_store(url) as store:
         verified = verification.verify(store)

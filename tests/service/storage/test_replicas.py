@@ -17,6 +17,7 @@ from service.storage.database import SERVICE_ROLE, migrate, service_role_url
 from service.storage.knowledge.replicas import READS
 from service.storage.knowledge.versions import LISTENER_NAME
 from service.storage.results import ConsistencyToken
+from tests.command_line import cli
 from tests.service.api.test_long_poll import until
 from tests.service.client import PACT, event, post
 
@@ -163,3 +164,13 @@ def test_the_standby_refuses_writes_so_only_the_primary_is_written(cluster: Clus
     with psycopg.connect(cluster.url(cluster.standby_port, "pact")) as standby:
         with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
             standby.execute("CREATE TABLE nothing (x int)")
+
+
+def test_a_replica_url_that_is_no_connection_string_stops_the_start_with_a_word(empty_database_url: str) -> None:
+    refused = cli("serve", database_url=empty_database_url, PACT_REPLICA_URLS="postgresql://a@b/c, host=x port")
+
+    assert refused.returncode != 0
+    assert "PACT_REPLICA_URLS: 'host=x port' is not a connection string" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    with pytest.raises(ValueError, match="host=x port"):
+        create_app({"DATABASE_URL": empty_database_url, "REPLICA_URLS": "host=x port"})
