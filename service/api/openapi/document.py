@@ -77,6 +77,7 @@ def build(app: Flask) -> dict[str, Any]:
     _state_cross_field_rules(document["components"]["schemas"])
     events.state_cross_field_rules(document["components"]["schemas"])
     events.discriminate(document["components"]["schemas"])
+    events.name_the_streamed_entry(document["components"]["schemas"])
     return document
 
 

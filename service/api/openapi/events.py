@@ -80,7 +80,10 @@ def discriminate(schemas: dict[str, Any]) -> None:
             "oneOf": [{"$ref": REF + branch} for branch in branches.values()],
             "discriminator": {"propertyName": "type", "mapping": {t: REF + b for t, b in branches.items()}},
         }
-    # A live stream's event carries a feed entry, as JSON text.
+
+
+def name_the_streamed_entry(schemas: dict[str, Any]) -> None:
+    """A live stream's event carries a feed entry as JSON text: say which schema it has."""
     schemas["StreamEvent"]["properties"]["data"] |= {
         "contentMediaType": "application/json",
         "contentSchema": {"$ref": REF + "FeedEntry"},
