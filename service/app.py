@@ -104,7 +104,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     shared = app.config["SHARED_WRITES"]
     known = KnownVersions(
         app.config["DATABASE_URL"],
-        SharedWrites(Path(shared) if shared else None),
+        SharedWrites(Path(shared)) if shared else SharedWrites.in_process(_database_of(app.config["DATABASE_URL"])),
         connect_timeout=int(app.config["CONNECT_TIMEOUT"]),
         waiters=int(app.config["CONSISTENCY_WAITERS"]),
     )
@@ -145,6 +145,12 @@ def replica_urls(setting: str | None) -> list[str]:
         except psycopg.ProgrammingError as error:
             raise ValueError(f"PACT_REPLICA_URLS: {url[:100]!r} is not a connection string ({error})") from None
     return urls
+
+
+def _database_of(url: str) -> str:
+    """Which database ``url`` names, whoever connects: host, port and database name."""
+    parts = conninfo_to_dict(url)
+    return f"{parts.get('host', '')}:{parts.get('port', '')}/{parts.get('dbname', '')}"
 
 
 def _replicas(app: Flask, primary: ConnectionPool, urls: list[str]) -> Replicas:

@@ -8,9 +8,10 @@ answers, and every worker looks here before it answers a read from memory
 too, but only after a delay no read may depend on.
 
 The memory is a ring of the last SLOTS writes and a count of all writes ever put in it: a
-file every worker maps (``serve`` makes one per start), or anonymous memory for a server
-of one process (the tests' app). A reader that fell more than SLOTS writes behind is told
-so, and must learn the versions afresh from the database.
+file every worker maps (``serve`` makes one per start), or, without one, anonymous memory
+that every app of this process on the same database shares (``in_process``): apps made in
+one process are workers of one server. A reader that fell more than SLOTS writes behind is
+told so, and must learn the versions afresh from the database.
 """
 
 import fcntl
@@ -18,6 +19,7 @@ import mmap
 import os
 import struct
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -33,6 +35,8 @@ _SLOT = struct.Struct("<QqQB103s")
 _HEADER_SIZE = 64
 SIZE = _HEADER_SIZE + SLOTS * _SLOT.size
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_IN_PROCESS: "weakref.WeakValueDictionary[str, SharedWrites]" = weakref.WeakValueDictionary()
+_IN_PROCESS_LOCK = threading.Lock()
 
 
 class SharedWrites:
@@ -79,9 +83,21 @@ class SharedWrites:
                 return count, None
             return count, [self._slot(index) for index in range(seen, count)]
 
+    @classmethod
+    def in_process(cls, database: str) -> "SharedWrites":
+        """The writes the apps of this process share on ``database`` (a name that tells
+        databases apart: another database's streams have the same ids). Kept while an app
+        holds it."""
+        with _IN_PROCESS_LOCK:
+            shared = _IN_PROCESS.get(database)
+            if shared is None:
+                shared = _IN_PROCESS[database] = cls()
+            return shared
+
     def close(self) -> None:
-        self._map.close()
+        """Unmap the file; memory shared in the process goes when its last holder does."""
         if self._fd is not None:
+            self._map.close()
             os.close(self._fd)
 
     def _slot(self, index: int) -> Write:

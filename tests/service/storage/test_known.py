@@ -161,3 +161,12 @@ def test_reads_past_the_waiters_ask_the_database_at_once_instead_of_waiting(serv
         assert known.at_least("kr-jp-gsomia", 999, 30) is None  # a forged version: no one may wait, none waits
     finally:
         known.close()
+
+
+def test_the_apps_of_one_process_share_their_writes_on_one_database_only() -> None:
+    here, again, elsewhere = (SharedWrites.in_process(name) for name in ("h:5432/a", "h:5432/a", "h:5432/b"))
+    here.put(Write("kr-jp-gsomia", 40, NOW, 1))
+
+    assert again is here and elsewhere is not here
+    assert again.since(0) == (1, [Write("kr-jp-gsomia", 40, NOW, 1)])
+    assert elsewhere.since(0) == (0, [])
