@@ -81,14 +81,16 @@ def newest(client: FlaskClient, pact: str, limit: int = 1000, **headers: str) ->
 
 
 def test_reads_are_served_by_the_standby(app: Flask, client: FlaskClient, pact: str) -> None:
-    until(lambda: in_rotation(app))
+    version, token = append(client, pact)
+    standby = app.extensions["pact"].store.replicas.replicas[0]
+    until(lambda: standby.in_rotation and standby.replayed >= ConsistencyToken.parse(token).lsn)  # it has the write
     before = replica_reads()
     long_ago = quote((datetime.now(UTC) - timedelta(days=1)).isoformat())
 
     pages = [newest(client, pact, limit) for limit in range(1, 6)]
     past = client.get(f"{pact}/status?known_at={long_ago}")
 
-    assert pages == [1] * 5 and past.status_code == 200
+    assert pages == [1, version, version, version, version] and past.status_code == 200
     assert replica_reads() - before >= 5
 
 
