@@ -57,11 +57,11 @@ DEFAULTS: dict[str, Any] = {
     # so tokens naming writes that never come cannot hold every thread.
     "CONSISTENCY_WAITERS": 4,
     # The file the workers of one server share their acknowledged writes in (`serve` makes
-    # one per start); unset: memory of this process alone, for a server of one process.
+    # one per start); unset: memory every app of this process on the same database shares.
     "SHARED_WRITES": None,
     # Hot standbys of the database that reads may go to (comma-separated connection strings,
     # as the service role), and how far behind one may fall, in seconds, before it leaves the
-    # rotation until it catches up (service/storage/replicas.py).
+    # rotation until it catches up (service/storage/knowledge/replicas.py).
     "REPLICA_URLS": "",
     "REPLICA_MAX_LAG": 5.0,
     # Browsers on these origins may read the API (comma-separated, or * for any); writes
@@ -70,7 +70,15 @@ DEFAULTS: dict[str, Any] = {
 }
 
 # What a browser script on another origin may read of an answer, beyond the basics.
-EXPOSED_HEADERS = ["ETag", "Link", "Location", "Retry-After", "X-Request-ID", "Consistency-Token", "Content-Location"]
+EXPOSED_HEADERS = [
+    "ETag",
+    "Link",
+    "Location",
+    "Retry-After",
+    "X-Request-ID",
+    reading.CONSISTENCY_TOKEN,
+    "Content-Location",
+]
 
 
 class AgreementIdConverter(BaseConverter):
