@@ -29,7 +29,10 @@ MAX_INTEGER = 2**31 - 1
 # The years of EARLIEST_DAY..LATEST_DAY, as a pattern: 1000 to 8999.
 _YEAR = f"[{EARLIEST_DAY.year // 1000}-{LATEST_DAY.year // 1000}][0-9]{{3}}"
 DAY_PATTERN = f"{_YEAR}-[0-9]{{2}}-[0-9]{{2}}"
-INSTANT_PATTERN = rf"{DAY_PATTERN}T[0-9]{{2}}:[0-9]{{2}}(:[0-9]{{2}}(\.[0-9]{{1,6}})?)?(Z|[+-][0-9]{{2}}:[0-9]{{2}})"
+# A time of day and an offset as RFC 3339 writes them: hours 00-23, minutes and seconds
+# 00-59 (no leap second, which Python cannot hold), an offset of at most 23:59 either way.
+_HOUR, _SIXTY = "([01][0-9]|2[0-3])", "[0-5][0-9]"
+INSTANT_PATTERN = rf"{DAY_PATTERN}T{_HOUR}:{_SIXTY}(:{_SIXTY}(\.[0-9]{{1,6}})?)?(Z|[+-]{_HOUR}:{_SIXTY})"
 # An http(s) address: a host name or address (and port), then anything without white space.
 WEB_ADDRESS_PATTERN = r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][^\s]*)?"
 _DIGITS = re.compile(r"[0-9]{1,10}")
@@ -95,8 +98,9 @@ class Instant(fields.AwareDateTime):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
         if not isinstance(value, str) or not self._regex.fullmatch(value):
             raise ValidationError(
-                f"not an instant like 2024-01-01T00:00:00+09:00 (the offset is required) in the years"
-                f" {EARLIEST_DAY.year} to {LATEST_DAY.year}"
+                f"not an instant like 2024-01-01T00:00:00+09:00 in the years {EARLIEST_DAY.year} to"
+                f" {LATEST_DAY.year}: hours 00-23, minutes and seconds 00-59, and the offset required, Z or"
+                " +HH:MM / -HH:MM up to 23:59"
             )
         instant: datetime = super()._deserialize(value, attr, data, **kwargs)
         _in_range(instant.date())

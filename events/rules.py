@@ -143,6 +143,10 @@ def _signed(state: Agreement, record: Recorded) -> Agreement:
 def _entered_into_force(state: Agreement, record: Recorded) -> Agreement:
     event = record.event
     assert isinstance(event, EnteredIntoForce)
+    if state.in_force_from is not None:
+        raise RuleViolation(
+            record, f"the agreement already entered into force on {state.in_force_from} (it is {state.phase.value})"
+        )
     # A treaty binds only once signed (on a day on record, or on one the chronology does not
     # know, when nothing before is known); a non-binding arrangement simply takes effect.
     if state.profile.legally_binding:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from flask import Flask
+from flask import Flask, Response
 from flask_cors import CORS
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool
@@ -94,8 +94,19 @@ class PartyIdConverter(BaseConverter):
     regex = f"(?:{PARTY_ID_PATTERN})"
 
 
+class PactFlask(Flask):
+    def make_default_options_response(self) -> Response:
+        """OPTIONS on a route: which methods it allows, in Allow, and no content (RFC 9110
+        9.3.7) -- not Flask's empty text/html page. A CORS preflight gets its headers on top
+        of this from flask-cors; a 204 is the "ok status" the Fetch standard asks of it."""
+        response = super().make_default_options_response()
+        response.status_code = 204
+        del response.headers["Content-Type"]
+        return response
+
+
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, static_folder="web/static", template_folder="web/templates")
+    app = PactFlask(__name__, static_folder="web/static", template_folder="web/templates")
     app.json = OrjsonProvider(app)
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("PACT")
@@ -133,6 +144,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.url_map.converters["party"] = PartyIdConverter
     register_error_handlers(app)
     reading.echo_request_ids(app)
+    reading.read_questions(app)
     metrics.install(app)
     _allow_cross_origin_reads(app)
     # The agreements blueprint comes from the module of an agreement's events, which adds

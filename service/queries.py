@@ -8,7 +8,7 @@ and its replayer in memory, so a question asked again costs no replay.
 ``AgreementNotFound`` is the read path's refusal; writes raise it too.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -155,6 +155,19 @@ def known_party(store: EventStore, party_id: str) -> KnownParty:
     return _known(party_id, names)
 
 
+def party_in(store: EventStore, party_id: str, agreement_ids: Collection[str]) -> KnownParty | None:
+    """The party as the agreements ``agreement_ids`` name it -- the name most of them give
+    it, and how many they are -- or None when there are none."""
+    profiles = store.registrations.profiles()
+    names = tuple(
+        party.name
+        for agreement_id in sorted(agreement_ids)
+        for party in profiles[agreement_id].parties
+        if party.id == party_id
+    )
+    return _known(party_id, names) if names else None
+
+
 def relations(store: EventStore, party_ids: list[str], known_at: datetime | None) -> dict[str, Knowledge]:
     """What is known at ``known_at`` of every agreement all of ``party_ids`` are parties to,
     by id: from memory (the registrations) and one round trip, however many agreements exist."""
@@ -166,18 +179,13 @@ def agreements_of(store: EventStore, party_id: str, known_at: datetime | None) -
     return store.knowledge_of(store.registrations.of_party(party_id), known_at)
 
 
-def day_of(knowledge: Knowledge, on: date | None, clock: Clock) -> date:
-    """The day asked about, or today where the agreement lives."""
-    return on or clock.today(knowledge.timezone)
-
-
-def on_day(store: EventStore, clock: Clock, known: dict[str, Knowledge], on: date | None) -> list[Summary]:
-    """Each agreement, as far as it is ``known``, with its status on ``on`` (default: today
-    where it lives), in id order; replays come from memory as far as it holds them."""
+def on_day(store: EventStore, known: dict[str, Knowledge], days: dict[str, date]) -> list[Summary]:
+    """Each agreement, as far as it is ``known``, with its status on its day in ``days``, in
+    id order; replays come from memory as far as it holds them."""
     found = []
     for stream_id, knowledge in sorted(known.items()):
         profile = profile_of(store.history(stream_id, 1))
-        day = day_of(knowledge, on, clock)
+        day = days[stream_id]
         status = store.replayer(stream_id, knowledge.version).status(day)
         found.append(
             Summary(agreement_id=stream_id, profile=profile, version=knowledge.version, today=day, status=status)

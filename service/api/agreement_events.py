@@ -17,7 +17,7 @@ from service.api.agreements import bp
 from service.api.waiting import long_poll
 from service.http import answers, auth, reading
 from service.http.answers import event_out
-from service.http.caching import cached, knowledge_tag, link_to_next, permalink
+from service.http.caching import cached, link_to_next
 from service.http.contract import (
     BODY_PROBLEMS,
     DATABASE_PROBLEMS,
@@ -35,7 +35,7 @@ from service.http.resources import resources
 from service.storage.results import AppendResult, VersionConflict
 
 NDJSON = "application/x-ndjson"
-EVENTS_QUERY, APPEND_REQUEST = EventsQuery(), AppendRequest()
+APPEND_REQUEST = AppendRequest()
 
 
 @bp.get("/<agreement:agreement_id>/events")
@@ -61,7 +61,7 @@ def list_events(agreement_id: str) -> Response:
     """A page of the agreement's events after ``after_version``; with ``wait`` (and no
     ``known_at``, whose past cannot grow), an empty page is held back until a version past
     it is committed or the wait ends (a long-poll)."""
-    query = reading.query(EVENTS_QUERY)
+    query = reading.question()
     known_at, after, limit = query["known_at"], query["after_version"], query["limit"]
     tokens = reading.consistency_tokens(query["consistent_with"])
     knowledge = queries.knowledge(resources().store, agreement_id, known_at, tokens)
@@ -90,9 +90,9 @@ def list_events(agreement_id: str) -> Response:
         following = body["next_after_version"]
         return None if following is None else _events_url(agreement_id, following, limit, known_at)
 
-    parts = ("events", agreement_id, after, limit, knowledge_tag(knowledge, known_at))
-    canonical = permalink(knowledge.horizon)
-    response = cached(parts, known_at, answer, resources().answers, next_page, canonical)
+    response = cached(
+        answer, resources().answers, knowledge=knowledge.version, horizon=knowledge.horizon, next_page=next_page
+    )
     response.vary.add("Accept")  # the same URL also answers NDJSON: caches must tell them apart
     return response
 

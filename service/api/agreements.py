@@ -21,7 +21,7 @@ from events.types import AgreementRegistered, type_name
 from service import clock, commands, queries
 from service.http import answers, auth, reading
 from service.http.answers import STATUS, status_out
-from service.http.caching import cached, knowledge_tag, link_to_next, permalink
+from service.http.caching import cached, link_to_next, today_by_default
 from service.http.contract import (
     BODY_PROBLEMS,
     DATABASE_PROBLEMS,
@@ -43,8 +43,7 @@ bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 # Long enough for any agreement's life, short enough that a typo like 9999 cannot make the
 # service enumerate thousands of renewals.
 MAX_TIMELINE_DAYS = 300 * 366
-STATUS_QUERY, TIMELINE_QUERY, HISTORY_QUERY = StatusQuery(), TimelineQuery(), HistoryQuery()
-REGISTER_REQUEST, LIST_QUERY = RegisterRequest(), ListQuery()
+REGISTER_REQUEST = RegisterRequest()
 
 
 @bp.get("")
@@ -63,7 +62,7 @@ def list_agreements() -> Response:
     """A page of agreements by id, each with its status today; ``phase`` keeps those in that
     phase today, ``in_force_on`` those in force on that day. Streams are read a page at a
     time, their replays come from memory as far as it holds them."""
-    query = reading.query(LIST_QUERY)
+    query = reading.question()
     limit = query["limit"]
     phase = Phase(query["phase"]) if query["phase"] is not None else None
     found, more = queries.agreements(
@@ -149,11 +148,11 @@ def get_agreement(agreement_id: str) -> dict[str, Any]:
     problems=("invalid-query", "agreement-not-found", *DATABASE_PROBLEMS),
 )
 def get_status(agreement_id: str) -> Response:
-    query = reading.query(STATUS_QUERY)
+    query = reading.question()
     known_at = query["known_at"]
     tokens = reading.consistency_tokens(query["consistent_with"])
     knowledge = queries.knowledge(resources().store, agreement_id, known_at, tokens)
-    on = query["on"] or clock.today(knowledge.timezone)
+    on = query["on"] or today_by_default("on", knowledge.timezone)
     party = _perspective(agreement_id, query["perspective"])
 
     def answer() -> dict[str, Any]:
@@ -161,8 +160,7 @@ def get_status(agreement_id: str) -> Response:
         echo = {**answers.echo(agreement_id, knowledge, known_at), **_as(party)}
         return {**echo, "on": on.isoformat(), **status_out(status)}
 
-    parts = ("status", agreement_id, on, query["perspective"], knowledge_tag(knowledge, known_at))
-    return cached(parts, known_at, answer, resources().answers, canonical=permalink(knowledge.horizon, on=on))
+    return cached(answer, resources().answers, knowledge=knowledge.version, horizon=knowledge.horizon)
 
 
 @bp.get("/<agreement:agreement_id>/timeline")
@@ -178,11 +176,11 @@ def get_status(agreement_id: str) -> Response:
     problems=("invalid-query", "agreement-not-found", *DATABASE_PROBLEMS),
 )
 def get_timeline(agreement_id: str) -> Response:
-    query = reading.query(TIMELINE_QUERY)
+    query = reading.question()
     known_at = query["known_at"]
     tokens = reading.consistency_tokens(query["consistent_with"])
     knowledge = queries.knowledge(resources().store, agreement_id, known_at, tokens)
-    end = query["end"] or clock.today(knowledge.timezone)
+    end = query["end"] or today_by_default("to", knowledge.timezone)
     party = _perspective(agreement_id, query["perspective"])
 
     def answer() -> dict[str, Any]:
@@ -200,9 +198,7 @@ def get_timeline(agreement_id: str) -> Response:
             "intervals": INTERVALS.dump(timeline(records, start, end, perspective=party)),
         }
 
-    parts = ("timeline", agreement_id, query["start"], end, query["perspective"], knowledge_tag(knowledge, known_at))
-    canonical = permalink(knowledge.horizon, to=end)
-    return cached(parts, known_at, answer, resources().answers, canonical=canonical)
+    return cached(answer, resources().answers, knowledge=knowledge.version, horizon=knowledge.horizon)
 
 
 @bp.get("/<agreement:agreement_id>/history")
@@ -218,10 +214,10 @@ def get_timeline(agreement_id: str) -> Response:
     problems=("invalid-query", "agreement-not-found", *DATABASE_PROBLEMS),
 )
 def get_history(agreement_id: str) -> Response:
-    query = reading.query(HISTORY_QUERY)
+    query = reading.question()
     tokens = reading.consistency_tokens(query["consistent_with"])
     knowledge = queries.knowledge(resources().store, agreement_id, None, tokens)
-    on = query["on"] or clock.today(knowledge.timezone)
+    on = query["on"] or today_by_default("on", knowledge.timezone)
 
     def answer() -> dict[str, Any]:
         found = changes(resources().store.history(agreement_id, knowledge.version), on)
@@ -239,7 +235,7 @@ def get_history(agreement_id: str) -> Response:
             ],
         }
 
-    return cached(("history", agreement_id, on, knowledge_tag(knowledge, None)), None, answer, resources().answers)
+    return cached(answer, resources().answers, knowledge=knowledge.version)
 
 
 def _summary(agreement_id: str) -> queries.Summary:

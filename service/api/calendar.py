@@ -17,7 +17,7 @@ from events.replay import developments
 from events.types import AgreementRegistered
 from service import clock, queries
 from service.http import answers, reading
-from service.http.caching import cached
+from service.http.caching import cached, today_by_default
 from service.http.contract import DATABASE_PROBLEMS, NOT_MODIFIED, READ_HEADERS, Answer, promises
 from service.http.inbound import CalendarQuery, DeadlinesQuery, party_of
 from service.http.problems import InvalidQuery
@@ -25,7 +25,6 @@ from service.http.resources import resources
 
 bp = Blueprint("calendar", __name__)
 
-DEADLINES_QUERY, CALENDAR_QUERY = DeadlinesQuery(), CalendarQuery()
 # A dashboard looks years ahead, not centuries: each agreement is replayed over the range.
 MAX_DAYS = 10 * 366
 DEFAULT_DAYS = 366
@@ -53,8 +52,8 @@ WHAT = {
 def list_deadlines() -> Response:
     """Notice deadlines, term ends and pending notices taking effect between ``from``
     (default today, UTC) and ``to`` (default a year later), at most ten years apart."""
-    query = reading.query(DEADLINES_QUERY)
-    start = query["start"] or clock.today("UTC")
+    query = reading.question()
+    start = query["start"] or today_by_default("from", "UTC")
     end = query["end"] or min(start + timedelta(days=DEFAULT_DAYS), LATEST_DAY)
     if start > end:
         raise InvalidQuery(ValidationError({"to": [f"{end} is before 'from' ({start})"]}))
@@ -89,10 +88,9 @@ def list_deadlines() -> Response:
             parameters["perspective"] = perspective
         return url_for(".list_deadlines", **parameters)  # type: ignore[arg-type]
 
-    # The answer depends on the range, the page and every stream's version: the ETag says
-    # exactly that, so a dashboard polling it gets a 304, or the body from memory.
-    parts = ("deadlines", start, end, after, limit, perspective, streams)
-    return cached(parts, None, answer, resources().answers, next_page)
+    # The answer depends on every stream's version: a dashboard polling it gets a 304, or
+    # the body from memory, until one changes.
+    return cached(answer, resources().answers, knowledge=streams, next_page=next_page)
 
 
 def _every_deadline(
@@ -125,7 +123,7 @@ def calendar(agreement_id: str) -> Response:
     """Every notice deadline, term end and pending notice's effect, from the first term to
     five years ahead, as all-day events a calendar app can subscribe to; with ``perspective``
     as that party reads a contested fact, else each reading's, saying whose."""
-    perspective_id = reading.query(CALENDAR_QUERY)["perspective"]
+    perspective_id = reading.question()["perspective"]
     history = queries.history_of(resources().store, agreement_id)
     profile = queries.profile_of(history)
     party = party_of(profile, perspective_id)

@@ -30,7 +30,6 @@ from service.storage.store import EventStore
 
 bp = Blueprint("feed", __name__, url_prefix="/events")
 
-FEED_QUERY, STREAM_QUERY = FeedQuery(), StreamQuery()
 PAGE = 100
 
 
@@ -45,7 +44,7 @@ PAGE = 100
 def catch_up() -> Response:
     """A page of events after ``after``; with ``wait``, an empty page is held back until an
     event past the cursor is committed or the wait ends (a long-poll)."""
-    query = reading.query(FEED_QUERY)
+    query = reading.question()
     store, after, limit = resources().store, query["after"], query["limit"]
     page = long_poll(lambda: store.feed(after, limit) or None, query["wait"]) or []
     body = {
@@ -75,7 +74,7 @@ def stream() -> Response:
     when it reconnects); the response ends after STREAM_SECONDS and the client reconnects
     from where it was. Each stream holds a thread and a connection, so a worker serves at
     most MAX_STREAMS at once (long-polls included)."""
-    after = _resume_point(reading.query(STREAM_QUERY))
+    after = _resume_point(reading.question())
     waiter, release = open_waiter("this server follows as many live streams as it can; retry, or poll GET /events")
     seconds, heartbeat = (
         float(current_app.config["STREAM_SECONDS"]),

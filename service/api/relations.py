@@ -19,10 +19,10 @@ from events.fields import Day, Matching
 from events.parties import PARTY_ID_PATTERN
 from events.party_status import PartyPhase, PartyStatus, party_statuses
 from events.status import TerminationState
-from service import clock, queries
+from service import queries
 from service.http import reading
 from service.http.answers import AgreementOut, ProvenanceOut, agreement_out, echo, provenance
-from service.http.caching import cached, knowledge_tag, permalink
+from service.http.caching import cached, taken_now, today_by_default
 from service.http.contract import DATABASE_PROBLEMS, NOT_MODIFIED, PERMALINKED, Answer, promises
 from service.http.inbound import consistent_with, description, known_at
 from service.http.reading import CONSISTENCY_TOKEN
@@ -69,7 +69,6 @@ class PartyAgreementsQuery(Schema):
 
 bp = Blueprint("relations", __name__)
 
-RELATIONS_QUERY, PARTY_AGREEMENTS_QUERY = RelationsQuery(), PartyAgreementsQuery()
 _ON = "null: today, where each agreement lives"
 
 
@@ -92,7 +91,10 @@ class RelationsAnswer(Schema):
 class KnownPartyOut(Schema):
     id = fields.String(required=True)
     name = fields.String(required=True, metadata={"description": "the name most of its agreements give it"})
-    agreements = fields.Integer(required=True, metadata={"description": "how many agreements it is a party to"})
+    agreements = fields.Integer(
+        required=True,
+        metadata={"description": "how many agreements it is a party to (as known at `known_at`, where one is asked)"},
+    )
 
 
 class PartiesAnswer(Schema):
@@ -122,12 +124,13 @@ def relations() -> Response:
     """Every agreement all the parties in ``between`` are parties to and which bound each of
     them on ``on`` (in force for it), as known at ``known_at``; those whose phase that day is
     uncertain apart."""
-    query = reading.query(RELATIONS_QUERY)
+    query = reading.question()
     on, known_at = query["on"], query["known_at"]
     known = queries.relations(resources().store, query["between"], known_at)
+    days = _days(known, on)
 
     def answer() -> dict[str, Any]:
-        found = queries.on_day(resources().store, clock.app_clock(), known, on)
+        found = queries.on_day(resources().store, known, days)
         return {
             **_echo(on, known_at),
             "between": query["between"],
@@ -139,8 +142,7 @@ def relations() -> Response:
             "uncertain": [agreement_out(a) for a in found if a.status.phase is Phase.UNCERTAIN],
         }
 
-    parts = ("relations", query["between"], *_tag(known, on, known_at))
-    return cached(parts, known_at, answer, resources().answers, canonical=_canonical(known, on))
+    return cached(answer, resources().answers, knowledge=_versions(known), horizon=_horizon(known))
 
 
 @bp.get("/parties")
@@ -170,18 +172,23 @@ def list_parties() -> dict[str, Any]:
 def party_agreements(party_id: str) -> Response:
     """Every agreement the party is a party to, as known at ``known_at``, with its status on
     ``on``; with ``phase``, only those in that phase that day."""
-    query = reading.query(PARTY_AGREEMENTS_QUERY)
+    query = reading.question()
     on, known_at, phase = query["on"], query["known_at"], query["phase"]
-    party = queries.known_party(resources().store, party_id)
-    known = queries.agreements_of(resources().store, party_id, known_at)
+    store = resources().store
+    now = queries.known_party(store, party_id)
+    known = queries.agreements_of(store, party_id, known_at)
+    days = _days(known, on)
+    # As its agreements known then name it; when none was known yet, by today's name.
+    party = _party(queries.party_in(store, party_id, known) or queries.KnownParty(now.party, 0))
+    if not known:
+        taken_now("party", party)
 
     def answer() -> dict[str, Any]:
-        found = queries.on_day(resources().store, clock.app_clock(), known, on)
+        found = queries.on_day(store, known, days)
         kept = [a for a in found if phase is None or a.status.phase.value == phase]
-        return {**_echo(on, known_at), "party": _party(party), "agreements": [agreement_out(a) for a in kept]}
+        return {**_echo(on, known_at), "party": party, "agreements": [agreement_out(a) for a in kept]}
 
-    parts = ("party-agreements", party_id, phase, *_tag(known, on, known_at))
-    return cached(parts, known_at, answer, resources().answers, canonical=_canonical(known, on))
+    return cached(answer, resources().answers, knowledge=_versions(known), horizon=_horizon(known))
 
 
 class PartyNoticeOut(Schema):
@@ -217,9 +224,6 @@ class PartiesQuery(Schema):
     consistent_with = consistent_with()
 
 
-PARTIES_QUERY = PartiesQuery()
-
-
 @bp.get("/agreements/<agreement:agreement_id>/parties")
 @promises(
     summary="Each party's own status on a day",
@@ -238,11 +242,11 @@ def agreement_parties(agreement_id: str) -> Response:
     """Each party's status on ``on`` (default today where the agreement lives), as known at
     ``known_at``: not (or no longer) a party, signed, consented, provisionally applying, in
     force, withdrawal pending or withdrawn; since when, its own notice, and the events it rests on."""
-    query = reading.query(PARTIES_QUERY)
+    query = reading.question()
     known_at = query["known_at"]
     tokens = reading.consistency_tokens(query["consistent_with"])
     knowledge = queries.knowledge(resources().store, agreement_id, known_at, tokens)
-    on = query["on"] or clock.today(knowledge.timezone)
+    on = query["on"] or today_by_default("on", knowledge.timezone)
 
     def answer() -> dict[str, Any]:
         replayer = resources().store.replayer(agreement_id, knowledge.version)
@@ -252,8 +256,7 @@ def agreement_parties(agreement_id: str) -> Response:
             "parties": [_party_status(found) for found in party_statuses(replayer, on)],
         }
 
-    parts = ("parties", agreement_id, on, knowledge_tag(knowledge, known_at))
-    return cached(parts, known_at, answer, resources().answers, canonical=permalink(knowledge.horizon, on=on))
+    return cached(answer, resources().answers, knowledge=knowledge.version, horizon=knowledge.horizon)
 
 
 def _party_status(found: PartyStatus) -> dict[str, Any]:
@@ -269,18 +272,17 @@ def _echo(on: date | None, known_at: datetime | None) -> dict[str, Any]:
     return {"on": on.isoformat() if on else None, "known_at": known_at.isoformat() if known_at else None}
 
 
-def _canonical(known: dict[str, Knowledge], on: date | None) -> str | None:
-    """The permalink of a question across agreements: as of the newest knowledge it used,
-    on the day it asked -- which, left to default, must be the same day for all of them."""
-    horizons = [k.horizon for k in known.values() if k.horizon is not None]
-    days = {queries.day_of(k, on, clock.app_clock()) for k in known.values()}
-    if not horizons or len(days) != 1:
-        return None
-    return permalink(max(horizons), on=days.pop())
+def _days(known: dict[str, Knowledge], on: date | None) -> dict[str, date]:
+    """The day asked of each agreement: ``on``, or today where the agreement lives."""
+    return {stream_id: on or today_by_default("on", k.timezone) for stream_id, k in known.items()}
 
 
-def _tag(known: dict[str, Knowledge], on: date | None, known_at: datetime | None) -> tuple[Any, ...]:
-    """What the answer depends on: each agreement's known version and the day asked of it
-    (today where it lives, when ``on`` is left out), and the instant asked about."""
-    days = sorted((stream_id, k.version, queries.day_of(k, on, clock.app_clock())) for stream_id, k in known.items())
-    return (days, known_at.isoformat() if known_at else None)
+def _versions(known: dict[str, Knowledge]) -> dict[str, int]:
+    """The knowledge a question across agreements replays: each one's version."""
+    return {stream_id: k.version for stream_id, k in known.items()}
+
+
+def _horizon(known: dict[str, Knowledge]) -> datetime | None:
+    """The instant of the newest knowledge a question across agreements used: its permalink's
+    ``known_at``, which pins every agreement's knowledge at once."""
+    return max((k.horizon for k in known.values() if k.horizon is not None), default=None)

@@ -1,10 +1,21 @@
-"""HTTP caching that is correct: strong ETags that change exactly when an answer could.
+"""HTTP caching that is correct: a strong ETag names one body, and changes exactly when
+the answer could.
 
-An answer depends on the query, on the events known at ``known_at``, and -- when the
-query leaves a date to its default -- on today's date. The ETag hashes exactly those.
-An answer about a ``known_at`` older than the commit-lag bound can never change (the
-events table refuses commits that late), so shared caches may keep it for good; every
-other answer must be revalidated, which costs one small query and no replay.
+An answer is a function of three things, and its ETag hashes all three, by one mechanism
+every cached view goes through (``cached``), so no view can leave a part out:
+
+- the question as read: the route, its path, and every query parameter as the route's
+  schema loaded it, defaults included (service/http/reading.py keeps it for the request);
+- the knowledge used: the version of each agreement the answer replays;
+- what the question left to now: the day each defaulted day parameter took (today, where
+  the agreement lives: ``today_by_default``) and anything else the answer took from the
+  present rather than from the question or the knowledge (``taken_now``).
+
+An answer about a ``known_at`` older than the commit-lag bound, which left nothing to now,
+can never change (the events table refuses commits that late): shared caches may keep it
+for good (``immutable``). Every other answer must be revalidated, which costs one small
+query and no replay. An answer about now names its permalink: the same question with
+``known_at`` and every defaulted day pinned, which is such an answer.
 
 Since a strong ETag names one exact body, bodies are also kept in memory by ETag
 (``AnswerCache``): a client without the ETag still gets the answer without a replay.
@@ -20,15 +31,19 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Response, current_app, request
+from flask import Response, current_app, g, request
 
-from service.storage.results import Knowledge
+from service import clock
+from service.http import reading
 
 # The events table refuses any commit more than this long after its recorded_at
 # (migrations/versions/0001_events.py): answers about earlier instants are final.
 COMMIT_LAG_BOUND = timedelta(seconds=10)
 FINAL = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
+# Parameters that only say how fresh "now" must be (a long-poll's wait, a write's token):
+# the knowledge an answer used, which the ETag names, is what they chose.
+FRESHNESS = ("wait", "consistent_with")
 
 
 def etag(*parts: Any) -> str:
@@ -40,9 +55,52 @@ def is_final(known_at: datetime | None) -> bool:
     return known_at is not None and known_at < datetime.now(UTC) - COMMIT_LAG_BOUND
 
 
-def knowledge_tag(knowledge: Knowledge, known_at: datetime | None) -> tuple[Any, ...]:
-    """What identifies the set of events an answer may use."""
-    return (knowledge.version, known_at.isoformat() if known_at else None)
+def today_by_default(parameter: str, zone: str) -> date:
+    """Today where ``zone`` is, as the value of the query's day ``parameter`` (its name in
+    the query string) the client left out. The answer then depends on the day it is asked:
+    its ETag names the day, its permalink pins it, and no cache may keep it for ever."""
+    day = clock.today(zone)
+    days: dict[str, set[date]] = g.setdefault("days_by_default", {})
+    days.setdefault(parameter, set()).add(day)
+    return day
+
+
+def taken_now(name: str, value: Any) -> Any:
+    """``value``, a part of the answer that neither the question nor the knowledge fixes
+    (a name as the registrations give it now): the ETag names it, and no cache may keep the
+    answer for ever."""
+    taken: dict[str, Any] = g.setdefault("taken_now", {})
+    taken[name] = value
+    return value
+
+
+def _days_by_default() -> dict[str, list[date]]:
+    days: dict[str, set[date]] = g.get("days_by_default", {})
+    return {parameter: sorted(found) for parameter, found in days.items()}
+
+
+def _question() -> dict[str, Any]:
+    """The question as the route read it, less what only says how fresh "now" must be."""
+    return {name: value for name, value in reading.question().items() if name not in FRESHNESS}
+
+
+def answer_tag(knowledge: Any) -> str:
+    """The strong ETag of this request's answer, built from ``knowledge`` (the version of
+    each agreement it replays): the question, the knowledge, and what it left to now."""
+    return etag(
+        request.endpoint,
+        request.view_args,
+        _question(),
+        knowledge,
+        _days_by_default(),
+        g.get("taken_now", {}),
+    )
+
+
+def _fixed_by_question() -> bool:
+    """Whether the answer is a function of the question and the knowledge alone: it left
+    no day to default and took nothing from now."""
+    return not g.get("days_by_default") and not g.get("taken_now")
 
 
 @dataclass(frozen=True)
@@ -86,19 +144,23 @@ class AnswerCache:
 
 
 def cached(
-    parts: tuple[Any, ...],
-    known_at: datetime | None,
     build: Callable[[], Any],
     answers: AnswerCache,
+    *,
+    knowledge: Any,
+    horizon: datetime | None = None,
     next_page: Callable[[Any], str | None] = lambda _: None,
-    canonical: str | None = None,
 ) -> Response:
-    """Answer 304 when the client holds this very answer; otherwise build it once. For a
-    paged answer, ``next_page`` gives the URL of the page after the built one, if any,
-    sent as a Link header (RFC 8288). ``canonical`` is the answer's permalink (see
-    ``permalink``), sent as Content-Location and as a Link."""
-    tag = etag(*parts)
-    headers = {"ETag": tag, "Cache-Control": FINAL if is_final(known_at) else REVALIDATE}
+    """Answer 304 when the client holds this very answer; otherwise build it once.
+    ``knowledge`` is what the answer replays (each agreement's version). A read that takes
+    ``known_at`` passes the ``horizon`` of that knowledge, the instant its permalink is
+    asked at (``permalink``), sent as Content-Location and as a Link. For a paged answer,
+    ``next_page`` gives the URL of the page after the built one, if any, sent as a Link
+    header (RFC 8288)."""
+    tag = answer_tag(knowledge)
+    final = is_final(reading.question().get("known_at")) and _fixed_by_question()
+    headers = {"ETag": tag, "Cache-Control": FINAL if final else REVALIDATE}
+    canonical = permalink(horizon)
     links = [f'<{canonical}>; rel="canonical"'] if canonical else []
     if canonical:
         headers["Content-Location"] = canonical
@@ -116,16 +178,19 @@ def cached(
     return Response(answer.body, mimetype="application/json", headers=headers)
 
 
-def permalink(instant: datetime | None, **pinned: date | None) -> str | None:
+def permalink(instant: datetime | None) -> str | None:
     """This question asked with ``known_at`` = ``instant`` -- the instant of the knowledge a
-    "now" answer was computed from -- and with each day it left to a default ``pinned``:
-    the same answer, which can never change once ``instant`` is final (is_final), so any
-    HTTP cache may keep it for ever. None for an answer that named its ``known_at``."""
-    if instant is None or "known_at" in request.args:
+    "now" answer was computed from -- and with each day it left to a default pinned: the
+    same answer, which can never change once ``instant`` is final (is_final), so any HTTP
+    cache may keep it for ever. None for an answer that named its ``known_at``, and for one
+    whose defaulted day differs between the agreements it concerns (no one day pins it)."""
+    days = _days_by_default()
+    if instant is None or "known_at" in request.args or g.get("taken_now"):
         return None
-    # Waiting and consistency tokens only say how fresh "now" must be: known_at fixes it.
-    arguments = {name: value for name, value in request.args.items() if name not in ("wait", "consistent_with")}
-    arguments |= {name: day.isoformat() for name, day in pinned.items() if day is not None and name not in arguments}
+    if any(len(found) != 1 for found in days.values()):
+        return None
+    arguments = {name: value for name, value in request.args.items() if name not in FRESHNESS}
+    arguments |= {name: found[0].isoformat() for name, found in days.items()}
     arguments["known_at"] = instant.isoformat()
     return f"{request.path}?{urlencode(arguments)}"
 

@@ -46,9 +46,10 @@ PROBLEM_STATUS: dict[str, int] = {
     "not-ready": 503,
     "unreadable-event": 503,
 }
-# What the HTTP server in front of every view may answer about the request itself: a
-# malformed or stalled request, a request line or header fields too large.
-SERVER_PROBLEMS = ("bad-request", "request-timeout", "uri-too-long", "request-header-fields-too-large")
+# What every route may answer about the request itself before its view runs: a malformed or
+# stalled request, a request line or header fields too large (the HTTP server in front), and
+# a query parameter the route does not know or a value it refuses (service/http/reading.py).
+SERVER_PROBLEMS = ("bad-request", "request-timeout", "uri-too-long", "request-header-fields-too-large", "invalid-query")
 # What any view that asks the database may answer when it cannot, or when what it reads
 # was written by a newer release.
 DATABASE_PROBLEMS = ("database-unavailable", "database-timeout", "unreadable-event")

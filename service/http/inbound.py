@@ -14,6 +14,7 @@ from events import NewEvent, Phase
 from events.fields import DAY_PATTERN, Count, Day, Instant, Matching, QueryCount
 from events.parties import PARTY_ID_PATTERN, Party
 from events.payloads import PAYLOAD_SCHEMAS, AgreementRegisteredSchema, SourceSchema, decode
+from events.precision import Precision, last_day
 from events.types import EVENT_TYPES, REVISIONS, TYPE_NAMES, AgreementRegistered
 from service import clock
 from service.http.problems import InvalidQuery
@@ -35,11 +36,43 @@ def agreement_id(**kwargs: Any) -> Matching:
     return Matching(AGREEMENT_ID_PATTERN, "lower-case letters, digits and '-', 2 to 63", **kwargs)
 
 
-def not_in_future(day: date) -> None:
-    """A development cannot have happened after today anywhere on Earth (UTC+14 is the latest)."""
-    latest_today = (datetime.now(UTC) + timedelta(hours=14)).date()
-    if day > latest_today:
+def latest_today() -> date:
+    """Today where it is latest on Earth (UTC+14)."""
+    return (datetime.now(UTC) + timedelta(hours=14)).date()
+
+
+def not_in_future(day: date, precision: Precision = Precision.DAY, today: date | None = None) -> None:
+    """A development cannot have happened after today anywhere on Earth (``latest_today``);
+    one known only to its month or year may have happened on the last day of it, so that
+    day may not be after today either."""
+    latest = last_day(day, precision)
+    if latest <= (today or latest_today()):
+        return
+    if precision is Precision.DAY:
         raise ValidationError(f"{day} is in the future; record developments once they happened")
+    raise ValidationError(
+        f"known only to the {precision.value}, it may have happened as late as {latest}, which is in the future;"
+        f" record it once its {precision.value} is over, or to the day"
+    )
+
+
+def precision_of(value: Any) -> Precision:
+    """The precision a payload names, where it names a valid one; else to the day (the
+    payload's own schema refuses what is not a precision)."""
+    try:
+        return Precision(value or Precision.DAY)
+    except ValueError:
+        return Precision.DAY
+
+
+def window_not_in_future(day: date | None, precision: Any, field: str) -> None:
+    """``not_in_future`` for an event whose precision is another field: the refusal names ``field``."""
+    if day is None:
+        return
+    try:
+        not_in_future(day, precision_of(precision))
+    except ValidationError as error:
+        raise ValidationError(error.messages, field) from None
 
 
 def known_at() -> Instant:
@@ -260,9 +293,11 @@ class EventIn(Schema):
             payload = schema.load(data.get("payload", {}))
         except ValidationError as error:
             raise ValidationError(error.messages, "payload") from None
+        window_not_in_future(data.get("occurred_on"), payload.get("date_precision"), "occurred_on")
+        corrected = payload.get("corrected_payload") or {}
         if payload.get("corrected_occurred_on"):
             try:
-                not_in_future(payload["corrected_occurred_on"])
+                not_in_future(payload["corrected_occurred_on"], precision_of(corrected.get("date_precision")))
             except ValidationError as error:
                 raise ValidationError({"corrected_occurred_on": error.messages}, "payload") from None
 
@@ -297,3 +332,7 @@ class RegisterRequest(AgreementRegisteredSchema):
     occurred_on = Day(load_default=None, validate=not_in_future)
     sources = fields.List(fields.Nested(SourceSchema), load_default=list, validate=validate.Length(max=50))
     metadata = fields.Nested(MetadataSchema, load_default=dict)
+
+    @validates_schema
+    def window_over(self, data: dict[str, Any], **_: Any) -> None:
+        window_not_in_future(data.get("occurred_on"), data.get("date_precision"), "occurred_on")

@@ -249,6 +249,10 @@ def test_a_notice_allowed_only_after_three_years_takes_effect_a_year_later() -> 
     [
         ([registered(), EnteredIntoForce(occurred_on=date(2016, 1, 1))], "never signed"),
         (
+            [*in_force_from(date(2016, 1, 1)), EnteredIntoForce(occurred_on=date(2017, 1, 1))],
+            r"already entered into force on 2016-01-01 \(it is in_force\)",
+        ),
+        (
             [
                 *in_force_from(date(2016, 1, 1)),
                 TerminationNotified(occurred_on=date(2019, 1, 1), notified_by="A"),
@@ -337,6 +341,7 @@ def test_a_notice_allowed_only_after_three_years_takes_effect_a_year_later() -> 
     ],
     ids=[
         "entry-into-force-unsigned",
+        "entry-into-force-twice",
         "second-notice-while-pending",
         "notice-by-a-stranger",
         "suspension-without-notice",

@@ -1,6 +1,7 @@
 """Questions across agreements: what bound some parties on a day, the parties known, and
 one party's agreements on a day -- over the shipped chronologies, the facts file's section 3."""
 
+from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
@@ -251,3 +252,43 @@ def test_a_question_across_agreements_names_its_permalink(client: FlaskClient) -
     assert client.get(now.headers["Content-Location"]).get_json()["agreements"] == now.get_json()["agreements"]
     assert "known_at=" in parties.headers["Content-Location"]
     assert client.get(parties.headers["Content-Location"]).get_json()["parties"] == parties.get_json()["parties"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/relations?between=KOR,JPN&on={}&known_at={}", "/parties/KOR/agreements?on={}&known_at={}"]
+)
+@pytest.mark.parametrize("known_at", ["2000-01-01T00:00:00Z", "2000-01-01T09:00:00%2B09:00"])
+def test_each_day_asked_has_its_own_etag_and_answer_when_nothing_was_known_yet(
+    client: FlaskClient, path: str, known_at: str
+) -> None:
+    answers: dict[str, set[bytes]] = {}
+    for day in ("1500-06-15", "2030-01-01", "1500-06-15", "2019-09-01"):
+        response = client.get(path.format(day, known_at))
+        echoed = datetime.fromisoformat(response.get_json()["known_at"])
+        asked = datetime.fromisoformat(known_at.replace("%2B", "+"))
+        assert (response.get_json()["on"], echoed, echoed.utcoffset()) == (day, asked, asked.utcoffset())
+        answers.setdefault(response.headers["ETag"], set()).add(response.get_data())
+
+    assert len(answers) == 3 and all(len(bodies) == 1 for bodies in answers.values())
+
+
+def test_a_partys_agreements_are_counted_as_known_at_the_instant_asked(client: FlaskClient) -> None:
+    horizon = client.get("/agreements/kr-us-military-secrets/status").get_json()["known_at"]
+    then = f"/parties/KOR/agreements?on=2019-09-01&known_at={horizon.replace('+', '%2B')}"
+    before = client.get(then)
+    assert post(client, "/agreements", {**PACT, "parties": ["Republic of Korea", "B"]}).status_code == 201
+    after = client.get(then)
+    now = client.get("/parties/KOR/agreements?on=2019-09-01")
+
+    assert before.get_json()["party"] == {"id": "KOR", "name": "Republic of Korea", "agreements": 3}
+    assert (after.get_data(), after.headers["ETag"]) == (before.get_data(), before.headers["ETag"])
+    assert now.get_json()["party"]["agreements"] == 4 and now.headers["ETag"] != before.headers["ETag"]
+
+
+def test_a_party_none_of_whose_agreements_was_known_yet_is_named_as_now_and_never_kept_for_good(
+    client: FlaskClient,
+) -> None:
+    response = client.get("/parties/KOR/agreements?on=2019-09-01&known_at=2000-01-01T00:00:00Z")
+
+    assert response.get_json()["party"] == {"id": "KOR", "name": "Republic of Korea", "agreements": 0}
+    assert response.headers["Cache-Control"] == "no-cache"

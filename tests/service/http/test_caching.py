@@ -7,6 +7,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from service.app import create_app
 from service.http.caching import AnswerCache, CachedAnswer
 from tests.service.client import event, post
 
@@ -133,3 +134,37 @@ def test_a_permalink_keeps_answering_what_was_known_after_an_append(client: Flas
 
     assert client.get(before.headers["Content-Location"]).get_json() == before.get_json()
     assert len(client.get(f"{pact}/events").get_json()["events"]) == len(before.get_json()["events"]) + 1
+
+
+def test_a_day_left_to_its_default_is_never_kept_for_good_though_known_at_is_settled(
+    client: FlaskClient, pact: str
+) -> None:
+    defaulted = client.get(f"{pact}/status?known_at=2020-01-01T00:00:00Z")
+    day = defaulted.get_json()["on"]
+    pinned = client.get(f"{pact}/status?on={day}&known_at=2020-01-01T00:00:00Z")
+
+    assert defaulted.headers["Cache-Control"] == "no-cache"
+    assert pinned.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert pinned.get_data() == defaulted.get_data()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/agreements/test-pact/status?known_at=2020-01-01T00:00:00Z", "/agreements/test-pact/timeline?from=2016-01-01",
+     "/agreements/test-pact/history", "/agreements/test-pact/parties", "/relations?between=a,b",
+     "/parties/a/agreements", "/deadlines"],
+)  # fmt: skip
+def test_the_day_a_default_took_is_named_by_the_etag(
+    service_url: str, client: FlaskClient, pact: str, path: str
+) -> None:
+    answers = {}
+    for today in ("2019-09-01", "2019-09-02", "2019-09-01"):
+        app = create_app({"DATABASE_URL": service_url, "TODAY": today})
+        try:
+            response = app.test_client().get(path)
+        finally:
+            app.extensions["pact"].close()
+        assert response.status_code == 200, response.get_json()
+        answers.setdefault(response.headers["ETag"], set()).add(response.get_data())
+
+    assert len(answers) == 2 and all(len(bodies) == 1 for bodies in answers.values())
