@@ -24,6 +24,7 @@ from service.api.errors import register_error_handlers
 from service.clock import Clock
 from service.http import reading
 from service.http.caching import AnswerCache
+from service.http.contract import keep_promised_parameters
 from service.http.encoding import OrjsonProvider
 from service.http.inbound import AGREEMENT_ID_PATTERN, MAX_WAIT_SECONDS
 from service.http.resources import Resources
@@ -144,7 +145,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.url_map.converters["party"] = PartyIdConverter
     register_error_handlers(app)
     reading.echo_request_ids(app)
-    reading.read_questions(app)
+    keep_promised_parameters(app)
     metrics.install(app)
     _allow_cross_origin_reads(app)
     # The agreements blueprint comes from the module of an agreement's events, which adds

@@ -8,10 +8,13 @@ the very schemas the view loads and dumps with.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, TypeVar
 
+from flask import Flask, request
 from marshmallow import Schema
 
+from service.http import reading
 from service.http.inbound import CURSOR_PATTERN
 from service.http.inbound import TOKEN_PATTERN as TOKEN
 
@@ -110,6 +113,27 @@ def promises(**promise: Any) -> Callable[[View], View]:
 
 def promise_of(view: Callable[..., Any]) -> Promise | None:
     return getattr(view, "promise", None)
+
+
+def keep_promised_parameters(app: Flask) -> None:
+    """Before any view runs, read the query string by the schema its promise names: a route
+    that promises none takes no parameter, so one the route does not know is a 400 on every
+    route alike, before the route does anything else."""
+
+    @app.before_request
+    def read() -> None:
+        view = app.view_functions.get(request.endpoint or "")
+        promise = promise_of(view) if view is not None else None
+        # Files take no question; OPTIONS is answered about the route, not asked of it.
+        if promise is None or request.method == "OPTIONS":
+            return
+        reading.read_question(_schema(promise.query))
+
+
+@cache
+def _schema(promised: type[Schema] | None) -> Schema:
+    """One instance of each promised schema; a route that promises none takes nothing."""
+    return (promised or Schema)()
 
 
 # Every header a view may name in its promise, as the OpenAPI document describes it.

@@ -7,9 +7,8 @@ MAX_DEPTH deep, and no string in it -- key or value -- may hold a NUL or a lone
 surrogate, which PostgreSQL cannot store. A query parameter may appear once.
 
 Every route's query string is read before its view runs, by the schema its promise names
-(service/http/contract.py) -- a route that promises none takes no parameter -- so a
-parameter a route does not know is a 400 on every route alike, and the question as read is
-what the view answers and what its ETag names (service/http/caching.py).
+(``keep_promised_parameters`` in service/http/contract.py): the question as read is what
+the view answers and what its ETag names (service/http/caching.py).
 
 Request ids: every response carries one in X-Request-ID -- the client's when it sent a
 usable one (1 to 200 printable ASCII characters, as tracing systems send), else one made
@@ -18,7 +17,6 @@ up here -- and the access log and any appended event's correlation id carry the 
 
 import json
 import re
-from functools import cache
 from typing import Any
 from uuid import uuid4
 
@@ -26,7 +24,6 @@ from flask import Flask, Response, current_app, g, request
 from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
-from service.http.contract import promise_of
 from service.http.problems import BadPrecondition, InvalidBody, InvalidQuery, MalformedJson
 from service.storage.results import ConsistencyToken
 
@@ -38,29 +35,16 @@ IF_MATCH = re.compile(r'^"([0-9]{1,10})"$')
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")  # what STORABLE_TEXT_PATTERNS leave out
 
 
-def read_questions(app: Flask) -> None:
-    """Read every request's query string by its route's promise, before the view runs."""
-
-    @app.before_request
-    def read() -> None:
-        view = app.view_functions.get(request.endpoint or "")
-        promise = promise_of(view) if view is not None else None
-        # Files take no question; OPTIONS is answered about the route, not asked of it.
-        if promise is None or request.method == "OPTIONS":
-            return
-        g.question = _query(_schema(promise.query))
-
-
 def question() -> dict[str, Any]:
     """This request's query string as its route's schema read it, defaults included."""
     found: dict[str, Any] = g.question
     return found
 
 
-@cache
-def _schema(promised: type[Schema] | None) -> Schema:
-    """One instance of each promised schema; a route that promises none takes nothing."""
-    return (promised or Schema)()
+def read_question(schema: Schema) -> None:
+    """Read this request's query string by ``schema``, as ``question`` then gives it: each
+    parameter once, none the schema does not know (else InvalidQuery, a 400)."""
+    g.question = _query(schema)
 
 
 def _query(schema: Schema) -> dict[str, Any]:
