@@ -9,8 +9,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
-
 from events.envelope import Recorded
 from events.errors import RuleViolation
 from events.party_rules import PARTY_HANDLERS, bound_since, enter_into_force_for_consented, withdrawals_due
@@ -18,7 +16,7 @@ from events.precision import Precision, first_day
 from events.requirements import require_party, require_phase
 from events.state import Agreement, Notice
 from events.status import Phase
-from events.terms import earliest_notice_on, expires_on, notice_effective_on
+from events.terms import after_months, earliest_notice_on, expires_on, notice_effective_on
 from events.types import (
     AgreementRegistered,
     ContextNoted,
@@ -177,7 +175,7 @@ def _termination_notified(state: Agreement, record: Recorded) -> Agreement:
         )
     terms = state.profile.terms
     delay = terms.withdrawal_effect_months if state.multilateral else None
-    if terms.notice_period is None and delay is None:
+    if not terms.has_notice_clause and delay is None:
         raise RuleViolation(record, "the agreement's terms have no notice period; record 'terminated' instead")
     bound_from = bound_since(state, party)
     earliest = earliest_notice_on(terms, bound_from)
@@ -187,7 +185,7 @@ def _termination_notified(state: Agreement, record: Recorded) -> Agreement:
             record, f"no notice may be given before {earliest} ({months} months after entry into force)"
         )
     if delay is not None:
-        effective = event.occurred_on + relativedelta(months=delay)
+        effective = after_months(event.occurred_on, delay)
     else:
         assert state.in_force_from is not None
         effective = notice_effective_on(terms, state.in_force_from, event.occurred_on)

@@ -1,10 +1,17 @@
 """Duration terms of an agreement and the date arithmetic that follows from them.
 
-Terms are counted from the day of entry into force. Term 1 lasts the initial term; each
-later term lasts one renewal period. Term starts are always computed from the origin
-(entry into force + k months), never chained from the previous term, so an agreement that
-entered into force on 29 February returns to 29 February in leap years instead of drifting
-to the 28th for ever.
+A period counted in months or years ends as both parties' civil codes say (Japan, Civil
+Code Art. 143(2); Korea, Civil Act Art. 160(2)-(3)): on the day before the day that
+corresponds, in its last month, to the day it began -- and when that month has no such day,
+on that month's last day (``period_end``). So a year from 29 February 2020 runs to
+28 February 2021, six months from 31 March to 30 September. The day a period begins is its
+first day, as the sources count GSOMIA's terms (in force 2016-11-23, a term to 11-22).
+
+Terms are counted from the day of entry into force. Term 1 lasts the initial term; term k
+ends where a period of the initial term plus k-1 renewal periods from entry into force
+ends, and the next term begins the day after. Every end is counted from the origin, never
+chained from the previous term, so an agreement that entered into force on 29 February
+comes back to it in leap years instead of drifting to the 28th for ever.
 """
 
 from dataclasses import dataclass
@@ -42,14 +49,8 @@ class Terms:
     provisional_application: bool | None = None
 
     @property
-    def notice_period(self) -> relativedelta | None:
-        """The notice period, to add to or take from a day (months clamp to the month's end:
-        six months before 31 August is 28 or 29 February); None without a notice clause."""
-        if self.notice_months is not None:
-            return relativedelta(months=self.notice_months)
-        if self.notice_days is not None:
-            return relativedelta(days=self.notice_days)
-        return None
+    def has_notice_clause(self) -> bool:
+        return self.notice_days is not None or self.notice_months is not None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,23 +62,40 @@ class Term:
     ends_on: date
 
 
+def period_end(start: date, months: int) -> date:
+    """The last day of a period of ``months`` months whose first day is ``start``: the day
+    before the corresponding day of its last month or, when that month has none (a start
+    on the 29th to 31st, a shorter month), that month's last day."""
+    corresponding = start + relativedelta(months=months)  # dateutil clips to the month's end
+    return corresponding if corresponding.day != start.day else corresponding - ONE_DAY
+
+
+def after_months(start: date, months: int) -> date:
+    """The first day after a period of ``months`` months whose first day is ``start``."""
+    return period_end(start, months) + ONE_DAY
+
+
+def _term_end(terms: Terms, in_force_from: date, number: int) -> date:
+    """Last day of term ``number`` (1-based), counted from entry into force."""
+    assert terms.initial_term_months is not None
+    months = terms.initial_term_months
+    if number > 1:
+        assert terms.renewal_term_months is not None
+        months += (number - 1) * terms.renewal_term_months
+    return period_end(in_force_from, months)
+
+
 def _term_start(terms: Terms, in_force_from: date, number: int) -> date:
-    """First day of term ``number`` (1-based), counted from entry into force."""
-    if number == 1:
-        return in_force_from
-    assert terms.initial_term_months is not None and terms.renewal_term_months is not None
-    months = terms.initial_term_months + (number - 2) * terms.renewal_term_months
-    return in_force_from + relativedelta(months=months)
+    """First day of term ``number`` (1-based): entry into force, or the day after the term before."""
+    return in_force_from if number == 1 else _term_end(terms, in_force_from, number - 1) + ONE_DAY
 
 
 def _term(terms: Terms, in_force_from: date, number: int) -> Term:
-    start = _term_start(terms, in_force_from, number)
-    if number == 1:
-        assert terms.initial_term_months is not None
-        end = in_force_from + relativedelta(months=terms.initial_term_months) - ONE_DAY
-    else:
-        end = _term_start(terms, in_force_from, number + 1) - ONE_DAY
-    return Term(number=number, started_on=start, ends_on=end)
+    return Term(
+        number=number,
+        started_on=_term_start(terms, in_force_from, number),
+        ends_on=_term_end(terms, in_force_from, number),
+    )
 
 
 def term_on(terms: Terms, in_force_from: date, day: date) -> Term | None:
@@ -121,7 +139,7 @@ def earliest_notice_on(terms: Terms, in_force_from: date) -> date | None:
     """The first day a notice may be given, when the terms name one."""
     if terms.earliest_notice_months is None:
         return None
-    return in_force_from + relativedelta(months=terms.earliest_notice_months)
+    return after_months(in_force_from, terms.earliest_notice_months)
 
 
 def notice_deadline(terms: Terms, in_force_from: date, term: Term) -> date | None:
@@ -129,11 +147,16 @@ def notice_deadline(terms: Terms, in_force_from: date, term: Term) -> date | Non
     no notice can (no notice clause, or the deadline falls before the earliest notice day).
 
     A notice must be given the notice period "in advance" of the term's end: for GSOMIA
-    that is 2019-11-22 minus 90 days = 2019-08-24, the deadline both governments used.
+    that is 2019-11-22 minus 90 days = 2019-08-24, the deadline both governments used. A
+    notice period in months must run whole, counted from the notice's day, by the term's
+    last day (``latest_start``).
     """
-    if terms.notice_period is None:
+    if terms.notice_months is not None:
+        deadline = latest_start(terms.notice_months, term.ends_on)
+    elif terms.notice_days is not None:
+        deadline = term.ends_on - timedelta(days=terms.notice_days)
+    else:
         return None
-    deadline = term.ends_on - terms.notice_period
     earliest = earliest_notice_on(terms, in_force_from)
     return None if earliest is not None and deadline < earliest else deadline
 
@@ -146,15 +169,37 @@ def notice_effective_on(terms: Terms, in_force_from: date, notified_on: date) ->
     Callers must have checked that the terms have a notice clause, and that the notice was
     not given before the earliest notice day.
     """
-    assert terms.notice_period is not None
     term = term_on(terms, in_force_from, notified_on)
     if term is None:
-        return notified_on + terms.notice_period
+        return notice_runs_out(terms, notified_on)
     deadline = notice_deadline(terms, in_force_from, term)
     if deadline is not None and notified_on <= deadline:
         return term.ends_on + ONE_DAY
     following = next_term(terms, in_force_from, term)
     return (following or term).ends_on + ONE_DAY
+
+
+def notice_runs_out(terms: Terms, notified_on: date) -> date:
+    """The first day after a notice period that begins on the day of the notice."""
+    if terms.notice_months is not None:
+        return after_months(notified_on, terms.notice_months)
+    assert terms.notice_days is not None, "the terms have no notice clause"
+    return notified_on + timedelta(days=terms.notice_days)
+
+
+def latest_start(months: int, last: date) -> date:
+    """The last day a period of ``months`` months may begin on and still end by ``last``.
+
+    Periods that begin on neighbouring days can end on the same day (six months from any
+    day of 29 August to 1 September 2020 end on 28 February 2021) or days apart,
+    so the day found by counting back is moved to the last start that fits.
+    """
+    start = last + ONE_DAY - relativedelta(months=months)
+    while period_end(start, months) > last:
+        start -= ONE_DAY
+    while period_end(start + ONE_DAY, months) <= last:
+        start += ONE_DAY
+    return start
 
 
 def term_starts_between(terms: Terms, in_force_from: date, first: date, last: date) -> list[date]:

@@ -114,9 +114,9 @@ def test_an_agreement_in_force_on_a_leap_day_has_terms_that_return_to_it() -> No
     assert (status.term.number, status.term.started_on, status.term.ends_on) == (
         5,
         date(2024, 2, 29),
-        date(2025, 2, 27),
+        date(2025, 2, 28),
     )
-    assert status.term.notice_deadline == date(2024, 11, 29)
+    assert status.term.notice_deadline == date(2024, 11, 30)
 
 
 def test_a_notice_on_a_leap_day_counts_the_leap_day() -> None:

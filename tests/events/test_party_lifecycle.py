@@ -177,9 +177,10 @@ def test_a_withdrawal_takes_effect_the_terms_delay_after_its_notice() -> None:
         Terms(withdrawal_effect_months=12), TerminationNotified(occurred_on=date(2004, 2, 29), notified_by="a")
     )
 
-    assert statuses(history, date(2005, 2, 27))["a"][0] is PartyPhase.WITHDRAWAL_PENDING
-    assert statuses(history, date(2005, 2, 28))["a"] == (PartyPhase.WITHDRAWN, date(2005, 2, 28))
-    assert replay(history, date(2005, 2, 28)).in_force_for == 3
+    # Twelve months from 29 February 2004 run to 28 February 2005 (no 29th that year).
+    assert statuses(history, date(2005, 2, 28))["a"][0] is PartyPhase.WITHDRAWAL_PENDING
+    assert statuses(history, date(2005, 3, 1))["a"] == (PartyPhase.WITHDRAWN, date(2005, 3, 1))
+    assert replay(history, date(2005, 3, 1)).in_force_for == 3
 
 
 def test_below_the_terms_minimum_the_agreement_ends() -> None:
