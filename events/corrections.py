@@ -6,6 +6,11 @@ correction of the same original, whose fields win over the earlier one's. A retr
 removes an event -- or undoes a correction -- for every replay that knows about it.
 Originals are never touched: the view is rebuilt from the records on every replay, so a
 replay "as known at" an earlier instant simply does not see the later corrections.
+
+A registration may be corrected only in what describes it -- its summary, note, actors,
+place and sources -- and never retracted: its day, title, parties, terms and time zone are
+what every question across agreements reads from memory (service/storage/registrations.py),
+and what every rule computes with, so they stay as first recorded.
 """
 
 from collections.abc import Iterable
@@ -32,7 +37,8 @@ def effective(records: Iterable[Recorded]) -> list[Recorded]:
     """The stream's developments as currently corrected, corrections themselves consumed.
 
     Raises RuleViolation for a correction or retraction that names no earlier event of the
-    stream, a retracted one, the registration, or another retraction.
+    stream, a retracted one, or another retraction; for a retraction of the registration,
+    and for a correction of it beyond what describes it.
     """
     lineages: dict[UUID, _Lineage] = {}
     root_of: dict[UUID, UUID] = {}  # every event id and correction id -> its original's id
@@ -68,8 +74,28 @@ def _target(
     if target in retracted or root_of[target] in retracted:
         raise RuleViolation(record, f"event {target} was retracted; there is nothing left to {verb}")
     if isinstance(lineages[root_of[target]].original.event, AgreementRegistered):
-        raise RuleViolation(record, "the registration cannot be corrected or retracted")
+        _require_description_only(record)
     return target
+
+
+# What a correction of the registration may change.
+REGISTRATION_DESCRIPTION = ("summary", "note", "actors", "place")
+
+
+def _require_description_only(record: Recorded) -> None:
+    """A registration is retracted never, and corrected only in what describes it."""
+    change = record.event
+    if not isinstance(change, EventCorrected):
+        raise RuleViolation(record, "the registration cannot be retracted")
+    changed = sorted(set(change.corrected_payload or {}) - set(REGISTRATION_DESCRIPTION))
+    if change.corrected_occurred_on is not None:
+        changed.insert(0, "occurred_on")
+    if changed:
+        allowed = ", ".join(REGISTRATION_DESCRIPTION)
+        raise RuleViolation(
+            record,
+            f"the registration cannot be corrected in {', '.join(changed)}: only in its {allowed} and sources",
+        )
 
 
 def _corrected(lineage: _Lineage, retracted: set[UUID]) -> Recorded:

@@ -123,11 +123,28 @@ def test_a_corrected_payload_must_fit_the_event_type(stream: Stream) -> None:
 @pytest.mark.parametrize(
     ("make", "reason"),
     [
-        (lambda s: correction(s.records[0], corrected_payload={"title": "x"}), "registration cannot"),
+        (
+            lambda s: correction(s.records[0], corrected_payload={"title": "x"}),
+            "registration cannot be corrected in title",
+        ),
+        (lambda s: correction(s.records[0], corrected_payload={"parties": ["A", "C"], "note": "n"}), "in parties"),
+        (lambda s: correction(s.records[0], corrected_occurred_on=TODAY), "cannot be corrected in occurred_on"),
+        (lambda s: retraction(s.records[0]), "registration cannot be retracted"),
+        (lambda s: correction(s.records[0], corrected_payload={"note": "n", "summary": "s"}), None),
+        (lambda s: correction(s.records[0], corrected_sources=(Source(publisher="Gazette"),)), None),
         (lambda s: correction(type("Unknown", (), {"event_id": uuid4()})(), corrected_occurred_on=TODAY), "no earlier"),
         (lambda s: retraction(s.records[-1]), None),
     ],
-    ids=["the-registration", "an-unknown-event", "a-valid-retraction"],
+    ids=[
+        "the-registrations-title",
+        "the-registrations-parties",
+        "the-registrations-day",
+        "the-registration-retracted",
+        "the-registrations-note",
+        "the-registrations-sources",
+        "an-unknown-event",
+        "a-valid-retraction",
+    ],  # fmt: skip
 )
 def test_what_may_be_corrected(stream: Stream, make, reason: str | None) -> None:  # type: ignore[no-untyped-def]
     stream.add(make(stream), at=FEB)
