@@ -5,8 +5,9 @@ from importlib import resources
 
 import pytest
 
-from events import NewEvent, check_history
+from events import NewEvent, Recorded, Source, check_history
 from events.corrections import effective
+from events.payloads import SOURCES
 from events.precision import Precision
 from events.types import type_name
 from service.chronology import FILES, chronologies
@@ -54,7 +55,7 @@ OTHER_AGREEMENTS = [
     ("jp-gbr-information-protection", None, "2014-01", {"E67"}),
     ("jp-ind-information-protection", None, "2015-12", {"E67"}),
     ("jp-ita-information-protection", "2016-03-19", "2016-06-07", {"E72"}),
-    ("jp-deu-security-of-information", "2021-03-22", "2021-03-22", {"E73", "E67"}),
+    ("jp-deu-security-of-information", "2021-03-22", "2021-03-22", {"E73", "E88"}),
     ("kr-us-military-secrets", "1987-09-24", "1987-09-24", {"E77", "E78"}),
 ]
 
@@ -69,13 +70,13 @@ def _as_given(new: NewEvent) -> str:
 def test_the_other_agreements_have_exactly_the_facts_files_dates_and_no_invented_terms(
     stream_id: str, signed: str | None, in_force: str, sources: set[str]
 ) -> None:
-    events = {type_name(new.event): new for new in shipped(stream_id).events}
+    events = {type_name(new.event): new for new in shipped(stream_id).events if not _is_revision(new)}
 
     assert (_as_given(events["signed"]) if "signed" in events else None) == signed
     assert _as_given(events["entered_into_force"]) == in_force
     assert events["entered_into_force"].event.signature_unrecorded is (signed is None)  # type: ignore[attr-defined]
     assert events["agreement_registered"].event.terms_recorded is False  # type: ignore[attr-defined]
-    cited = {key for new in events.values() for key in new.metadata["source_keys"]}
+    cited = {key for new in shipped(stream_id).events for key in new.metadata["source_keys"]}
     assert sources <= cited
 
 
@@ -97,4 +98,78 @@ def test_gsomia_corrections_follow_the_facts_file() -> None:
     assert "Jiji Press" not in {source.publisher for source in suspension.sources}
     assert "Jiji Press" in {source.publisher for source in lapse.sources} and "00:00 KST" in lapse.event.summary
     assert dispute.event.note is not None and "2020-08-04" in dispute.event.note
-    assert len(history) == 31
+    assert len(history) == 32
+
+
+def _is_revision(new: NewEvent) -> bool:
+    return type_name(new.event) in ("event_corrected", "event_retracted")
+
+
+def as_corrected(stream_id: str) -> dict[tuple[str, str], Recorded]:
+    """The shipped stream once its corrections apply, by (type, day)."""
+    history = [new.recorded(stream_id, v, RECORDED_AT) for v, new in enumerate(shipped(stream_id).events, 1)]
+    return {(type_name(r.event), r.event.occurred_on.isoformat()): r for r in effective(history)}
+
+
+def cited(*keys: str) -> list[Source]:
+    """The catalog's sources ``keys``, as an event carries them."""
+    catalog = json.loads(resources.files("service.chronology").joinpath("sources.json").read_text())
+    return list(SOURCES.load([catalog[key] for key in keys]))
+
+
+def test_the_suspension_cites_its_verified_sources_only() -> None:
+    """Row 18 lists E41, E40, E42, E43 and E44; E29 belongs to the entry into force (row 13)."""
+    gsomia = as_corrected("kr-jp-gsomia")
+
+    suspension = gsomia[("termination_notice_suspended", "2019-11-22")]
+    entry = gsomia[("entered_into_force", "2016-11-23")]
+    assert list(suspension.sources) == cited("E41", "E40", "E42", "E43", "E44")
+    assert cited("E29")[0] in entry.sources
+
+
+def test_germanys_entry_into_force_cites_jiji_and_its_signing_the_foreign_office() -> None:
+    germany = as_corrected("jp-deu-security-of-information")
+
+    entry, signing = germany[("entered_into_force", "2021-03-22")], germany[("signed", "2021-03-22")]
+    assert list(entry.sources) == cited("E88") and entry.sources[0].publisher.startswith("Jiji Press")
+    assert "即日発効" in entry.event.summary
+    assert list(signing.sources) == cited("E73")
+    assert entry.event.note is not None
+    assert "Mar 2021" in entry.event.note and "Japan–Ukraine release of 2024-11-16" in entry.event.note
+    assert "not yet Germany" in entry.event.note
+
+
+def test_japan_and_the_us_say_what_the_tisa_text_supports() -> None:
+    us = as_corrected("jp-us-gsomia")
+
+    for kind in ("signed", "entered_into_force"):
+        event = us[(kind, "2007-08-10")].event
+        assert event.note is not None and event.note.startswith(
+            "The TISA's Japanese text cites the agreement by its date"
+        )
+
+
+WORKING_FILES = ("facts file", "gsomia-facts", "seeds/", "shared/", "domain/", "STYLE.md")
+
+
+@pytest.mark.parametrize("chronology", chronologies(), ids=lambda c: c.stream_id)
+def test_no_text_a_client_reads_names_a_working_file_of_ours(chronology) -> None:  # type: ignore[no-untyped-def]
+    corrected = as_corrected(chronology.stream_id).values()
+    texts = [text for record in corrected for text in _texts(record)]
+    revisions = [new.event for new in chronology.events if _is_revision(new)]
+    reasons = [revision.reason for revision in revisions]  # type: ignore[attr-defined]
+
+    assert [text for text in texts + reasons if any(name in text for name in WORKING_FILES)] == []
+
+
+def test_a_registration_without_recorded_terms_says_the_sources_give_none() -> None:
+    for chronology in chronologies():
+        registration = as_corrected(chronology.stream_id)
+        profile = next(r.event for (kind, _), r in registration.items() if kind == "agreement_registered")
+        if not profile.terms_recorded:  # type: ignore[attr-defined]
+            assert profile.note.startswith("The sources give no duration clause: its terms are not recorded.")
+
+
+def _texts(record: Recorded) -> list[str]:
+    event = record.event
+    return [text for text in (event.summary, event.note, event.place, *event.actors) if text]
