@@ -66,7 +66,7 @@ def test_one_agreement_has_terms_parties_version_and_status(client: FlaskClient)
     assert body["party_ids"] == ["KOR", "JPN"]
     assert body["terms"] == {"initial_term_months": 12, "renewal_term_months": 12, "notice_days": 90}
     assert body["timezone"] == "Asia/Seoul"
-    assert body["version"] == 31
+    assert body["version"] == 32
     assert body["status"]["phase"] == "in_force"
 
 
@@ -97,7 +97,7 @@ def test_events_are_paginated_oldest_first(client: FlaskClient) -> None:
 
     assert [e["version"] for e in first["events"]] == list(range(1, 11))
     assert [e["version"] for e in second.get_json()["events"]] == list(range(11, 21))
-    assert [e["version"] for e in last["events"]] == list(range(25, 32))
+    assert [e["version"] for e in last["events"]] == list(range(25, 33))
     assert last["next_after_version"] is None
 
 

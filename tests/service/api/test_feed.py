@@ -43,7 +43,7 @@ def read_all(store: EventStore, count: int, after: Cursor = START, limit: int = 
 
 def test_the_feed_pages_through_every_event_once(client: FlaskClient, seeded: EventStore) -> None:
     ids, after = [], "0-0"
-    while len(ids) < 57:  # waiting, should another test's transaction hold the feed back
+    while len(ids) < 70:  # waiting, should another test's transaction hold the feed back
         body = client.get(f"/events?after={after}&limit=5&wait=10").get_json()
         ids += [event["id"] for event in body["events"]]
         assert body["next_after"] == (body["events"][-1]["cursor"] if body["events"] else after)
@@ -52,7 +52,7 @@ def test_the_feed_pages_through_every_event_once(client: FlaskClient, seeded: Ev
 
     assert last["events"] == [] and last["next_after"] == after
     stored = [str(r.event_id) for stream in seeded.stream_ids() for r in seeded.load(stream)]
-    assert sorted(ids) == sorted(stored) and len(ids) == 57
+    assert sorted(ids) == sorted(stored) and len(ids) == 70
 
 
 @pytest.mark.parametrize("query", ["after=12", "after=-1-2", "after=1-2-3", "after=99999999999999999999-1", "limit=0"])
@@ -150,11 +150,11 @@ def test_the_stream_catches_up_follows_and_resumes(app: Flask, client: FlaskClie
     app.config["STREAM_SECONDS"] = 30
     with client.get("/events/stream", buffered=False) as response:
         assert response.mimetype == "text/event-stream"
-        first = list(events_of(response, 57))
+        first = list(events_of(response, 70))
         seeded.append("kr-us-jp-tisa", [note()], 2)
         live = list(events_of(response, 1))
     with client.get("/events/stream", headers={"Last-Event-ID": first[9]["id"]}, buffered=False) as resumed:
-        rest = list(events_of(resumed, 48))
+        rest = list(events_of(resumed, 61))
 
     assert [e["id"] for e in rest] == [e["id"] for e in first[10:] + live]
     assert live[0]["event"] == "event" and json.loads(live[0]["data"])["agreement_id"] == "kr-us-jp-tisa"

@@ -226,19 +226,20 @@ def test_a_three_party_agreement_from_which_one_party_withdraws_stays_in_force_f
     ]  # fmt: skip
     assert post(client, "/agreements/three-pact/events", {"events": steps}).status_code == 201
 
-    pending = client.get("/agreements/three-pact/parties?on=2019-02-27").get_json()["parties"]
-    after = client.get("/agreements/three-pact/parties?on=2019-02-28").get_json()["parties"]
-    agreement = client.get("/agreements/three-pact/status?on=2019-02-28").get_json()
+    pending = client.get("/agreements/three-pact/parties?on=2019-02-28").get_json()["parties"]
+    after = client.get("/agreements/three-pact/parties?on=2019-03-01").get_json()["parties"]
+    agreement = client.get("/agreements/three-pact/status?on=2019-03-01").get_json()
 
     assert [(p["party"]["id"], p["status"]) for p in pending] == [
         ("a", "in_force"), ("b", "in_force"), ("c", "withdrawal_pending")]  # fmt: skip
-    assert pending[2]["notice"]["effective_on"] == "2019-02-28"  # six months from the 31st
+    # Six months from 31 August run to the last day of February: the withdrawal is from 1 March.
+    assert pending[2]["notice"]["effective_on"] == "2019-03-01"
     assert [(p["party"]["id"], p["status"], p["since"]) for p in after] == [
-        ("a", "in_force", "2016-04-01"), ("b", "in_force", "2016-04-01"), ("c", "withdrawn", "2019-02-28")]  # fmt: skip
+        ("a", "in_force", "2016-04-01"), ("b", "in_force", "2016-04-01"), ("c", "withdrawn", "2019-03-01")]  # fmt: skip
     assert (agreement["phase"], agreement["termination"]) == ("in_force", None)
     assert ids(relations(client, "between=a,b&on=2019-03-01")["agreements"]) == ["three-pact"]
-    assert ids(relations(client, "between=a,c&on=2019-02-27")["agreements"]) == ["three-pact"]
-    assert relations(client, "between=a,c&on=2019-02-28")["agreements"] == []
+    assert ids(relations(client, "between=a,c&on=2019-02-28")["agreements"]) == ["three-pact"]
+    assert relations(client, "between=a,c&on=2019-03-01")["agreements"] == []
 
 
 def test_the_parties_of_an_unknown_agreement_are_a_404(client: FlaskClient) -> None:

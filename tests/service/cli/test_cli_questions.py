@@ -56,7 +56,7 @@ def test_events_list_every_development_with_its_sources(ask: Ask) -> None:
     result = ask("events", "kr-jp-gsomia")
 
     rows = result.stdout.splitlines()[2:]
-    assert len(rows) == 31
+    assert len(rows) == 32
     assert rows[0].split()[:3] == ["1", "2016-11-23", "agreement_registered"]
 
 

@@ -14,13 +14,13 @@ def test_seeding_twice_appends_nothing_the_second_time(store: EventStore) -> Non
     second = seed(store)
 
     assert [(s.stream_id, s.appended) for s in first][:3] == [
-        ("kr-jp-gsomia", 31),
+        ("kr-jp-gsomia", 32),
         ("kr-us-jp-tisa", 2),
-        ("kr-us-military-secrets", 3),
+        ("kr-us-military-secrets", 4),
     ]
-    assert sum(s.appended for s in first) == 57 and len(first) == 11
+    assert sum(s.appended for s in first) == 70 and len(first) == 11
     assert [s.appended for s in second] == [0] * 11
-    assert store.version("kr-jp-gsomia") == 31
+    assert store.version("kr-jp-gsomia") == 32
 
 
 def test_seeding_appends_only_what_a_grown_chronology_adds(store: EventStore) -> None:
@@ -29,7 +29,7 @@ def test_seeding_appends_only_what_a_grown_chronology_adds(store: EventStore) ->
 
     seeded = seed(store)
 
-    assert seeded[0].appended == 21
+    assert seeded[0].appended == 22
     assert [r.event_id for r in store.load(gsomia.stream_id)] == [e.event_id for e in gsomia.events]
 
 
@@ -40,7 +40,7 @@ def test_the_migrate_and_seed_commands(empty_database_url: str) -> None:
 
     assert migrated.returncode == 0, migrated.stderr
     assert f"schema at revision {head_revision()}" in migrated.stdout
-    assert "kr-jp-gsomia: 31 events appended" in seeded.stdout
+    assert "kr-jp-gsomia: 32 events appended" in seeded.stdout
     assert "kr-jp-gsomia: 0 events appended" in again.stdout
     with psycopg.connect(empty_database_url) as connection:
-        assert connection.execute("SELECT count(*) FROM events").fetchone() == (57,)
+        assert connection.execute("SELECT count(*) FROM events").fetchone() == (70,)

@@ -21,7 +21,7 @@ INSERT = (
 def test_the_shipped_chronology_reads_and_replays(seeded: EventStore) -> None:
     verified = verify(seeded)
 
-    assert (verified.agreements, verified.events) == (11, 57)
+    assert (verified.agreements, verified.events) == (11, 70)
 
 
 def test_a_registration_stored_in_version_1_passes(store: EventStore, connection: psycopg.Connection) -> None:

@@ -205,7 +205,7 @@ def test_the_agreements_tally_counts_committed_registrations_only_and_nothing_el
             )
             connection.execute("UPDATE events SET payload = '{}' WHERE stream_id = 'kept-out'")  # refused: rolls back
     connection.rollback()
-    seeded.append("kr-jp-gsomia", [NewEvent(event=ContextNoted(occurred_on=date(2024, 1, 1)), event_id=uuid4())], 31)
+    seeded.append("kr-jp-gsomia", [NewEvent(event=ContextNoted(occurred_on=date(2024, 1, 1)), event_id=uuid4())], 32)
     after_a_note = tally()
     registration = AgreementRegistered(
         occurred_on=date(2020, 1, 1), title="Copied", parties=(Party("a", "A"), Party("b", "B")), terms=Terms()
