@@ -293,3 +293,15 @@ def test_a_party_none_of_whose_agreements_was_known_yet_is_named_as_now_and_neve
 
     assert response.get_json()["party"] == {"id": "KOR", "name": "Republic of Korea", "agreements": 0}
     assert response.headers["Cache-Control"] == "no-cache"
+
+
+def test_a_registrations_corrected_note_is_what_clients_read(client: FlaskClient) -> None:
+    status = client.get("/agreements/jp-us-gsomia/status?on=2010-01-01").get_json()
+    registration = next(event for event in status["based_on"] if event["type"] == "agreement_registered")
+    retitled = {"type": "event_corrected", "occurred_on": "2026-01-01", "sources": PACT["sources"],
+                "payload": {"corrects": registration["id"], "reason": "a test", "corrected_payload": {"title": "x"}}}  # fmt: skip
+
+    assert registration["payload"]["note"] == "The sources give no duration clause: its terms are not recorded."
+    assert len(registration["corrected_by"]) == 1
+    body = problem(post(client, "/agreements/jp-us-gsomia/events", {"events": [retitled]}), 422, "rule-violation")
+    assert "cannot be corrected in title" in body["detail"]
