@@ -103,6 +103,8 @@ class PactFlask(Flask):
         response = super().make_default_options_response()
         response.status_code = 204
         del response.headers["Content-Type"]
+        # Flask gathers the methods in a set: the same order in every process, whatever its hash seed.
+        response.headers["Allow"] = ", ".join(sorted(response.allow))
         return response
 
 

@@ -110,7 +110,7 @@ def register_error_handlers(app: Flask) -> None:
         status = error.code or 500
         response = problem(status, slug(error.name or "error"), error.name, error.description or error.name)
         if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
-            response.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
+            response.headers["Allow"] = ", ".join(sorted(error.valid_methods))  # type: ignore[attr-defined]
         return response
 
     @app.errorhandler(ClientTimeout)

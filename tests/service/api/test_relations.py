@@ -298,8 +298,8 @@ def test_a_party_none_of_whose_agreements_was_known_yet_is_named_as_now_and_neve
 def test_a_registrations_corrected_note_is_what_clients_read(client: FlaskClient) -> None:
     status = client.get("/agreements/jp-us-gsomia/status?on=2010-01-01").get_json()
     registration = next(event for event in status["based_on"] if event["type"] == "agreement_registered")
-    retitled = {"type": "event_corrected", "occurred_on": "2026-01-01", "sources": PACT["sources"],
-                "payload": {"corrects": registration["id"], "reason": "a test", "corrected_payload": {"title": "x"}}}  # fmt: skip
+    change = {"corrects": registration["id"], "reason": "a test", "corrected_payload": {"title": "x"}}
+    retitled = {"type": "event_corrected", "occurred_on": "2026-01-01", "sources": PACT["sources"], "payload": change}
 
     assert registration["payload"]["note"] == "The sources give no duration clause: its terms are not recorded."
     assert len(registration["corrected_by"]) == 1
