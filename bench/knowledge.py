@@ -22,9 +22,7 @@ from bench.harness import REPETITIONS, Row, compare
 from bench.http_load import connect, percentile, requests_per_second
 from bench.replication import free_port, replicated
 from bench.rows import DAYS, GSOMIA, note
-from events import NewEvent, Terms
-from events.parties import Party
-from events.types import AgreementRegistered
+from events import AgreementRegistered, NewEvent, Party, Terms
 from service.app import DEFAULTS
 from service.storage.database import SERVICE_ROLE, migrate, service_role_url
 from service.storage.knowledge.shared_writes import SharedWrites

@@ -12,9 +12,7 @@ import pycountry
 
 from bench.harness import REPETITIONS, Row
 from bench.http_load import latencies, percentile
-from events import NewEvent, Terms
-from events.parties import Party
-from events.types import AgreementRegistered, EnteredIntoForce, Signed
+from events import AgreementRegistered, EnteredIntoForce, NewEvent, Party, Signed, Terms
 from service.storage import sql
 from service.storage.rows import insert_row
 

@@ -18,7 +18,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool
 from werkzeug.routing import BaseConverter
 
-from events.parties import PARTY_ID_PATTERN
+from events import PARTY_ID_PATTERN
 from service.api import agreement_events, calendar, feed, health, metrics, openapi, relations
 from service.api.errors import register_error_handlers
 from service.clock import Clock

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from marshmallow import ValidationError
 
-from events.fields import Day
+from events import Day
 
 
 class ClockSettingError(ValueError):

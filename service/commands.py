@@ -10,10 +10,17 @@ from datetime import UTC, datetime
 
 from prometheus_client import Counter
 
-from events import NewEvent, Recorded, RuleViolation, check_history
-from events.corrections import target_of
-from events.replay import continues
-from events.types import AgreementRegistered
+from events import (
+    AgreementRegistered,
+    NewEvent,
+    Recorded,
+    RuleViolation,
+    check_history,
+    continues,
+    effective,
+    require_happened,
+    target_of,
+)
 from service import queries
 from service.storage.results import AppendResult, VersionConflict
 from service.storage.store import EventStore
@@ -55,6 +62,15 @@ def _index_of_cause(violation: RuleViolation, proposed: Sequence[Recorded]) -> i
         if cause in new_ids:
             return new_ids.index(cause)
     return None
+
+
+def _as_they_will_read(history: Sequence[Recorded], proposed: Sequence[Recorded]) -> list[Recorded]:
+    """The events ``proposed`` records or changes, as replays will read them: each proposed
+    development, and each event a proposed correction changes, with its corrections applied."""
+    ids = {record.event_id for record in proposed}
+    if not any(target_of(record.event) is not None for record in proposed):
+        return list(proposed)
+    return [record for record in effective([*history, *proposed]) if ids & {record.event_id, *record.corrected_by}]
 
 
 APPENDED = Counter("pact_events_appended", "Events appended (a replayed retry appends none)")
@@ -156,5 +172,7 @@ def check(store: EventStore, agreement_id: str, history: Sequence[Recorded], eve
         else:
             _refuse_foreign_targets(store, agreement_id, history, proposed)
             check_history([*history, *proposed])
+        for record in _as_they_will_read(history, proposed):
+            require_happened(record, now)
     except RuleViolation as violation:
         raise EventRejected(violation, _index_of_cause(violation, proposed)) from None

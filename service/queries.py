@@ -12,10 +12,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from events import Phase, Recorded, Status
-from events.parties import Party
-from events.party_status import PartyPhase, party_statuses
-from events.types import AgreementRegistered
+from events import AgreementRegistered, Party, PartyPhase, Phase, Recorded, Status, party_statuses
 from service.clock import Clock
 from service.storage.results import ConsistencyToken, Knowledge
 from service.storage.store import EventStore

@@ -15,7 +15,7 @@ depends_on = None
 # Every event stored before this revision was written in version 1 of its type: the
 # default says so without touching a row (adding a column with a constant default rewrites
 # nothing, so the append-only triggers have nothing to refuse). From now on the service
-# writes each event's version explicitly; events/versions.py upcasts old ones on read.
+# writes each event's version explicitly; events/codec/versions.py upcasts old ones on read.
 SCHEMA_VERSION = """
 ALTER TABLE events
     ADD COLUMN schema_version smallint NOT NULL DEFAULT 1 CHECK (schema_version > 0)

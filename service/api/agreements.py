@@ -14,10 +14,7 @@ from uuid import uuid4
 from flask import Blueprint, Response, jsonify, url_for
 from marshmallow import ValidationError
 
-from events import NewEvent, Phase, Recorded, developments, timeline
-from events.history import changes
-from events.parties import Party
-from events.types import AgreementRegistered, type_name
+from events import AgreementRegistered, NewEvent, Party, Phase, Recorded, changes, developments, timeline, type_name
 from service import clock, commands, queries
 from service.http import answers, auth, reading
 from service.http.answers import STATUS, status_out

@@ -1,5 +1,5 @@
 """The dates to watch, for dashboards (GET /deadlines, every agreement) and for calendar
-apps (GET /agreements/<id>/calendar.ics, RFC 5545). Both come from events.deadlines,
+apps (GET /agreements/<id>/calendar.ics, RFC 5545). Both come from the domain's deadlines (events/replay/deadlines.py),
 computed from the same replay as every status; nothing here is stored.
 """
 
@@ -11,10 +11,7 @@ from flask import Blueprint, Response, url_for
 from icalendar import Calendar, Event
 from marshmallow import ValidationError
 
-from events.deadlines import Deadline, DeadlineKind, deadlines
-from events.fields import LATEST_DAY
-from events.replay import developments
-from events.types import AgreementRegistered
+from events import LATEST_DAY, AgreementRegistered, Deadline, DeadlineKind, deadlines, developments
 from service import clock, queries
 from service.http import answers, reading
 from service.http.caching import cached, today_by_default

@@ -5,7 +5,7 @@
 Each starts from the registrations kept in memory, asks the database one question -- how
 far each agreement concerned is known -- and replays from memory; so an answer costs the
 same with ten agreements or ten thousand. An agreement binds a party while it is in force
-for it (events/party_status.py): all its parties, unless they took steps of their own.
+for it (events/replay/party_status.py): all its parties, unless they took steps of their own.
 """
 
 from datetime import date, datetime
@@ -14,11 +14,7 @@ from typing import Any
 from flask import Blueprint, Response
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
-from events import Phase
-from events.fields import Day, Matching
-from events.parties import PARTY_ID_PATTERN
-from events.party_status import PartyPhase, PartyStatus, party_statuses
-from events.status import TerminationState
+from events import PARTY_ID_PATTERN, Day, Matching, PartyPhase, PartyStatus, Phase, TerminationState, party_statuses
 from service import queries
 from service.http import reading
 from service.http.answers import AgreementOut, ProvenanceOut, agreement_out, echo, provenance

@@ -15,8 +15,7 @@ from importlib import resources
 from typing import Any
 from uuid import UUID, uuid5
 
-from events import NewEvent
-from events.payloads import SOURCES, decode
+from events import SOURCES, NewEvent, decode
 
 NAMESPACE = UUID("6f1c8f6e-5d2b-4c43-9a55-2f0d1d6b7c21")
 # GSOMIA first, then TISA, then the other information-protection agreements of the facts

@@ -9,7 +9,7 @@ file twice appends nothing the second time; an id stored with other content is a
 
 Each exported line says the ``schema_version`` its payload is written in (its type's
 current one); an import reads every version this release knows, upcast as stored rows are
-(events/versions.py). A line without one is read in the current version or, failing that,
+(events/codec/versions.py). A line without one is read in the current version or, failing that,
 as version 1: written by hand today, or by ``export`` before versions existed.
 """
 
@@ -21,11 +21,20 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from events import Event, NewEvent, Recorded
-from events.fields import Day
-from events.payloads import SourceSchema, decode
-from events.types import EVENT_TYPES, AgreementRegistered, type_name
-from events.versions import CURRENT, NotUpcastable, upcast
+from events import (
+    CURRENT,
+    EVENT_TYPES,
+    AgreementRegistered,
+    Day,
+    Event,
+    NewEvent,
+    NotUpcastable,
+    Recorded,
+    SourceSchema,
+    decode,
+    type_name,
+    upcast,
+)
 from service import commands
 from service.http.answers import event_out
 from service.http.encoding import line as json_line

@@ -12,10 +12,7 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
-from events import Recorded, Status
-from events.deadlines import DeadlineKind
-from events.payloads import SOURCES, TermsSchema, encode
-from events.types import EVENT_TYPES, type_name
+from events import EVENT_TYPES, SOURCES, DeadlineKind, Recorded, Status, TermsSchema, encode, type_name
 from service.http.statuses import STATUS, IntervalOut, StatusOut
 from service.queries import Summary
 from service.storage.results import TOKEN_PATTERN, Knowledge

@@ -4,18 +4,34 @@ Unknown fields are rejected (marshmallow's default), so a typo never passes sile
 """
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import uuid4
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from events import NewEvent, Phase
-from events.fields import DAY_PATTERN, Count, Day, Instant, Matching, QueryCount
-from events.parties import PARTY_ID_PATTERN, Party
-from events.payloads import PAYLOAD_SCHEMAS, AgreementRegisteredSchema, SourceSchema, decode
-from events.precision import Precision, last_day
-from events.types import EVENT_TYPES, REVISIONS, TYPE_NAMES, AgreementRegistered
+from events import (
+    DAY_PATTERN,
+    EVENT_TYPES,
+    PARTY_ID_PATTERN,
+    PAYLOAD_SCHEMAS,
+    REVISIONS,
+    TYPE_NAMES,
+    AgreementRegistered,
+    AgreementRegisteredSchema,
+    Count,
+    Day,
+    Instant,
+    Matching,
+    NewEvent,
+    Party,
+    Phase,
+    Precision,
+    QueryCount,
+    SourceSchema,
+    decode,
+    not_yet_happened,
+)
 from service import clock
 from service.http.problems import InvalidQuery
 from service.storage.results import START, TOKEN_PATTERN, Cursor
@@ -36,24 +52,13 @@ def agreement_id(**kwargs: Any) -> Matching:
     return Matching(AGREEMENT_ID_PATTERN, "lower-case letters, digits and '-', 2 to 63", **kwargs)
 
 
-def latest_today() -> date:
-    """Today where it is latest on Earth (UTC+14)."""
-    return (datetime.now(UTC) + timedelta(hours=14)).date()
-
-
-def not_in_future(day: date, precision: Precision = Precision.DAY, today: date | None = None) -> None:
-    """A development cannot have happened after today anywhere on Earth (``latest_today``);
-    one known only to its month or year may have happened on the last day of it, so that
-    day may not be after today either."""
-    latest = last_day(day, precision)
-    if latest <= (today or latest_today()):
-        return
-    if precision is Precision.DAY:
-        raise ValidationError(f"{day} is in the future; record developments once they happened")
-    raise ValidationError(
-        f"known only to the {precision.value}, it may have happened as late as {latest}, which is in the future;"
-        f" record it once its {precision.value} is over, or to the day"
-    )
+def not_in_future(day: date, precision: Precision = Precision.DAY, at: datetime | None = None) -> None:
+    """The domain's rule that a development is recorded once it happened (not after today
+    anywhere on Earth, its whole month or year if it is known only to that), applied to a
+    request's day so that the refusal points at the field."""
+    reason = not_yet_happened(day, precision, at or datetime.now(UTC))
+    if reason is not None:
+        raise ValidationError(reason)
 
 
 def precision_of(value: Any) -> Precision:

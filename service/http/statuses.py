@@ -6,10 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_dump
 
-from events import Phase
-from events.payloads import SOURCES
-from events.precision import Precision
-from events.status import TerminationState
+from events import SOURCES, Phase, Precision, TerminationState
 
 
 class TerminationOut(Schema):

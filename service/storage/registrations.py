@@ -1,7 +1,7 @@
 """Every agreement's registration in memory, and which agreements each party is party to:
 what questions across agreements start from, without reading every stream.
 
-A registration is never rewritten and cannot be corrected (events/corrections.py refuses
+A registration is never rewritten and cannot be corrected (events/rules/corrections.py refuses
 it), and agreements are never removed, so what this holds is right for ever once read; one
 read of how many there are (a tally a trigger keeps) tells whether agreements were
 registered since, and only those are read.
@@ -10,8 +10,7 @@ registered since, and only those are read.
 import threading
 from collections.abc import Callable, Mapping
 
-from events import Recorded
-from events.types import AgreementRegistered
+from events import AgreementRegistered, Recorded
 
 # How many agreements there are now; the registrations of all but the agreements named.
 Count = Callable[[], int]

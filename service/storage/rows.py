@@ -1,7 +1,7 @@
 """Events as rows of the events table and back: the one place that knows the columns.
 
 A row's payload is written in its type's current schema version and read in any version
-this release knows, upcast by events/versions.py.
+this release knows, upcast by events/codec/versions.py.
 """
 
 from typing import Any
@@ -9,10 +9,7 @@ from typing import Any
 from marshmallow import ValidationError
 from psycopg.types.json import Jsonb
 
-from events import NewEvent, Recorded
-from events.payloads import SOURCES, decode, encode
-from events.types import type_name
-from events.versions import CURRENT, NotUpcastable, upcast
+from events import CURRENT, SOURCES, NewEvent, NotUpcastable, Recorded, decode, encode, type_name, upcast
 
 
 class UnreadableEvent(Exception):

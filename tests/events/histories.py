@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime
 from uuid import uuid4
 
 from events import Event, Recorded, Terms
-from events.parties import Party
-from events.types import AgreementRegistered, EnteredIntoForce, Signed
+from events.record.parties import Party
+from events.record.types import AgreementRegistered, EnteredIntoForce, Signed
 from service.chronology import chronology
 
 RECORDED_AT = datetime(2026, 1, 1, tzinfo=UTC)
@@ -23,8 +23,8 @@ def recorded(events: Iterable[Event], stream_id: str = "test-pact", at: datetime
 def gsomia(*, without: Iterable[str] = ()) -> list[Recorded]:
     """The real GSOMIA chronology, optionally without some events (by type name), and
     without the corrections of those and the readings that concern them."""
-    from events.corrections import target_of
-    from events.types import type_name
+    from events.record.types import type_name
+    from events.rules.corrections import target_of
 
     skipped = set(without)
     stream = chronology("kr-jp-gsomia")

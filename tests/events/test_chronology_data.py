@@ -6,10 +6,10 @@ from importlib import resources
 import pytest
 
 from events import NewEvent, Recorded, Source, check_history
-from events.corrections import effective
-from events.payloads import SOURCES
-from events.precision import Precision
-from events.types import type_name
+from events.codec.payloads import SOURCES
+from events.record.precision import Precision
+from events.record.types import type_name
+from events.rules.corrections import effective
 from service.chronology import FILES, chronologies
 from service.chronology import chronology as shipped
 from tests.events.histories import RECORDED_AT

@@ -8,11 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from events import Phase, RuleViolation, Source, check_history, developments, replay
-from events.types import (
-    EventCorrected,
-    EventRetracted,
-    TerminationNotified,
-)
+from events.record.types import EventCorrected, EventRetracted, TerminationNotified
 from tests.events.histories import Stream, in_force_from
 
 JAN, FEB, MAR, APR = (datetime(2025, month, 1, tzinfo=UTC) for month in (1, 2, 3, 4))

@@ -6,8 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from events import Recorded, Terms
-from events.deadlines import Deadline, DeadlineKind, deadlines
-from events.types import TerminationNotified
+from events.record.types import TerminationNotified
+from events.replay.deadlines import Deadline, DeadlineKind, deadlines
 from tests.events.histories import gsomia, in_force_from, recorded
 
 NOTICE, END, EFFECTIVE = DeadlineKind.NOTICE_DEADLINE, DeadlineKind.TERM_END, DeadlineKind.TERMINATION_EFFECTIVE

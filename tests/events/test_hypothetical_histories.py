@@ -7,8 +7,7 @@ from uuid import uuid4
 import pytest
 
 from events import Phase, Recorded, RuleViolation, Terms, check_history, replay
-from events.status import TerminationState
-from events.types import (
+from events.record.types import (
     ContextNoted,
     EnteredIntoForce,
     NegotiationsOpened,
@@ -19,6 +18,7 @@ from events.types import (
     TerminationNoticeWithdrawn,
     TerminationNotified,
 )
+from events.rules.state import TerminationState
 from tests.events.histories import gsomia, in_force_from, recorded, registered
 
 

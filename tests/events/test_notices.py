@@ -8,11 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from events import Event, Phase, RuleViolation, Terms, check_history, replay
-from events.parties import Party
-from events.party_status import PartyPhase, party_statuses
-from events.replay import Replayer
-from events.status import TerminationState
-from events.types import (
+from events.record.parties import Party
+from events.record.types import (
     AgreementRegistered,
     EnteredIntoForce,
     Signed,
@@ -21,6 +18,9 @@ from events.types import (
     TerminationNoticeWithdrawn,
     TerminationNotified,
 )
+from events.replay.fold import Replayer
+from events.replay.party_status import PartyPhase, party_statuses
+from events.rules.state import TerminationState
 from tests.events.histories import in_force_from, recorded
 
 START = date(2016, 1, 1)

@@ -8,10 +8,8 @@ from uuid import uuid4
 import pytest
 
 from events import Phase, Recorded, RuleViolation, Terms, check_history, replay
-from events.parties import Party
-from events.party_status import PartyPhase, party_statuses
-from events.replay import Replayer
-from events.types import (
+from events.record.parties import Party
+from events.record.types import (
     AgreementRegistered,
     ConsentExpressed,
     EnteredIntoForce,
@@ -22,6 +20,8 @@ from events.types import (
     TerminationNotified,
     WithdrawalTookEffect,
 )
+from events.replay.fold import Replayer
+from events.replay.party_status import PartyPhase, party_statuses
 from tests.events.histories import gsomia, recorded
 
 OPEN_ENDED = Terms(notice_days=90)

@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 
 from events import Event, Phase, Recorded, RuleViolation, Terms, check_history, replay, timeline
-from events.payloads import decode, encode
-from events.precision import Precision
-from events.types import EnteredIntoForce, NegotiationsOpened, Signed, TerminationNotified
+from events.codec.payloads import decode, encode
+from events.record.precision import Precision
+from events.record.types import EnteredIntoForce, NegotiationsOpened, Signed, TerminationNotified
 from tests.events.histories import in_force_from, recorded, registered
 
 MONTH, YEAR = Precision.MONTH, Precision.YEAR

@@ -8,9 +8,9 @@ from uuid import uuid4
 import pytest
 
 from events import Recorded, RuleViolation, check_history, replay, timeline
-from events.deadlines import DeadlineKind, deadlines
-from events.parties import Party
-from events.types import ReadingHeld, TerminationNoticeSuspended, TerminationNotified
+from events.record.parties import Party
+from events.record.types import ReadingHeld, TerminationNoticeSuspended, TerminationNotified
+from events.replay.deadlines import DeadlineKind, deadlines
 from tests.events.histories import RECORDED_AT, gsomia, in_force_from, recorded
 
 HISTORY = gsomia()

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from events import Phase, replay
-from events.status import TerminationState
+from events.rules.state import TerminationState
 from tests.events.histories import gsomia
 
 HISTORY = gsomia()

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from events import Recorded, Replayer, RuleViolation, replay
-from events.types import ContextNoted
+from events.record.types import ContextNoted
 from tests.events.histories import RECORDED_AT, gsomia
 from tests.events.test_timeline import hypothetical_histories
 

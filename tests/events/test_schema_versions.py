@@ -2,8 +2,8 @@
 
 import pytest
 
-from events.parties import Party, UnnamedParty, party_named
-from events.versions import CURRENT, NotUpcastable, upcast
+from events.codec.versions import CURRENT, NotUpcastable, upcast
+from events.record.parties import Party, UnnamedParty, party_named
 
 V1_REGISTRATION = {"title": "GSOMIA", "parties": ["Republic of Korea", "Japan"]}
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from events.terms import (
+from events.record.terms import (
     Terms,
     earliest_notice_on,
     notice_deadline,

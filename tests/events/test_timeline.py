@@ -4,9 +4,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from events import Phase, RuleViolation, Terms, check_history, replay, timeline
-from events.status import TerminationState
-from events.terms import term_on
-from events.types import TerminationNoticeSuspended, TerminationNoticeWithdrawn, TerminationNotified
+from events.record.terms import term_on
+from events.record.types import TerminationNoticeSuspended, TerminationNoticeWithdrawn, TerminationNotified
+from events.rules.state import TerminationState
 from tests.events.histories import gsomia, in_force_from, recorded
 
 HISTORY = gsomia()

@@ -8,8 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from events import Recorded, Replayer, RuleViolation, check_history
-from events.replay import continues
-from events.types import ContextNoted, EnteredIntoForce, Terminated, TerminationNoticeSuspended, TerminationNotified
+from events.record.types import (
+    ContextNoted,
+    EnteredIntoForce,
+    Terminated,
+    TerminationNoticeSuspended,
+    TerminationNotified,
+)
+from events.replay.fold import continues
 from tests.events.histories import RECORDED_AT
 from tests.events.test_timeline import hypothetical_histories
 

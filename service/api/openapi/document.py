@@ -15,8 +15,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 from marshmallow import fields
 
-from events.fields import STORABLE_TEXT_PATTERNS
-from events.parties import PARTY_ID_PATTERN
+from events import PARTY_ID_PATTERN, STORABLE_TEXT_PATTERNS
 from service.api.openapi import events
 from service.http import answers
 from service.http.contract import (
@@ -132,7 +131,7 @@ def _query_parameters_are_never_null(document: dict[str, Any]) -> None:
 
 def _strict_strings(_converter: Any, field: fields.Field, **_: Any) -> dict[str, Any]:
     """What the service's strict fields accept, where JSON Schema can say it: the pattern a
-    field matches whole, anchored (see events/fields.py)."""
+    field matches whole, anchored (see events/codec/fields.py)."""
     pattern: str | None = getattr(field, "pattern", None)
     if pattern is None:
         # What a client sends is checked; what the service answers was checked coming in.

@@ -4,7 +4,7 @@ events an answer rests on return -- as a ``oneOf`` over the types it may carry, 
 by ``type`` (an OpenAPI discriminator whose mapping names every type).
 
 The payload schemas are the very marshmallow schemas that validate appends
-(events/payloads.py, ``PAYLOAD_SCHEMAS``), converted by apispec like every other schema, so
+(events/codec/payloads.py, ``PAYLOAD_SCHEMAS``), converted by apispec like every other schema, so
 the document cannot say other than the server: a new type, field or version lands here
 with nothing written twice.
 """
@@ -14,8 +14,7 @@ from typing import Any
 
 from apispec import APISpec
 
-from events.payloads import PAYLOAD_SCHEMAS
-from events.readings import READINGS
+from events import PAYLOAD_SCHEMAS, READINGS
 from service.http.inbound import APPENDABLE_TYPES
 
 REF = "#/components/schemas/"
@@ -51,7 +50,7 @@ def state_cross_field_rules(schemas: dict[str, Any]) -> None:
     """The payload rules across fields that JSON Schema can state, so a generated client or
     a gateway refuses what the server would: a correction corrects something
     (EventCorrectedSchema.corrects_something), and a reading is one the fact allows
-    (ReadingHeldSchema.a_reading_of_the_fact, from the same table, events/readings.py)."""
+    (ReadingHeldSchema.a_reading_of_the_fact, from the same table, events/record/types.py)."""
     corrected = ("corrected_occurred_on", "corrected_payload", "corrected_sources")
     schemas[payload_name("event_corrected")]["anyOf"] = [
         {"required": [name], "properties": {name: {"not": {"type": "null"}}}} for name in corrected

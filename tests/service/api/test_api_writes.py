@@ -1,15 +1,13 @@
 """Registering agreements and appending events over HTTP, and every way that can fail."""
 
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
 import pytest
 from flask.testing import FlaskClient
-from marshmallow import ValidationError
 
-from events.precision import Precision
-from service.http.inbound import latest_today, not_in_future
+from events.rules.recording import latest_today
 from service.storage.store import EventStore
 from tests.service.client import PACT, event, post, problem
 
@@ -327,7 +325,7 @@ def test_a_second_entry_into_force_is_refused_for_what_it_is(client: FlaskClient
 def _a_window_that_runs_past_today() -> tuple[str, str]:
     """The first day of the month that runs past today everywhere on Earth, and its precision:
     this month's, unless today is its last day (then the next month's, which is in the future)."""
-    tomorrow = latest_today() + timedelta(days=1)
+    tomorrow = latest_today(datetime.now(UTC)) + timedelta(days=1)
     return tomorrow.replace(day=1).isoformat(), "month"
 
 
@@ -344,26 +342,6 @@ def test_an_event_known_only_to_a_month_not_over_yet_is_refused_as_the_future_is
     assert [error["pointer"] for error in body["errors"]] == ["/events/0/occurred_on"]
     assert "future" in body["errors"][0]["detail"]
     assert [error["pointer"] for error in problem(registered, 422, "invalid-body")["errors"]] == ["/occurred_on"]
-
-
-@pytest.mark.parametrize(
-    ("day", "precision", "refused"),
-    [
-        (date(2026, 12, 1), Precision.MONTH, True),
-        (date(2026, 1, 1), Precision.YEAR, True),
-        (date(2026, 11, 1), Precision.MONTH, False),
-        (date(2026, 12, 7), Precision.DAY, False),
-        (date(2026, 12, 8), Precision.DAY, True),
-        (date(2026, 2, 1), Precision.MONTH, False),
-    ],
-)
-def test_a_window_is_the_future_when_its_last_day_is(day: date, precision: Precision, refused: bool) -> None:
-    today = date(2026, 12, 7)
-    if refused:
-        with pytest.raises(ValidationError, match="future"):
-            not_in_future(day, precision, today)
-    else:
-        not_in_future(day, precision, today)
 
 
 def test_a_correction_into_a_month_not_over_yet_is_refused(client: FlaskClient, pact: str) -> None:

@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator
 from marshmallow import ValidationError
 
-from events.payloads import PAYLOAD_SCHEMAS
-from events.types import EVENT_TYPES
+from events.codec.payloads import PAYLOAD_SCHEMAS
+from events.record.types import EVENT_TYPES
 from service.api.openapi.events import CARRIERS, payload_name
 from service.cli.seeding import seed
 from service.http.inbound import APPENDABLE_TYPES, EventIn

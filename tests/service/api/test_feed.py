@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from events import NewEvent
-from events.types import ContextNoted
+from events.record.types import ContextNoted
 from service.storage.results import START, Cursor
 from service.storage.store import EventStore
 from tests.service.client import problem

@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 
-from events.fields import INSTANT_PATTERN
+from events.codec.fields import INSTANT_PATTERN
 from service.api import openapi
 from service.http.contract import PROBLEM_STATUS
 from tests.project import ROOT

@@ -9,8 +9,8 @@ import pytest
 import regress
 from flask.testing import FlaskClient
 
-from events.fields import DAY_PATTERN, INSTANT_PATTERN, STORABLE_TEXT_PATTERNS, WEB_ADDRESS_PATTERN
-from events.parties import DERIVABLE_NAME_PATTERN, PARTY_ID_PATTERN
+from events.codec.fields import DAY_PATTERN, INSTANT_PATTERN, STORABLE_TEXT_PATTERNS, WEB_ADDRESS_PATTERN
+from events.record.parties import DERIVABLE_NAME_PATTERN, PARTY_ID_PATTERN
 from service.api.relations import PARTY_IDS_PATTERN
 from service.http.inbound import AGREEMENT_ID_PATTERN, CURSOR_PATTERN
 

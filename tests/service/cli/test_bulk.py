@@ -1,6 +1,7 @@
 """Bulk import and export: all or nothing per line checked, idempotent, and a round trip."""
 
 import json
+from datetime import date
 from pathlib import Path
 from uuid import uuid4
 
@@ -8,7 +9,7 @@ import psycopg
 import pytest
 from flask.testing import FlaskClient
 
-from events.versions import CURRENT
+from events.codec.versions import CURRENT
 from service.cli import bulk
 from service.storage.store import EventStore
 from tests.command_line import cli
@@ -59,6 +60,9 @@ def test_a_large_import_goes_in_batches_and_a_second_import_appends_nothing(stor
             "not allowed while the agreement is signed",
         ),
         (line("other-pact", "signed", "2017-01-01"), "its first event must register it"),
+        # A development is recorded once it happened: the API and an import refuse the same.
+        (line("bulk-pact", "context_noted", "8999-01-01"), "8999-01-01 is in the future"),
+        (line("bulk-pact", "context_noted", f"{date.today().year + 1}-01-01", date_precision="year"), "in the future"),
     ],
 )
 def test_a_bad_line_stops_the_import_with_its_number_and_nothing_written(

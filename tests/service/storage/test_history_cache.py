@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from events import NewEvent, Recorded, replay, timeline
-from events.types import ContextNoted, EventCorrected, EventRetracted
+from events.record.types import ContextNoted, EventCorrected, EventRetracted
 from service import commands
 from service.app import DEFAULTS, create_app
 from service.chronology import chronologies

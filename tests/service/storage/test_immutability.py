@@ -8,7 +8,7 @@ import psycopg
 import pytest
 
 from events import NewEvent
-from events.types import ContextNoted
+from events.record.types import ContextNoted
 from service.storage.store import EventStore
 
 

@@ -12,7 +12,7 @@ import psycopg
 import pytest
 
 from events import NewEvent
-from events.types import ContextNoted
+from events.record.types import ContextNoted
 from service.storage.knowledge.shared_writes import SLOTS, SharedWrites
 from service.storage.knowledge.versions import LISTENER_NAME, KnownVersions
 from service.storage.pool import open_pool

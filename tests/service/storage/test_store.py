@@ -9,8 +9,8 @@ import pytest
 from psycopg.types.json import Jsonb
 
 from events import NewEvent, Source, Terms
-from events.parties import Party
-from events.types import AgreementRegistered, ContextNoted
+from events.record.parties import Party
+from events.record.types import AgreementRegistered, ContextNoted
 from service.storage.results import EventIdConflict, VersionConflict
 from service.storage.rows import UnreadableEvent
 from service.storage.store import EventStore

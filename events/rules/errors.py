@@ -1,7 +1,7 @@
 """What the domain refuses."""
 
-from events.envelope import Recorded
-from events.types import type_name
+from events.record.envelope import Recorded
+from events.record.types import type_name
 
 
 class RuleViolation(Exception):

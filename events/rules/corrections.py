@@ -19,10 +19,10 @@ from uuid import UUID
 
 from marshmallow import ValidationError
 
-from events.envelope import Recorded
-from events.errors import RuleViolation
-from events.payloads import decode, encode
-from events.types import AgreementRegistered, EventCorrected, EventRetracted, type_name
+from events.codec.payloads import decode, encode
+from events.record.envelope import Recorded
+from events.record.types import AgreementRegistered, EventCorrected, EventRetracted, type_name
+from events.rules.errors import RuleViolation
 
 
 @dataclass

@@ -4,20 +4,19 @@ agreement ends for all, the party whose notice ended it has withdrawn, and the o
 parties no more (``not_party``, since that day).
 
 A bilateral agreement's parties follow the agreement's own steps; a multilateral one's,
-once they take steps of their own, their own (events/party_rules.py).
+once they take steps of their own, their own (events/rules/party_steps.py).
 """
 
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from events.envelope import Recorded
-from events.parties import Party
-from events.replay import Replayer
-from events.rules import settle
-from events.state import Agreement, Notice, PartyStep
-from events.status import Phase, TerminationState
-from events.types import TerminationNotified, WithdrawalTookEffect
+from events.record.envelope import Recorded
+from events.record.parties import Party
+from events.record.types import TerminationNotified, WithdrawalTookEffect
+from events.replay.fold import Replayer
+from events.rules.lifecycle import settle
+from events.rules.state import Agreement, Notice, PartyStep, Phase, TerminationState
 
 
 class PartyPhase(StrEnum):

@@ -1,14 +1,34 @@
-"""The fold state of an agreement: what the events applied so far say about it, and the
-notices on record. events/rules.py moves it from event to event."""
+"""The fold state of an agreement: its phase, what the events applied so far say about it,
+and the notices on record -- and what a rule requires of the state before it applies an
+event (``require_phase``, ``require_party``). The rules (lifecycle.py, party_steps.py)
+move it from event to event."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from enum import StrEnum
 
-from events.envelope import Recorded
-from events.parties import Party
-from events.status import Phase
-from events.types import AgreementRegistered
+from events.record.envelope import Recorded
+from events.record.parties import Party
+from events.record.types import AgreementRegistered
+from events.rules.errors import RuleViolation
+
+
+class Phase(StrEnum):
+    UNKNOWN = "unknown"
+    # Inside the month (or year) of a step known only to the month (or year): see Uncertainty.
+    UNCERTAIN = "uncertain"
+    NEGOTIATING = "negotiating"
+    STALLED = "stalled"
+    INITIALED = "initialed"
+    SIGNED = "signed"
+    IN_FORCE = "in_force"
+    TERMINATED = "terminated"
+
+
+class TerminationState(StrEnum):
+    PENDING = "pending"
+    SUSPENDED = "suspended"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -105,3 +125,18 @@ class Agreement:
 
 def _status(step: PartyStep | None) -> str | None:
     return step.status if step is not None else None
+
+
+def require_phase(state: Agreement, record: Recorded, allowed: set[Phase]) -> None:
+    if state.phase not in allowed:
+        names = ", ".join(sorted(phase.value for phase in allowed))
+        raise RuleViolation(record, f"not allowed while the agreement is {state.phase.value} (allowed when: {names})")
+
+
+def require_party(state: Agreement, record: Recorded, named: str, field: str) -> Party:
+    """The party ``named`` (by id or name) in the event's ``field``, which must be one of the agreement's."""
+    party = state.profile.party(named)
+    if party is None:
+        parties = ", ".join(f"{party.id} ({party.name})" for party in state.profile.parties)
+        raise RuleViolation(record, f"{field} {named!r} is not a party to the agreement: {parties}")
+    return party

@@ -10,14 +10,10 @@ termination notice is suspended (GSOMIA, 22 November 2019 to 21 March 2023).
 from collections.abc import Iterable
 from uuid import UUID
 
-from events.envelope import Recorded
-from events.parties import Party
-from events.status import Contest, Reading, TermStatus
-from events.types import ReadingHeld
-
-RENEWS, DOES_NOT_APPLY = "renews", "does_not_apply"
-# Each contested fact, and the readings a party may hold of it.
-READINGS: dict[str, tuple[str, ...]] = {"renewal": (RENEWS, DOES_NOT_APPLY)}
+from events.record.envelope import Recorded
+from events.record.parties import Party
+from events.record.types import RENEWS, ReadingHeld
+from events.replay.status import Contest, Reading, TermStatus
 
 
 def latest_readings(ordered: Iterable[Recorded]) -> tuple[Recorded, ...]:

@@ -16,14 +16,15 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from events.envelope import Recorded
-from events.fields import EARLIEST_DAY
-from events.parties import Party
-from events.readings import latest_readings
-from events.replay import Replayer, developments
-from events.status import Status, TerminationState
-from events.timeline import timeline
-from events.types import AgreementRegistered, ReadingHeld
+from events.codec.fields import EARLIEST_DAY
+from events.record.envelope import Recorded
+from events.record.parties import Party
+from events.record.types import AgreementRegistered, ReadingHeld
+from events.replay.fold import Replayer, developments
+from events.replay.readings import latest_readings
+from events.replay.status import Status
+from events.replay.timeline import timeline
+from events.rules.state import TerminationState
 
 ONE_DAY = timedelta(days=1)
 

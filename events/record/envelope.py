@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
-from events.sources import Source
-from events.types import Event
+from events.record.sources import Source
+from events.record.types import Event
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -14,7 +14,7 @@ class Recorded:
     """An event as stored: ``recorded_at`` is transaction time, ``event.occurred_on`` valid time.
 
     ``corrected_by`` is empty for an event as stored; the effective view of a stream
-    (events/corrections.py) fills it with the corrections applied to the event.
+    (events/rules/corrections.py) fills it with the corrections applied to the event.
     """
 
     event: Event

@@ -12,8 +12,8 @@ version to ``STEPS``.
 from collections.abc import Callable
 from typing import Any
 
-from events.parties import UnnamedParty, party_named
-from events.types import EVENT_TYPES
+from events.record.parties import UnnamedParty, party_named
+from events.record.types import EVENT_TYPES
 
 Payload = dict[str, Any]
 

@@ -4,9 +4,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from events.envelope import Recorded
-from events.replay import replay
-from events.status import Phase, Status
+from events.record.envelope import Recorded
+from events.replay.fold import replay
+from events.replay.status import Status
+from events.rules.state import Phase
 
 
 @dataclass(frozen=True, kw_only=True)

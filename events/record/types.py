@@ -10,10 +10,10 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from events.parties import Party
-from events.precision import Precision, last_day
-from events.sources import Source
-from events.terms import Terms
+from events.record.parties import Party
+from events.record.precision import Precision, last_day
+from events.record.sources import Source
+from events.record.terms import Terms
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -176,6 +176,12 @@ class TerminationNoticeWithdrawn(Event):
 @dataclass(frozen=True, kw_only=True)
 class Terminated(Event):
     """The agreement ends by an act other than a notice (mutual consent, replacement)."""
+
+
+# The facts the parties may read differently, and the readings a party may hold of each
+# (how an answer follows them: events/replay/readings.py).
+RENEWS, DOES_NOT_APPLY = "renews", "does_not_apply"
+READINGS: dict[str, tuple[str, ...]] = {"renewal": (RENEWS, DOES_NOT_APPLY)}
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,7 +1,7 @@
 """A party's own steps in a multilateral agreement -- its signature, its consent to be
 bound, its provisional application, the agreement's entry into force for it, and its
 withdrawal -- beside the steps the
-agreement takes as a whole (events/rules.py), which bind every party alike.
+agreement takes as a whole (events/rules/lifecycle.py), which bind every party alike.
 
 Once any party has a step of its own, the agreement's entry into force binds only the
 parties that consented by then, and each later one from its own entry into force. In an
@@ -13,13 +13,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
-from events.envelope import Recorded
-from events.errors import RuleViolation
-from events.parties import Party
-from events.requirements import require_party, require_phase
-from events.state import Agreement, Notice, PartyStep
-from events.status import Phase
-from events.types import (
+from events.record.envelope import Recorded
+from events.record.parties import Party
+from events.record.types import (
     ConsentExpressed,
     EnteredIntoForceFor,
     Event,
@@ -27,6 +23,8 @@ from events.types import (
     ProvisionalApplicationBegan,
     WithdrawalTookEffect,
 )
+from events.rules.errors import RuleViolation
+from events.rules.state import Agreement, Notice, PartyStep, Phase, require_party, require_phase
 
 # A treaty binds fewer than two parties to nothing (terms may ask for more).
 MINIMUM_PARTIES = 2

@@ -1,4 +1,5 @@
-"""Marshmallow schemas for each event type's payload, and for sources.
+"""Marshmallow schemas for each event type's payload, for sources, and for how a payload
+names a party (``PartyField``).
 
 A payload is everything about an event except its day, which is stored in its own column
 (``occurred_on``). ``decode`` and ``encode`` are the only ways between stored JSON and the
@@ -10,15 +11,69 @@ from zoneinfo import available_timezones
 
 from marshmallow import Schema, ValidationError, fields, post_dump, post_load, validate, validates_schema
 
-from events.fields import Count, Day, Flag, web_address
-from events.parties import Party
-from events.party_field import NAME as _NAME
-from events.party_field import PartyField
-from events.precision import Precision
-from events.readings import READINGS
-from events.sources import Source
-from events.terms import Terms
-from events.types import CONSENTS, EVENT_TYPES, Event, type_name
+from events.codec.fields import STORABLE_TEXT_PATTERNS, Count, Day, Flag, Matching, web_address
+from events.record.parties import DERIVABLE_NAME_PATTERN, PARTY_ID_PATTERN, Party, UnnamedParty, party_named
+from events.record.precision import Precision
+from events.record.sources import Source
+from events.record.terms import Terms
+from events.record.types import CONSENTS, EVENT_TYPES, READINGS, Event, type_name
+
+# How a payload names a party: {"id": "KOR", "name": "Republic of Korea"}, or a bare name as
+# registrations did before parties had ids -- and how the OpenAPI document states it.
+_NAME = validate.Length(min=1, max=200)
+
+
+def _name_schema(*patterns: str) -> dict[str, Any]:
+    """A party's name as the OpenAPI document states it: storable text matching ``patterns``."""
+    anchored = [{"pattern": f"^{pattern}$"} for pattern in (*patterns, *STORABLE_TEXT_PATTERNS)]
+    return {"type": "string", "minLength": 1, "maxLength": 200, "allOf": anchored}
+
+
+class _PartySchema(Schema):
+    id = Matching(PARTY_ID_PATTERN, "not a party id", required=True)
+    name = fields.String(required=True, validate=_NAME)
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> Party:
+        return Party(**data)
+
+
+PARTY = _PartySchema()
+
+
+class PartyField(fields.Field):
+    """A party as ``{"id": "KOR", "name": "Republic of Korea"}``, or -- as registrations
+    named parties before they had ids -- as a bare name, whose id events/record/parties.py derives."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        described = {
+            "oneOf": [
+                {"type": "object", "required": ["id", "name"], "additionalProperties": False, "properties": {
+                    "id": {"type": "string", "pattern": f"^({PARTY_ID_PATTERN})$"},
+                    "name": _name_schema(),
+                }},
+                {**_name_schema(DERIVABLE_NAME_PATTERN), "deprecated": True},
+            ],
+            "description": "a party: its id (an ISO 3166-1 alpha-3 code for a state, a short lower-case id"
+            " for an organisation) and its name; a bare name is the form from before parties had ids",
+        }  # fmt: skip
+        super().__init__(metadata=described, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Party:
+        if isinstance(value, str):
+            _NAME(value)
+            try:
+                return party_named(value)
+            except UnnamedParty as error:
+                raise ValidationError(str(error)) from None
+        if not isinstance(value, dict):
+            raise ValidationError("a party is an object with its id and name, or a name")
+        party: Party = PARTY.load(value)
+        return party
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> dict[str, str]:
+        return {"id": value.id, "name": value.name}
+
 
 _TEXT = validate.Length(min=1, max=2000)
 # IANA names only: "localtime" and its kin name whatever the machine is set to.

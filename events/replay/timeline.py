@@ -9,15 +9,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date, datetime
 
-from events.envelope import Recorded
-from events.parties import Party
-from events.readings import latest_readings
-from events.replay import developments, due, fold, status_of
-from events.rules import apply, settle
-from events.state import Agreement
-from events.status import Interval, Phase, Status, TerminationState
-from events.terms import ONE_DAY, term_starts_between
-from events.types import AgreementRegistered, ContextNoted
+from events.record.envelope import Recorded
+from events.record.parties import Party
+from events.record.terms import ONE_DAY, term_starts_between
+from events.record.types import AgreementRegistered, ContextNoted
+from events.replay.fold import developments, due, fold, status_of
+from events.replay.readings import latest_readings
+from events.replay.status import Interval, Status
+from events.rules.lifecycle import apply, settle
+from events.rules.state import Agreement, Phase, TerminationState
 
 
 def timeline(

@@ -11,17 +11,17 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from functools import cached_property
 
-from events.corrections import effective
-from events.envelope import Recorded
-from events.fields import LATEST_DAY
-from events.parties import Party
-from events.precision import Precision
-from events.readings import latest_readings, renewal_contest
-from events.rules import apply, settle, valid_time_order
-from events.state import Agreement
-from events.status import Phase, Status, TerminationState, TerminationStatus, TermStatus, Uncertainty
-from events.terms import notice_deadline, term_on
-from events.types import REVISIONS, AgreementRegistered
+from events.codec.fields import LATEST_DAY
+from events.record.envelope import Recorded
+from events.record.parties import Party
+from events.record.precision import Precision
+from events.record.terms import notice_deadline, term_on
+from events.record.types import REVISIONS, AgreementRegistered
+from events.replay.readings import latest_readings, renewal_contest
+from events.replay.status import Status, TerminationStatus, TermStatus, Uncertainty
+from events.rules.corrections import effective
+from events.rules.lifecycle import apply, settle, valid_time_order
+from events.rules.state import Agreement, Phase, TerminationState
 
 
 def check_history(records: Iterable[Recorded]) -> Agreement:

@@ -4,10 +4,10 @@ A state's id is its ISO 3166-1 alpha-3 code (``KOR``, ``JPN``; a former state su
 USSR keeps its ISO 3166-3 code, ``SUN``; a state ISO does not list uses the code others
 give it, such as Kosovo's ``XKX``), an organisation's a short lower-case id (``nato``).
 The codes come from pycountry's copy of the ISO tables: constant data shipped with the
-package, read like the IANA zone names in events/payloads.py -- no I/O of the world's.
+package, read like the IANA zone names in events/codec/payloads.py -- no I/O of the world's.
 
 Registrations stored before parties had ids named them by name alone; ``party_named`` is
-how such a name gets its id (events/versions.py), and how a registration that still names
+how such a name gets its id (events/codec/versions.py), and how a registration that still names
 its parties as plain strings is read.
 """
 

@@ -2,29 +2,12 @@
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from uuid import UUID
 
-from events.envelope import Recorded
-from events.parties import Party
-from events.precision import Precision
-
-
-class Phase(StrEnum):
-    UNKNOWN = "unknown"
-    # Inside the month (or year) of a step known only to the month (or year): see Uncertainty.
-    UNCERTAIN = "uncertain"
-    NEGOTIATING = "negotiating"
-    STALLED = "stalled"
-    INITIALED = "initialed"
-    SIGNED = "signed"
-    IN_FORCE = "in_force"
-    TERMINATED = "terminated"
-
-
-class TerminationState(StrEnum):
-    PENDING = "pending"
-    SUSPENDED = "suspended"
+from events.record.envelope import Recorded
+from events.record.parties import Party
+from events.record.precision import Precision
+from events.rules.state import Phase, TerminationState
 
 
 @dataclass(frozen=True, kw_only=True)
