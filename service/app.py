@@ -22,12 +22,12 @@ from events import PARTY_ID_PATTERN
 from service.api import agreement_events, calendar, feed, health, metrics, openapi, relations
 from service.api.errors import register_error_handlers
 from service.clock import Clock
-from service.http import reading
-from service.http.caching import AnswerCache
-from service.http.contract import keep_promised_parameters
+from service.http import requests
+from service.http.caching import BodyCache
 from service.http.encoding import OrjsonProvider
+from service.http.handles import Handles
 from service.http.inbound import AGREEMENT_ID_PATTERN, MAX_WAIT_SECONDS
-from service.http.resources import Resources
+from service.http.promises import keep_promised_parameters
 from service.storage.database import described, head_revision
 from service.storage.history_cache import HistoryCache
 from service.storage.knowledge.replicas import Replicas
@@ -77,7 +77,7 @@ EXPOSED_HEADERS = [
     "Location",
     "Retry-After",
     "X-Request-ID",
-    reading.CONSISTENCY_TOKEN,
+    requests.CONSISTENCY_TOKEN,
     "Content-Location",
 ]
 
@@ -131,7 +131,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         waiters=int(app.config["CONSISTENCY_WAITERS"]),
     )
     app.extensions["pact_streams"] = threading.BoundedSemaphore(int(app.config["MAX_STREAMS"]))
-    app.extensions["pact"] = Resources(
+    app.extensions["pact"] = Handles(
         pool=pool,
         store=EventStore(
             pool,
@@ -140,13 +140,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             consistency_wait=float(app.config["CONSISTENCY_WAIT"]),
             replicas=_replicas(app, pool, replicas),
         ),
-        answers=AnswerCache(max_bytes=int(app.config["CACHED_ANSWER_BYTES"])),
+        bodies=BodyCache(max_bytes=int(app.config["CACHED_ANSWER_BYTES"])),
         head_revision=head_revision(),
     )
     app.url_map.converters["agreement"] = AgreementIdConverter
     app.url_map.converters["party"] = PartyIdConverter
     register_error_handlers(app)
-    reading.echo_request_ids(app)
+    requests.echo_request_ids(app)
     keep_promised_parameters(app)
     metrics.install(app)
     _allow_cross_origin_reads(app)

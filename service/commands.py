@@ -73,7 +73,7 @@ def _as_they_will_read(history: Sequence[Recorded], proposed: Sequence[Recorded]
     return [record for record in effective([*history, *proposed]) if ids & {record.event_id, *record.corrected_by}]
 
 
-APPENDED = Counter("pact_events_appended", "Events appended (a replayed retry appends none)")
+APPENDED = Counter("pact_events_appended", "Events appended (a retry appends none)")
 
 # Writers of one stream that send no expected version retry after losing a race; each
 # round one of them wins, so this bounds the wait of the unluckiest among many writers.
@@ -82,10 +82,10 @@ MAX_ATTEMPTS = 64
 
 def register(store: EventStore, agreement_id: str, registration: NewEvent) -> AppendResult:
     """Open a new stream with the agreement's registration; a retry of a registration
-    that was stored gets the original result, marked replayed."""
+    that was stored gets the original result, marked retried."""
     assert isinstance(registration.event, AgreementRegistered)
     try:
-        return _replayed_or(
+        return _retried_or(
             store, agreement_id, [registration], lambda: _append_checked(store, agreement_id, [registration], [], 0)
         )
     except VersionConflict:
@@ -97,14 +97,14 @@ def append(
 ) -> AppendResult:
     """Append developments to a registered agreement.
 
-    A retry of an append that was stored gets the original result (``replayed``), whatever
-    its expected version says. ``expected_version`` None means "whatever the stream is at
+    A retry of an append that was stored gets the original result, ``retried`` (clients
+    read ``replayed``), whatever its expected version says. ``expected_version`` None means "whatever the stream is at
     now": the rules are still checked against exactly that version, and a writer that
     loses a race to another reads the stream again and retries instead of failing.
     """
 
     def attempt() -> AppendResult:
-        return _replayed_or(
+        return _retried_or(
             store, agreement_id, events, lambda: _append_once(store, agreement_id, events, expected_version)
         )
 
@@ -117,7 +117,7 @@ def append(
     return attempt()
 
 
-def _replayed_or(
+def _retried_or(
     store: EventStore, agreement_id: str, events: Sequence[NewEvent], write: Callable[[], AppendResult]
 ) -> AppendResult:
     """``write``'s result, or -- when it is refused -- the result of an earlier append of

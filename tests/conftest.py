@@ -21,7 +21,7 @@ from psycopg.conninfo import make_conninfo
 
 from service.app import create_app
 from service.cli.seeding import seed
-from service.http.resources import Resources
+from service.http.handles import Handles
 from service.storage import tokens
 from service.storage.database import SERVICE_ROLE, migrate
 from service.storage.store import EventStore
@@ -109,7 +109,7 @@ def _fresh_database(server_url: str, template: str | None) -> Iterator[str]:
 def app(service_url: str) -> Iterator[Flask]:
     app = create_app({"DATABASE_URL": service_url, "TESTING": True})
     yield app
-    resources: Resources = app.extensions["pact"]
+    resources: Handles = app.extensions["pact"]
     resources.close()
 
 

@@ -37,7 +37,7 @@ INSTANT_PATTERN = rf"{DAY_PATTERN}T{_HOUR}:{_SIXTY}(:{_SIXTY}(\.[0-9]{{1,6}})?)?
 WEB_ADDRESS_PATTERN = r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][^\s]*)?"
 _DIGITS = re.compile(r"[0-9]{1,10}")
 # Text PostgreSQL can store, as every other string field of the document says: no NUL and
-# no unpaired surrogate (what service/http/reading.py refuses in any string of a body). Two patterns
+# no unpaired surrogate (what service/http/requests.py refuses in any string of a body). Two patterns
 # rather than one class, which some generators (schemathesis) misread.
 STORABLE_TEXT_PATTERNS = (r"[^\x00]*", r"[^\ud800-\udfff]*")
 

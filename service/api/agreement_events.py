@@ -15,10 +15,14 @@ from flask import Response, jsonify, request, url_for
 from service import commands, queries
 from service.api.agreements import bp
 from service.api.waiting import long_poll
-from service.http import answers, auth, reading
+from service.http import answers, auth, requests
 from service.http.answers import event_out
 from service.http.caching import cached, link_to_next
-from service.http.contract import (
+from service.http.encoding import line as json_line
+from service.http.handles import handles
+from service.http.inbound import AppendRequest, EventsQuery
+from service.http.problems import BadPrecondition, PreconditionFailed
+from service.http.promises import (
     BODY_PROBLEMS,
     DATABASE_PROBLEMS,
     NOT_MODIFIED,
@@ -27,11 +31,7 @@ from service.http.contract import (
     follow,
     promises,
 )
-from service.http.encoding import line as json_line
-from service.http.inbound import AppendRequest, EventsQuery
-from service.http.problems import BadPrecondition, PreconditionFailed
-from service.http.reading import CONSISTENCY_TOKEN
-from service.http.resources import resources
+from service.http.requests import CONSISTENCY_TOKEN
 from service.storage.results import AppendResult, VersionConflict
 
 NDJSON = "application/x-ndjson"
@@ -61,14 +61,13 @@ def list_events(agreement_id: str) -> Response:
     """A page of the agreement's events after ``after_version``; with ``wait`` (and no
     ``known_at``, whose past cannot grow), an empty page is held back until a version past
     it is committed or the wait ends (a long-poll)."""
-    query = reading.question()
+    query = requests.question()
     known_at, after, limit = query["known_at"], query["after_version"], query["limit"]
-    tokens = reading.consistency_tokens(query["consistent_with"])
-    knowledge = queries.knowledge(resources().store, agreement_id, known_at, tokens)
+    tokens = requests.consistency_tokens(query["consistent_with"])
+    knowledge = queries.knowledge(handles().store, agreement_id, known_at, tokens)
     if known_at is None and knowledge.version <= after:
         knowledge = (
-            long_poll(lambda: queries.knowledge_past(resources().store, agreement_id, after), query["wait"])
-            or knowledge
+            long_poll(lambda: queries.knowledge_past(handles().store, agreement_id, after), query["wait"]) or knowledge
         )
     if request.accept_mimetypes.best_match(["application/json", NDJSON]) == NDJSON:
         return _events_as_lines(agreement_id, after, limit, known_at)
@@ -77,7 +76,7 @@ def list_events(agreement_id: str) -> Response:
         # Read as of the knowledge the ETag names: a version committed since is the next answer's.
         as_of = known_at or knowledge.horizon
         expected = max(0, min(limit + 1, knowledge.version - after))
-        page = resources().store.read(agreement_id, after, limit + 1, known_at=as_of, expected=expected)
+        page = handles().store.read(agreement_id, after, limit + 1, known_at=as_of, expected=expected)
         more = len(page) > limit
         page = page[:limit]
         return {
@@ -91,7 +90,7 @@ def list_events(agreement_id: str) -> Response:
         return None if following is None else _events_url(agreement_id, following, limit, known_at)
 
     response = cached(
-        answer, resources().answers, knowledge=knowledge.version, horizon=knowledge.horizon, next_page=next_page
+        answer, handles().bodies, knowledge=knowledge.version, horizon=knowledge.horizon, next_page=next_page
     )
     response.vary.add("Accept")  # the same URL also answers NDJSON: caches must tell them apart
     return response
@@ -100,7 +99,7 @@ def list_events(agreement_id: str) -> Response:
 def _events_as_lines(agreement_id: str, after: int, limit: int, known_at: datetime | None) -> Response:
     """The same page as NDJSON, one event a line as `pact-chronology import` reads them; the
     next page, if any, is in a Link header (RFC 8288)."""
-    page = resources().store.read(agreement_id, after_version=after, limit=limit + 1, known_at=known_at)
+    page = handles().store.read(agreement_id, after_version=after, limit=limit + 1, known_at=known_at)
     body = "".join(f"{json_line(event_out(record))}\n" for record in page[:limit])
     response = Response(body, mimetype=NDJSON, headers={"Cache-Control": "no-cache", "Vary": "Accept"})
     if len(page) > limit:
@@ -153,15 +152,15 @@ def _events_url(agreement_id: str, after_version: int, limit: int, known_at: dat
     ),
 )
 def append_events(agreement_id: str) -> Response:
-    writer = auth.writer(resources().pool)
-    data = reading.body(APPEND_REQUEST)
-    from_header = reading.if_match_version()
+    writer = auth.writer(handles().pool)
+    data = requests.body(APPEND_REQUEST)
+    from_header = requests.if_match_version()
     if from_header is not None and data["expected_version"] not in (None, from_header):
         raise BadPrecondition(f"If-Match names version {from_header}, the body version {data['expected_version']}")
     expected = from_header if from_header is not None else data["expected_version"]
-    events = [replace(new, metadata=reading.metadata(dict(new.metadata), writer)) for new in data["events"]]
+    events = [replace(new, metadata=requests.metadata(dict(new.metadata), writer)) for new in data["events"]]
     try:
-        result = commands.append(resources().store, agreement_id, events, expected)
+        result = commands.append(handles().store, agreement_id, events, expected)
     except VersionConflict as conflict:
         if from_header is None:
             raise
@@ -177,12 +176,12 @@ def _appended(agreement_id: str, result: AppendResult) -> Response:
             "first_version": result.first_version,
             "event_ids": [str(event_id) for event_id in result.event_ids],
             "recorded_at": result.recorded_at.isoformat(),
-            "replayed": result.replayed,
+            "replayed": result.retried,
             "consistency_token": str(result.token),
         }
     )
     # A replayed (idempotent) request created nothing new: 200 with the original result.
-    response.status_code = 200 if result.replayed else 201
+    response.status_code = 200 if result.retried else 201
     response.headers["ETag"] = f'"{result.version}"'
     response.headers[CONSISTENCY_TOKEN] = str(result.token)
     response.headers["Location"] = url_for(

@@ -16,10 +16,13 @@ from marshmallow import ValidationError
 
 from events import AgreementRegistered, NewEvent, Party, Phase, Recorded, changes, developments, timeline, type_name
 from service import clock, commands, queries
-from service.http import answers, auth, reading
+from service.http import answers, auth, requests
 from service.http.answers import STATUS, status_out
 from service.http.caching import cached, link_to_next, today_by_default
-from service.http.contract import (
+from service.http.handles import handles
+from service.http.inbound import HistoryQuery, ListQuery, RegisterRequest, StatusQuery, TimelineQuery, party_of
+from service.http.problems import InvalidQuery
+from service.http.promises import (
     BODY_PROBLEMS,
     DATABASE_PROBLEMS,
     NOT_MODIFIED,
@@ -29,10 +32,7 @@ from service.http.contract import (
     follow,
     promises,
 )
-from service.http.inbound import HistoryQuery, ListQuery, RegisterRequest, StatusQuery, TimelineQuery, party_of
-from service.http.problems import InvalidQuery
-from service.http.reading import CONSISTENCY_TOKEN
-from service.http.resources import resources
+from service.http.requests import CONSISTENCY_TOKEN
 from service.http.statuses import INTERVALS
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
@@ -59,11 +59,11 @@ def list_agreements() -> Response:
     """A page of agreements by id, each with its status today; ``phase`` keeps those in that
     phase today, ``in_force_on`` those in force on that day. Streams are read a page at a
     time, their replays come from memory as far as it holds them."""
-    query = reading.question()
+    query = requests.question()
     limit = query["limit"]
     phase = Phase(query["phase"]) if query["phase"] is not None else None
     found, more = queries.agreements(
-        resources().store, clock.app_clock(), query["after"] or "", limit, phase, query["in_force_on"]
+        handles().store, clock.app_clock(), query["after"] or "", limit, phase, query["in_force_on"]
     )
     next_after = found[-1].agreement_id if more else None
     response = jsonify(
@@ -104,21 +104,21 @@ def list_agreements() -> Response:
     problems=(*BODY_PROBLEMS, "agreement-exists", "event-id-conflict", *DATABASE_PROBLEMS),
 )
 def register_agreement() -> tuple[dict[str, Any], int, dict[str, str]]:
-    writer = auth.writer(resources().pool)
-    data = reading.body(REGISTER_REQUEST)
+    writer = auth.writer(handles().pool)
+    data = requests.body(REGISTER_REQUEST)
     envelope = {key: data.pop(key) for key in ("id", "event_id", "occurred_on", "sources", "metadata")}
     profile = AgreementRegistered(occurred_on=envelope["occurred_on"] or clock.today(data["timezone"]), **data)
     registration = NewEvent(
         event=profile,
         event_id=envelope["event_id"] or uuid4(),
         sources=envelope["sources"],
-        metadata=reading.metadata(envelope["metadata"], writer),
+        metadata=requests.metadata(envelope["metadata"], writer),
     )
-    result = commands.register(resources().store, envelope["id"], registration)
+    result = commands.register(handles().store, envelope["id"], registration)
     body = answers.agreement_out(_summary(envelope["id"]))
-    status = 200 if result.replayed else 201
+    status = 200 if result.retried else 201
     headers = {"Location": url_for(".get_agreement", agreement_id=envelope["id"]), CONSISTENCY_TOKEN: str(result.token)}
-    return {**body, "replayed": result.replayed, "consistency_token": str(result.token)}, status, headers
+    return {**body, "replayed": result.retried, "consistency_token": str(result.token)}, status, headers
 
 
 @bp.get("/<agreement:agreement_id>")
@@ -145,19 +145,19 @@ def get_agreement(agreement_id: str) -> dict[str, Any]:
     problems=("invalid-query", "agreement-not-found", *DATABASE_PROBLEMS),
 )
 def get_status(agreement_id: str) -> Response:
-    query = reading.question()
+    query = requests.question()
     known_at = query["known_at"]
-    tokens = reading.consistency_tokens(query["consistent_with"])
-    knowledge = queries.knowledge(resources().store, agreement_id, known_at, tokens)
+    tokens = requests.consistency_tokens(query["consistent_with"])
+    knowledge = queries.knowledge(handles().store, agreement_id, known_at, tokens)
     on = query["on"] or today_by_default("on", knowledge.timezone)
     party = _perspective(agreement_id, query["perspective"])
 
     def answer() -> dict[str, Any]:
-        status = resources().store.replayer(agreement_id, knowledge.version).status(on, party)
+        status = handles().store.replayer(agreement_id, knowledge.version).status(on, party)
         echo = {**answers.echo(agreement_id, knowledge, known_at), **_as(party)}
         return {**echo, "on": on.isoformat(), **status_out(status)}
 
-    return cached(answer, resources().answers, knowledge=knowledge.version, horizon=knowledge.horizon)
+    return cached(answer, handles().bodies, knowledge=knowledge.version, horizon=knowledge.horizon)
 
 
 @bp.get("/<agreement:agreement_id>/timeline")
@@ -173,15 +173,15 @@ def get_status(agreement_id: str) -> Response:
     problems=("invalid-query", "agreement-not-found", *DATABASE_PROBLEMS),
 )
 def get_timeline(agreement_id: str) -> Response:
-    query = reading.question()
+    query = requests.question()
     known_at = query["known_at"]
-    tokens = reading.consistency_tokens(query["consistent_with"])
-    knowledge = queries.knowledge(resources().store, agreement_id, known_at, tokens)
+    tokens = requests.consistency_tokens(query["consistent_with"])
+    knowledge = queries.knowledge(handles().store, agreement_id, known_at, tokens)
     end = query["end"] or today_by_default("to", knowledge.timezone)
     party = _perspective(agreement_id, query["perspective"])
 
     def answer() -> dict[str, Any]:
-        records = resources().store.history(agreement_id, knowledge.version)
+        records = handles().store.history(agreement_id, knowledge.version)
         start = query["start"] or min((r.event.occurred_on for r in developments(records)), default=end)
         if start > end:
             raise InvalidQuery(ValidationError({"from": [f"{start} is after 'to' ({end})"]}))
@@ -195,7 +195,7 @@ def get_timeline(agreement_id: str) -> Response:
             "intervals": INTERVALS.dump(timeline(records, start, end, perspective=party)),
         }
 
-    return cached(answer, resources().answers, knowledge=knowledge.version, horizon=knowledge.horizon)
+    return cached(answer, handles().bodies, knowledge=knowledge.version, horizon=knowledge.horizon)
 
 
 @bp.get("/<agreement:agreement_id>/history")
@@ -211,13 +211,13 @@ def get_timeline(agreement_id: str) -> Response:
     problems=("invalid-query", "agreement-not-found", *DATABASE_PROBLEMS),
 )
 def get_history(agreement_id: str) -> Response:
-    query = reading.question()
-    tokens = reading.consistency_tokens(query["consistent_with"])
-    knowledge = queries.knowledge(resources().store, agreement_id, None, tokens)
+    query = requests.question()
+    tokens = requests.consistency_tokens(query["consistent_with"])
+    knowledge = queries.knowledge(handles().store, agreement_id, None, tokens)
     on = query["on"] or today_by_default("on", knowledge.timezone)
 
     def answer() -> dict[str, Any]:
-        found = changes(resources().store.history(agreement_id, knowledge.version), on)
+        found = changes(handles().store.history(agreement_id, knowledge.version), on)
         return {
             "agreement_id": agreement_id,
             "on": on.isoformat(),
@@ -232,11 +232,11 @@ def get_history(agreement_id: str) -> Response:
             ],
         }
 
-    return cached(answer, resources().answers, knowledge=knowledge.version)
+    return cached(answer, handles().bodies, knowledge=knowledge.version)
 
 
 def _summary(agreement_id: str) -> queries.Summary:
-    store = resources().store
+    store = handles().store
     return queries.summary(store, queries.history_of(store, agreement_id), clock.app_clock())
 
 
@@ -244,7 +244,7 @@ def _perspective(agreement_id: str, party_id: str | None) -> Party | None:
     """The party asked to answer as, which must be one of the agreement's (else 400)."""
     if party_id is None:
         return None
-    return party_of(queries.profile_of(resources().store.history(agreement_id, 1)), party_id)
+    return party_of(queries.profile_of(handles().store.history(agreement_id, 1)), party_id)
 
 
 def _as(party: Party | None) -> dict[str, str]:

@@ -13,12 +13,12 @@ from marshmallow import ValidationError
 
 from events import LATEST_DAY, AgreementRegistered, Deadline, DeadlineKind, deadlines, developments
 from service import clock, queries
-from service.http import answers, reading
+from service.http import answers, requests
 from service.http.caching import cached, today_by_default
-from service.http.contract import DATABASE_PROBLEMS, NOT_MODIFIED, READ_HEADERS, Answer, promises
+from service.http.handles import handles
 from service.http.inbound import CalendarQuery, DeadlinesQuery, party_of
 from service.http.problems import InvalidQuery
-from service.http.resources import resources
+from service.http.promises import DATABASE_PROBLEMS, NOT_MODIFIED, READ_HEADERS, Answer, promises
 
 bp = Blueprint("calendar", __name__)
 
@@ -49,7 +49,7 @@ WHAT = {
 def list_deadlines() -> Response:
     """Notice deadlines, term ends and pending notices taking effect between ``from``
     (default today, UTC) and ``to`` (default a year later), at most ten years apart."""
-    query = reading.question()
+    query = requests.question()
     start = query["start"] or today_by_default("from", "UTC")
     end = query["end"] or min(start + timedelta(days=DEFAULT_DAYS), LATEST_DAY)
     if start > end:
@@ -57,7 +57,7 @@ def list_deadlines() -> Response:
     if (end - start).days > MAX_DAYS:
         raise InvalidQuery(ValidationError({"to": ["at most ten years after 'from'"]}))
     after, limit, perspective = query["after"], query["limit"], query["perspective"]
-    streams = tuple(resources().store.every_stream_version())
+    streams = tuple(handles().store.every_stream_version())
 
     def answer() -> dict[str, Any]:
         found = sorted(
@@ -87,14 +87,14 @@ def list_deadlines() -> Response:
 
     # The answer depends on every stream's version: a dashboard polling it gets a 304, or
     # the body from memory, until one changes.
-    return cached(answer, resources().answers, knowledge=streams, next_page=next_page)
+    return cached(answer, handles().bodies, knowledge=streams, next_page=next_page)
 
 
 def _every_deadline(
     streams: tuple[tuple[str, int], ...], start: date, end: date, party_id: str | None
 ) -> list[tuple[str, Deadline]]:
     """Every agreement's deadlines; those ``party_id`` is a party to, as it reads them."""
-    store = resources().store
+    store = handles().store
     found = []
     for stream_id, version in streams:
         history = store.history(stream_id, version)
@@ -120,8 +120,8 @@ def calendar(agreement_id: str) -> Response:
     """Every notice deadline, term end and pending notice's effect, from the first term to
     five years ahead, as all-day events a calendar app can subscribe to; with ``perspective``
     as that party reads a contested fact, else each reading's, saying whose."""
-    perspective_id = reading.question()["perspective"]
-    history = queries.history_of(resources().store, agreement_id)
+    perspective_id = requests.question()["perspective"]
+    history = queries.history_of(handles().store, agreement_id)
     profile = queries.profile_of(history)
     party = party_of(profile, perspective_id)
     today = clock.today(profile.timezone)

@@ -1,9 +1,10 @@
 """The feed of all events, for catching up (GET /events) and for following live
 (GET /events/stream, Server-Sent Events).
 
-Both read the same gap-safe order (see ``Cursor`` and FEED in service/storage/store.py) and hand
-out cursors: a client that resumes from the last cursor it saw gets every event after it
-exactly once, even events whose transaction began earlier and committed later. The stream,
+Both read the same gap-safe order (``Cursor`` in service/storage/results.py, FEED in
+service/storage/sql.py) and hand out cursors: a client that resumes from the last cursor
+it saw gets every event after it exactly once, even events whose transaction began
+earlier and committed later. The stream,
 and a page asked with ``wait``, wake on the notification every append sends after
 committing (see service/api/waiting.py).
 """
@@ -17,14 +18,14 @@ from marshmallow import ValidationError
 
 from events import Recorded
 from service.api.waiting import POLL_SECONDS, Waiter, long_poll, open_waiter
-from service.http import answers, reading
+from service.http import answers, requests
 from service.http.answers import event_out
 from service.http.caching import link_to_next
-from service.http.contract import DATABASE_PROBLEMS, Answer, promises
 from service.http.encoding import line as json_line
+from service.http.handles import handles
 from service.http.inbound import CURSOR, FeedQuery, StreamQuery
 from service.http.problems import InvalidQuery
-from service.http.resources import resources
+from service.http.promises import DATABASE_PROBLEMS, Answer, promises
 from service.storage.results import Cursor
 from service.storage.store import EventStore
 
@@ -44,8 +45,8 @@ PAGE = 100
 def catch_up() -> Response:
     """A page of events after ``after``; with ``wait``, an empty page is held back until an
     event past the cursor is committed or the wait ends (a long-poll)."""
-    query = reading.question()
-    store, after, limit = resources().store, query["after"], query["limit"]
+    query = requests.question()
+    store, after, limit = handles().store, query["after"], query["limit"]
     page = long_poll(lambda: store.feed(after, limit) or None, query["wait"]) or []
     body = {
         "events": [_entry(cursor, record) for cursor, record in page],
@@ -74,13 +75,13 @@ def stream() -> Response:
     when it reconnects); the response ends after STREAM_SECONDS and the client reconnects
     from where it was. Each stream holds a thread and a connection, so a worker serves at
     most MAX_STREAMS at once (long-polls included)."""
-    after = _resume_point(reading.question())
+    after = _resume_point(requests.question())
     waiter, release = open_waiter("this server follows as many live streams as it can; retry, or poll GET /events")
     seconds, heartbeat = (
         float(current_app.config["STREAM_SECONDS"]),
         float(current_app.config["STREAM_HEARTBEAT_SECONDS"]),
     )
-    response = Response(_events(resources().store, waiter, after, seconds, heartbeat), mimetype="text/event-stream")
+    response = Response(_events(handles().store, waiter, after, seconds, heartbeat), mimetype="text/event-stream")
     response.headers.update({"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
     response.call_on_close(release)
     return response

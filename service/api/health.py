@@ -4,9 +4,9 @@ from flask import Blueprint, Response
 from marshmallow import Schema, fields
 
 from service.clock import app_clock
-from service.http.contract import DATABASE_PROBLEMS, Answer, promises
+from service.http.handles import handles
 from service.http.problems import problem
-from service.http.resources import resources
+from service.http.promises import DATABASE_PROBLEMS, Answer, promises
 from service.storage.database import current_revision
 
 bp = Blueprint("health", __name__)
@@ -47,8 +47,8 @@ def healthz() -> dict[str, str | None]:
 )
 def readyz() -> Response | dict[str, str]:
     """Ready when the database answers and its schema is at the revision this code expects."""
-    expected = resources().head_revision
-    with resources().pool.connection() as connection:
+    expected = handles().head_revision
+    with handles().pool.connection() as connection:
         actual = current_revision(connection)
     if actual != expected:
         detail = f"database schema is at revision {actual}, the service needs {expected}: run migrations"

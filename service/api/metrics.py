@@ -24,8 +24,8 @@ from prometheus_client import (
 )
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from service.http.contract import Answer, promises
-from service.http.resources import resources
+from service.http.handles import handles
+from service.http.promises import Answer, promises
 
 bp = Blueprint("metrics", __name__)
 
@@ -55,7 +55,7 @@ def install(app: Flask) -> None:
         REQUESTS.labels(route, request.method, str(response.status_code)).inc()
         if "started" in g:
             LATENCY.labels(route, request.method).observe(time.perf_counter() - g.started)
-        stats = resources().pool.get_stats()
+        stats = handles().pool.get_stats()
         POOL.labels("open").set(stats.get("pool_size", 0))
         POOL.labels("idle").set(stats.get("pool_available", 0))
         POOL.labels("waiting").set(stats.get("requests_waiting", 0))

@@ -16,13 +16,13 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from events import PARTY_ID_PATTERN, Day, Matching, PartyPhase, PartyStatus, Phase, TerminationState, party_statuses
 from service import queries
-from service.http import reading
+from service.http import requests
 from service.http.answers import AgreementOut, ProvenanceOut, agreement_out, echo, provenance
 from service.http.caching import cached, taken_now, today_by_default
-from service.http.contract import DATABASE_PROBLEMS, NOT_MODIFIED, PERMALINKED, Answer, promises
+from service.http.handles import handles
 from service.http.inbound import consistent_with, description, known_at
-from service.http.reading import CONSISTENCY_TOKEN
-from service.http.resources import resources
+from service.http.promises import DATABASE_PROBLEMS, NOT_MODIFIED, PERMALINKED, Answer, promises
+from service.http.requests import CONSISTENCY_TOKEN
 from service.http.statuses import PartyOut
 from service.storage.results import Knowledge
 
@@ -120,25 +120,25 @@ def relations() -> Response:
     """Every agreement all the parties in ``between`` are parties to and which bound each of
     them on ``on`` (in force for it), as known at ``known_at``; those whose phase that day is
     uncertain apart."""
-    query = reading.question()
+    query = requests.question()
     on, known_at = query["on"], query["known_at"]
-    known = queries.relations(resources().store, query["between"], known_at)
+    known = queries.relations(handles().store, query["between"], known_at)
     days = _days(known, on)
 
     def answer() -> dict[str, Any]:
-        found = queries.on_day(resources().store, known, days)
+        found = queries.on_day(handles().store, known, days)
         return {
             **_echo(on, known_at),
             "between": query["between"],
             "agreements": [
                 agreement_out(a)
                 for a in found
-                if a.status.phase is Phase.IN_FORCE and queries.binds(resources().store, a, query["between"])
+                if a.status.phase is Phase.IN_FORCE and queries.binds(handles().store, a, query["between"])
             ],
             "uncertain": [agreement_out(a) for a in found if a.status.phase is Phase.UNCERTAIN],
         }
 
-    return cached(answer, resources().answers, knowledge=_versions(known), horizon=_horizon(known))
+    return cached(answer, handles().bodies, knowledge=_versions(known), horizon=_horizon(known))
 
 
 @bp.get("/parties")
@@ -150,7 +150,7 @@ def relations() -> Response:
 )
 def list_parties() -> dict[str, Any]:
     """Every party any agreement names, with the name most of its agreements give it."""
-    return {"parties": [_party(known) for known in queries.parties(resources().store)]}
+    return {"parties": [_party(known) for known in queries.parties(handles().store)]}
 
 
 @bp.get("/parties/<party:party_id>/agreements")
@@ -168,9 +168,9 @@ def list_parties() -> dict[str, Any]:
 def party_agreements(party_id: str) -> Response:
     """Every agreement the party is a party to, as known at ``known_at``, with its status on
     ``on``; with ``phase``, only those in that phase that day."""
-    query = reading.question()
+    query = requests.question()
     on, known_at, phase = query["on"], query["known_at"], query["phase"]
-    store = resources().store
+    store = handles().store
     now = queries.known_party(store, party_id)
     known = queries.agreements_of(store, party_id, known_at)
     days = _days(known, on)
@@ -184,7 +184,7 @@ def party_agreements(party_id: str) -> Response:
         kept = [a for a in found if phase is None or a.status.phase.value == phase]
         return {**_echo(on, known_at), "party": party, "agreements": [agreement_out(a) for a in kept]}
 
-    return cached(answer, resources().answers, knowledge=_versions(known), horizon=_horizon(known))
+    return cached(answer, handles().bodies, knowledge=_versions(known), horizon=_horizon(known))
 
 
 class PartyNoticeOut(Schema):
@@ -238,21 +238,21 @@ def agreement_parties(agreement_id: str) -> Response:
     """Each party's status on ``on`` (default today where the agreement lives), as known at
     ``known_at``: not (or no longer) a party, signed, consented, provisionally applying, in
     force, withdrawal pending or withdrawn; since when, its own notice, and the events it rests on."""
-    query = reading.question()
+    query = requests.question()
     known_at = query["known_at"]
-    tokens = reading.consistency_tokens(query["consistent_with"])
-    knowledge = queries.knowledge(resources().store, agreement_id, known_at, tokens)
+    tokens = requests.consistency_tokens(query["consistent_with"])
+    knowledge = queries.knowledge(handles().store, agreement_id, known_at, tokens)
     on = query["on"] or today_by_default("on", knowledge.timezone)
 
     def answer() -> dict[str, Any]:
-        replayer = resources().store.replayer(agreement_id, knowledge.version)
+        replayer = handles().store.replayer(agreement_id, knowledge.version)
         return {
             **echo(agreement_id, knowledge, known_at),
             "on": on.isoformat(),
             "parties": [_party_status(found) for found in party_statuses(replayer, on)],
         }
 
-    return cached(answer, resources().answers, knowledge=knowledge.version, horizon=knowledge.horizon)
+    return cached(answer, handles().bodies, knowledge=knowledge.version, horizon=knowledge.horizon)
 
 
 def _party_status(found: PartyStatus) -> dict[str, Any]:

@@ -40,7 +40,7 @@ from service.http.answers import event_out
 from service.http.encoding import line as json_line
 from service.http.inbound import agreement_id as agreement_id_field
 from service.http.problems import pointers
-from service.http.reading import unstorable
+from service.http.requests import unstorable
 from service.storage.store import EventStore
 
 # Rows per COPY transaction: each must commit within the 10 s commit-lag bound.

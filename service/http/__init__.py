@@ -1,7 +1,8 @@
-"""What every view shares: reading a request (``reading``, with the schemas of what comes
+"""What every view shares: reading a request (``requests``, with the schemas of what comes
 in, ``inbound``), the shapes of what goes out (``answers``), the promises a view makes
-(``contract``), problems (RFC 9457), caching and ETags, bearer-token auth, request ids,
-JSON encoding, and the handles on the store the views find through the app.
+(``promises``), problems (RFC 9457), caching and ETags with the bodies kept by them,
+bearer-token auth, request ids, JSON encoding, and the handles on the store the views find
+through the app (``handles``).
 
 Import rule (checked by `make lint`): this package may use the read and write paths
 (``service.queries``, ``service.commands``), ``service.storage`` and ``events``, but

@@ -5,7 +5,7 @@ An answer is a function of three things, and its ETag hashes all three, by one m
 every cached view goes through (``cached``), so no view can leave a part out:
 
 - the question as read: the route, its path, and every query parameter as the route's
-  schema loaded it, defaults included (service/http/reading.py keeps it for the request);
+  schema loaded it, defaults included (service/http/requests.py keeps it for the request);
 - the knowledge used: the version of each agreement the answer replays;
 - what the question left to now: the day each defaulted day parameter took (today, where
   the agreement lives: ``today_by_default``) and anything else the answer took from the
@@ -18,7 +18,7 @@ query and no replay. An answer about now names its permalink: the same question 
 ``known_at`` and every defaulted day pinned, which is such an answer.
 
 Since a strong ETag names one exact body, bodies are also kept in memory by ETag
-(``AnswerCache``): a client without the ETag still gets the answer without a replay.
+(``BodyCache``): a client without the ETag still gets the answer without a replay.
 """
 
 import hashlib
@@ -34,7 +34,7 @@ from urllib.parse import urlencode
 from flask import Response, current_app, g, request
 
 from service import clock
-from service.http import reading
+from service.http import requests
 
 # The events table refuses any commit more than this long after its recorded_at
 # (migrations/versions/0001_events.py): answers about earlier instants are final.
@@ -81,7 +81,7 @@ def _days_by_default() -> dict[str, list[date]]:
 
 def _question() -> dict[str, Any]:
     """The question as the route read it, less what only says how fresh "now" must be."""
-    return {name: value for name, value in reading.question().items() if name not in FRESHNESS}
+    return {name: value for name, value in requests.question().items() if name not in FRESHNESS}
 
 
 def answer_tag(knowledge: Any) -> str:
@@ -104,7 +104,7 @@ def _fixed_by_question() -> bool:
 
 
 @dataclass(frozen=True)
-class CachedAnswer:
+class CachedBody:
     """An answer's body, and the link to the next page of a paged answer."""
 
     body: bytes
@@ -115,24 +115,24 @@ class CachedAnswer:
         return len(self.body) + len(self.next_page or "")
 
 
-class AnswerCache:
+class BodyCache:
     """Answers by strong ETag, least recently used evicted first, at most ``max_bytes`` in
     all. An answer is right for its ETag for ever, so nothing is invalidated."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self._answers: OrderedDict[str, CachedAnswer] = OrderedDict()
+        self._answers: OrderedDict[str, CachedBody] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
-    def get(self, tag: str) -> CachedAnswer | None:
+    def get(self, tag: str) -> CachedBody | None:
         with self._lock:
             answer = self._answers.get(tag)
             if answer is not None:
                 self._answers.move_to_end(tag)
             return answer
 
-    def put(self, tag: str, answer: CachedAnswer) -> None:
+    def put(self, tag: str, answer: CachedBody) -> None:
         with self._lock:
             if tag in self._answers or answer.size > self.max_bytes:
                 return
@@ -145,7 +145,7 @@ class AnswerCache:
 
 def cached(
     build: Callable[[], Any],
-    answers: AnswerCache,
+    answers: BodyCache,
     *,
     knowledge: Any,
     horizon: datetime | None = None,
@@ -158,7 +158,7 @@ def cached(
     ``next_page`` gives the URL of the page after the built one, if any, sent as a Link
     header (RFC 8288)."""
     tag = answer_tag(knowledge)
-    final = is_final(reading.question().get("known_at")) and _fixed_by_question()
+    final = is_final(requests.question().get("known_at")) and _fixed_by_question()
     headers = {"ETag": tag, "Cache-Control": FINAL if final else REVALIDATE}
     canonical = permalink(horizon)
     links = [f'<{canonical}>; rel="canonical"'] if canonical else []
@@ -171,7 +171,7 @@ def cached(
     answer = answers.get(tag)
     if answer is None:
         built = build()
-        answer = CachedAnswer(f"{current_app.json.dumps(built)}\n".encode(), next_page(built))
+        answer = CachedBody(f"{current_app.json.dumps(built)}\n".encode(), next_page(built))
         answers.put(tag, answer)
     if answer.next_page is not None:
         headers["Link"] = ", ".join([link_to_next(answer.next_page), *links])

@@ -1,6 +1,6 @@
 """JSON out of the service, through orjson: several times faster than the standard
 library at what the service sends most -- statuses, timelines, pages of events. Output is
-compact UTF-8 with keys in the order they were built (the representations decide it)."""
+compact UTF-8 with keys in the order they were built (the view that builds an answer decides it)."""
 
 from typing import Any
 

@@ -63,7 +63,8 @@ START = Cursor(0, 0)
 
 @dataclass(frozen=True, kw_only=True)
 class AppendResult:
-    """What an append stored; ``lsn`` is a WAL position of the primary after its commit."""
+    """What an append stored; ``lsn`` is a WAL position of the primary after its commit;
+    ``retried`` when these very events were stored before (the answer says ``replayed``)."""
 
     stream_id: str
     first_version: int
@@ -71,7 +72,7 @@ class AppendResult:
     event_ids: tuple[UUID, ...]
     recorded_at: datetime
     lsn: int
-    replayed: bool = False
+    retried: bool = False
 
     @property
     def token(self) -> "ConsistencyToken":

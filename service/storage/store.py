@@ -295,5 +295,5 @@ def _previously_appended(
         event_ids=tuple(ids),
         recorded_at=stored[0]["recorded_at"],
         lsn=_lsn(connection),
-        replayed=True,
+        retried=True,
     )

@@ -10,8 +10,8 @@ Content-Security-Policy allows nothing but this origin's own files.
 from flask import Blueprint, Response, make_response, render_template
 
 from service import queries
-from service.http.contract import DATABASE_PROBLEMS, Answer, promises
-from service.http.resources import resources
+from service.http.handles import handles
+from service.http.promises import DATABASE_PROBLEMS, Answer, promises
 
 bp = Blueprint("pages", __name__)
 
@@ -27,7 +27,7 @@ POLICY = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 
 )
 def index() -> Response:
     """Every agreement, linked to its page."""
-    return _page(render_template("index.html", agreements=queries.profiles(resources().store)))
+    return _page(render_template("index.html", agreements=queries.profiles(handles().store)))
 
 
 @bp.get("/agreements/<agreement:agreement_id>/page")
@@ -39,7 +39,7 @@ def index() -> Response:
 )
 def agreement_page(agreement_id: str) -> Response:
     """The timeline drawn, the events with their sources, a date picker and a known-at slider."""
-    store = resources().store
+    store = handles().store
     profile = queries.profile_of(queries.history_of(store, agreement_id))
     return _page(render_template("agreement.html", agreement_id=agreement_id, profile=profile))
 

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from service.app import create_app
 from service.cli.seeding import seed
 from service.clock import Clock, ClockSettingError
-from service.http.resources import Resources
+from service.http.handles import Handles
 from service.storage import tokens
 from tests.command_line import cli
 from tests.service.client import PACT, SHIPPED_IDS, SOURCE, event, post
@@ -24,7 +24,7 @@ def fixed_app(service_url: str) -> Iterator[Flask]:
     app = create_app({"DATABASE_URL": service_url, "TESTING": True, "TODAY": FIXED})
     seed(app.extensions["pact"].store)
     yield app
-    resources: Resources = app.extensions["pact"]
+    resources: Handles = app.extensions["pact"]
     resources.close()
 
 

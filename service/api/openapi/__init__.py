@@ -7,7 +7,7 @@ import swagger_ui
 from flask import Blueprint, Response, current_app, render_template, send_from_directory
 
 from service.api.openapi.document import build
-from service.http.contract import JSON, Answer, promises
+from service.http.promises import JSON, Answer, promises
 
 __all__ = ["bp", "build"]
 

@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 document, written from the app's routes and the promises of its views.
 
 The document is built once per app from the URL map: every route must carry a promise
-(service/http/contract.py) or building fails, so nothing the service answers goes undocumented.
+(service/http/promises.py) or building fails, so nothing the service answers goes undocumented.
 apispec turns the marshmallow schemas the views use into JSON Schema; every event type's
 payload, and the events that carry one, come from events.py beside this.
 """
@@ -18,7 +18,8 @@ from marshmallow import fields
 from events import PARTY_ID_PATTERN, STORABLE_TEXT_PATTERNS
 from service.api.openapi import events
 from service.http import answers
-from service.http.contract import (
+from service.http.inbound import AGREEMENT_ID_PATTERN, REVISION_TYPES, CursorField, DeadlineCursorField
+from service.http.promises import (
     JSON,
     PROBLEM_JSON,
     PROBLEM_STATUS,
@@ -29,7 +30,6 @@ from service.http.contract import (
     Promise,
     promise_of,
 )
-from service.http.inbound import AGREEMENT_ID_PATTERN, REVISION_TYPES, CursorField, DeadlineCursorField
 
 # Routes that serve files, not API answers: the app's static folder and Swagger UI's.
 _FILE_ROUTES = {"static", "openapi.swagger_ui_asset"}

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from service.app import create_app
-from service.http.resources import Resources
+from service.http.handles import Handles
 from service.storage import tokens
 from tests.service.client import PACT, event, post, problem
 
@@ -36,7 +36,7 @@ def waiting_app(service_url: str, connection: psycopg.Connection) -> Iterator[Wa
 
     yield make
     for app in apps:
-        resources: Resources = app.extensions["pact"]
+        resources: Handles = app.extensions["pact"]
         resources.close()
 
 

@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service.app import create_app
-from service.http.caching import AnswerCache, CachedAnswer
+from service.http.caching import BodyCache, CachedBody
 from tests.service.client import event, post
 
 READS = [
@@ -77,7 +77,7 @@ def test_answers_kept_in_memory_are_the_answers_built_afresh(
 ) -> None:
     first = client.get(path)
     again = client.get(path)
-    app.extensions["pact"] = replace(app.extensions["pact"], answers=AnswerCache(max_bytes=0))  # none kept
+    app.extensions["pact"] = replace(app.extensions["pact"], bodies=BodyCache(max_bytes=0))  # none kept
     afresh = client.get(path)
     post(client, f"{pact}/events", {"events": [event("termination_notified", "2019-08-01", notified_by="A")]})
     after = client.get(path)
@@ -87,15 +87,15 @@ def test_answers_kept_in_memory_are_the_answers_built_afresh(
 
 
 def test_the_answer_cache_keeps_at_most_its_size_least_recently_used_out_first() -> None:
-    answers = AnswerCache(max_bytes=10)
-    answers.put('"a"', CachedAnswer(b"12345"))
-    answers.put('"b"', CachedAnswer(b"12", next_page="34"))
-    assert answers.get('"a"') == CachedAnswer(b"12345")  # now "b" is the least recently used
-    answers.put('"c"', CachedAnswer(b"123"))
-    answers.put('"d"', CachedAnswer(b"x" * 11))  # larger than the whole cache: not kept
+    answers = BodyCache(max_bytes=10)
+    answers.put('"a"', CachedBody(b"12345"))
+    answers.put('"b"', CachedBody(b"12", next_page="34"))
+    assert answers.get('"a"') == CachedBody(b"12345")  # now "b" is the least recently used
+    answers.put('"c"', CachedBody(b"123"))
+    answers.put('"d"', CachedBody(b"x" * 11))  # larger than the whole cache: not kept
 
     kept = [answers.get(tag) for tag in ('"a"', '"b"', '"c"', '"d"')]
-    assert kept == [CachedAnswer(b"12345"), None, CachedAnswer(b"123"), None]
+    assert kept == [CachedBody(b"12345"), None, CachedBody(b"123"), None]
 
 
 def test_an_answer_about_now_names_its_permalink_which_answers_the_same(client: FlaskClient, pact: str) -> None:

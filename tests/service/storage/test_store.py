@@ -71,7 +71,7 @@ def test_resending_the_same_events_returns_the_original_result(store: EventStore
 
     again = store.append("s", events, expected_version=0)
 
-    assert again.replayed is True
+    assert again.retried is True
     assert (again.first_version, again.version, again.recorded_at) == (1, 2, first.recorded_at)
     assert store.version("s") == 2
 

@@ -7,7 +7,7 @@ MAX_DEPTH deep, and no string in it -- key or value -- may hold a NUL or a lone
 surrogate, which PostgreSQL cannot store. A query parameter may appear once.
 
 Every route's query string is read before its view runs, by the schema its promise names
-(``keep_promised_parameters`` in service/http/contract.py): the question as read is what
+(``keep_promised_parameters`` in service/http/promises.py): the question as read is what
 the view answers and what its ETag names (service/http/caching.py).
 
 Request ids: every response carries one in X-Request-ID -- the client's when it sent a

@@ -1,6 +1,6 @@
 """What each view promises: its parameters, body, answers and problems.
 
-A view states its promise beside its code with ``@promises(...)``; service/api/openapi.py
+A view states its promise beside its code with ``@promises(...)``; service/api/openapi/
 reads those promises off the app's routes to write the OpenAPI document, so a route
 cannot exist without being documented (a test walks the URL map) and the document names
 the very schemas the view loads and dumps with.
@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from flask import Flask, request
 from marshmallow import Schema
 
-from service.http import reading
+from service.http import requests
 from service.http.inbound import CURSOR_PATTERN
 from service.http.inbound import TOKEN_PATTERN as TOKEN
 
@@ -51,7 +51,7 @@ PROBLEM_STATUS: dict[str, int] = {
 }
 # What every route may answer about the request itself before its view runs: a malformed or
 # stalled request, a request line or header fields too large (the HTTP server in front), and
-# a query parameter the route does not know or a value it refuses (service/http/reading.py).
+# a query parameter the route does not know or a value it refuses (service/http/requests.py).
 SERVER_PROBLEMS = ("bad-request", "request-timeout", "uri-too-long", "request-header-fields-too-large", "invalid-query")
 # What any view that asks the database may answer when it cannot, or when what it reads
 # was written by a newer release.
@@ -127,7 +127,7 @@ def keep_promised_parameters(app: Flask) -> None:
         # Files take no question; OPTIONS is answered about the route, not asked of it.
         if promise is None or request.method == "OPTIONS":
             return
-        reading.read_question(_schema(promise.query))
+        requests.read_question(_schema(promise.query))
 
 
 @cache

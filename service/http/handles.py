@@ -5,18 +5,18 @@ from dataclasses import dataclass
 from flask import current_app
 from psycopg_pool import ConnectionPool
 
-from service.http.caching import AnswerCache
+from service.http.caching import BodyCache
 from service.storage.store import EventStore
 
 
 @dataclass(frozen=True)
-class Resources:
+class Handles:
     """The connection pool, the event store on it, the answers kept in memory, and the
     schema revision the code expects."""
 
     pool: ConnectionPool
     store: EventStore
-    answers: AnswerCache
+    bodies: BodyCache
     head_revision: str | None
 
     def close(self) -> None:
@@ -26,6 +26,6 @@ class Resources:
         self.pool.close()
 
 
-def resources() -> Resources:
-    resources: Resources = current_app.extensions["pact"]
-    return resources
+def handles() -> Handles:
+    found: Handles = current_app.extensions["pact"]
+    return found
