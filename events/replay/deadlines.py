@@ -13,20 +13,19 @@ listed and one that only some readings have says whose (``held_by``).
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 
 from events.codec.fields import EARLIEST_DAY
 from events.record.envelope import Recorded
 from events.record.parties import Party
+from events.record.terms import ONE_DAY
 from events.record.types import AgreementRegistered, ReadingHeld
 from events.replay.fold import Replayer, developments
 from events.replay.readings import latest_readings
 from events.replay.status import Status
 from events.replay.timeline import timeline
 from events.rules.state import TerminationState
-
-ONE_DAY = timedelta(days=1)
 
 
 class DeadlineKind(StrEnum):

@@ -18,10 +18,10 @@ from events.record.precision import Precision
 from events.record.terms import notice_deadline, term_on
 from events.record.types import REVISIONS, AgreementRegistered
 from events.replay.readings import latest_readings, renewal_contest
-from events.replay.status import Status, TerminationStatus, TermStatus, Uncertainty
+from events.replay.status import Status, TerminationStatus, TermStatus, Uncertainty, once_each
 from events.rules.corrections import effective
 from events.rules.lifecycle import apply, settle, valid_time_order
-from events.rules.state import Agreement, Phase, TerminationState
+from events.rules.state import Agreement, Phase
 
 
 def check_history(records: Iterable[Recorded]) -> Agreement:
@@ -165,7 +165,7 @@ def status_of(
     termination = None
     if notice is not None:
         termination = TerminationStatus(
-            state=TerminationState.SUSPENDED if notice.suspended_on else TerminationState.PENDING,
+            state=notice.state,
             notified_on=notice.notified_on,
             notified_by=notice.notified_by.name,
             effective_on=notice.effective_on,
@@ -176,7 +176,7 @@ def status_of(
     # signature the later phases rest on), and the notice, its suspension and reactivation.
     based_on = [state.registration, state.signature, state.phase_event]
     for given in state.notices if state.phase is Phase.IN_FORCE else ():
-        based_on += [given.record, given.suspension, given.reactivation]
+        based_on += given.records
     term = _term_status(state, on)
     contested = None
     if notice is not None and notice.suspension is not None and notice.suspended_on is not None:
@@ -185,7 +185,7 @@ def status_of(
         reading = contested.of(perspective)
         term = reading.term if reading is not None else term
         based_on += [held.record for held in contested.readings]
-    provenance = tuple({r.event_id: r for r in based_on if r is not None}.values())
+    provenance = once_each(based_on)
     step = state.phase_event.event if state.phase_event is not None else None
     if step is not None and on < step.latest_on:
         uncertain = Uncertainty(

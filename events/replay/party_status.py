@@ -15,6 +15,7 @@ from events.record.envelope import Recorded
 from events.record.parties import Party
 from events.record.types import TerminationNotified, WithdrawalTookEffect
 from events.replay.fold import Replayer
+from events.replay.status import once_each
 from events.rules.lifecycle import settle
 from events.rules.state import Agreement, Notice, PartyStep, Phase, TerminationState
 
@@ -69,7 +70,7 @@ def _status_of(state: Agreement, party: Party) -> PartyStatus:
     if party in state.in_force_for():
         step = state.party_steps.get(party.id)
         since = step.entry.event.occurred_on if step is not None and step.entry is not None else state.in_force_from
-        records = (_steps(step) if step else (state.signature, state.phase_event)) + _records(own)
+        records = (_steps(step) if step else (state.signature, state.phase_event)) + (own.records if own else ())
         if own is not None and own.suspended_on is None:
             return _status(party, PartyPhase.WITHDRAWAL_PENDING, own.notified_on, own, state, *records)
         return _status(party, PartyPhase.IN_FORCE, since, own, state, *records)
@@ -107,19 +108,14 @@ def _status(
     told = None
     if notice is not None:
         told = PartyNotice(
-            state=TerminationState.SUSPENDED if notice.suspended_on else TerminationState.PENDING,
+            state=notice.state,
             notified_on=notice.notified_on,
             effective_on=notice.effective_on,
             suspended_on=notice.suspended_on,
         )
-    based_on = [state.registration, *records]
-    unique = tuple({r.event_id: r for r in based_on if r is not None}.values())
-    return PartyStatus(party=party, status=status, since=since, notice=told, based_on=unique)
+    based_on = once_each([state.registration, *records])
+    return PartyStatus(party=party, status=status, since=since, notice=told, based_on=based_on)
 
 
 def _steps(step: PartyStep) -> tuple[Recorded | None, ...]:
     return (step.signature, step.consent, step.provisional, step.entry)
-
-
-def _records(notice: Notice | None) -> tuple[Recorded | None, ...]:
-    return (notice.record, notice.suspension, notice.reactivation) if notice is not None else ()

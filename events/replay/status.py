@@ -1,5 +1,6 @@
 """What the replay answers: the status of an agreement on one day, and intervals of it."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
@@ -106,3 +107,8 @@ class Interval:
     contested: bool = False
     changed_by: tuple[UUID, ...] = ()
     derived: bool = False
+
+
+def once_each(records: Iterable[Recorded | None]) -> tuple[Recorded, ...]:
+    """The events an answer rests on, each once, in the order first named (None left out)."""
+    return tuple({record.event_id: record for record in records if record is not None}.values())

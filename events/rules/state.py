@@ -45,6 +45,15 @@ class Notice:
     conditional: bool = False
     reactivation: Recorded | None = None
 
+    @property
+    def state(self) -> TerminationState:
+        return TerminationState.SUSPENDED if self.suspended_on else TerminationState.PENDING
+
+    @property
+    def records(self) -> tuple[Recorded | None, ...]:
+        """What an answer about the notice rests on: the notice, its suspension, its reactivation."""
+        return (self.record, self.suspension, self.reactivation)
+
 
 @dataclass(frozen=True, kw_only=True)
 class PartyStep:

@@ -26,6 +26,7 @@ from service.http.problems import (
     StreamsExhausted,
     pointers,
     problem,
+    problem_of,
     slug,
 )
 from service.queries import AgreementNotFound, PartyNotFound
@@ -39,35 +40,30 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(InvalidQuery)
     def invalid_query(error: InvalidQuery) -> Response:
         errors = [{"parameter": e["pointer"].lstrip("/"), "detail": e["detail"]} for e in pointers(error.messages)]
-        return problem(400, "invalid-query", "Invalid query parameters", _first(errors), errors=errors)
+        return problem_of("invalid-query", _first(errors), errors=errors)
 
     @app.errorhandler(InvalidBody)
     def invalid_body(error: InvalidBody) -> Response:
         errors = list(pointers(error.messages))
-        return problem(error.status, "invalid-body", "Invalid request body", _first(errors), errors=errors)
+        return problem_of("invalid-body", _first(errors), errors=errors)
 
     @app.errorhandler(MalformedJson)
     def malformed_json(error: MalformedJson) -> Response:
-        return problem(400, "malformed-json", "Malformed JSON", str(error))
+        return problem_of("malformed-json", str(error))
 
     @app.errorhandler(PreconditionFailed)
     def precondition_failed(error: PreconditionFailed) -> Response:
-        return problem(
-            412,
-            "precondition-failed",
-            "Precondition failed",
-            str(error),
-            expected_version=error.expected,
-            current_version=error.actual,
+        return problem_of(
+            "precondition-failed", str(error), expected_version=error.expected, current_version=error.actual
         )
 
     @app.errorhandler(BadPrecondition)
     def bad_precondition(error: BadPrecondition) -> Response:
-        return problem(400, "invalid-if-match", "Invalid If-Match header", str(error))
+        return problem_of("invalid-if-match", str(error))
 
     @app.errorhandler(Unauthorized)
     def unauthorized(error: Unauthorized) -> Response:
-        response = problem(401, "unauthorized", "Unauthorized", str(error))
+        response = problem_of("unauthorized", str(error))
         response.headers["WWW-Authenticate"] = error.challenge
         return response
 
@@ -75,35 +71,28 @@ def register_error_handlers(app: Flask) -> None:
     def rule_violation(error: EventRejected) -> Response:
         pointer = f"/events/{error.index}" if error.index is not None else "/events"
         errors = [{"pointer": pointer, "detail": error.violation.reason}]
-        return problem(422, "rule-violation", "The agreement's rules forbid this event", str(error), errors=errors)
+        return problem_of("rule-violation", str(error), errors=errors)
 
     @app.errorhandler(PartyNotFound)
     def party_not_found(error: PartyNotFound) -> Response:
-        return problem(404, "party-not-found", "No such party", str(error))
+        return problem_of("party-not-found", str(error))
 
     @app.errorhandler(AgreementNotFound)
     def not_found(error: AgreementNotFound) -> Response:
-        return problem(404, "agreement-not-found", "No such agreement", str(error))
+        return problem_of("agreement-not-found", str(error))
 
     @app.errorhandler(AgreementExists)
     def exists(error: AgreementExists) -> Response:
-        return problem(409, "agreement-exists", "Agreement already registered", str(error))
+        return problem_of("agreement-exists", str(error))
 
     @app.errorhandler(VersionConflict)
     def version_conflict(error: VersionConflict) -> Response:
         detail = f"expected version {error.expected}, but the agreement is at version {error.actual}"
-        return problem(
-            409,
-            "version-conflict",
-            "Version conflict",
-            detail,
-            expected_version=error.expected,
-            current_version=error.actual,
-        )
+        return problem_of("version-conflict", detail, expected_version=error.expected, current_version=error.actual)
 
     @app.errorhandler(EventIdConflict)
     def event_id_conflict(error: EventIdConflict) -> Response:
-        return problem(409, "event-id-conflict", "Event id already used", str(error), event_id=str(error.event_id))
+        return problem_of("event-id-conflict", str(error), event_id=str(error.event_id))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
@@ -115,13 +104,13 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ClientTimeout)
     def client_timeout(error: ClientTimeout) -> Response:
-        response = problem(408, "request-timeout", "Request Timeout", str(error))
+        response = problem_of("request-timeout", str(error))
         response.headers["Connection"] = "close"
         return response
 
     @app.errorhandler(StreamsExhausted)
     def streams_exhausted(error: StreamsExhausted) -> Response:
-        response = problem(503, "streams-exhausted", "Too many live streams", str(error))
+        response = problem_of("streams-exhausted", str(error))
         response.headers["Retry-After"] = "5"
         return response
 
@@ -129,7 +118,7 @@ def register_error_handlers(app: Flask) -> None:
     def database_timeout(error: psycopg.errors.QueryCanceled) -> Response:
         log.warning("database statement timed out: %s", error)
         detail = "the database did not answer in time; retry shortly"
-        response = problem(503, "database-timeout", "Database timeout", detail)
+        response = problem_of("database-timeout", detail)
         response.headers["Retry-After"] = "1"
         return response
 
@@ -137,7 +126,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(psycopg.OperationalError)
     def database_unavailable(error: Exception) -> Response:
         log.warning("database unavailable: %s", error)
-        response = problem(503, "database-unavailable", "Database unavailable", "the database cannot be reached")
+        response = problem_of("database-unavailable", "the database cannot be reached")
         response.headers["Retry-After"] = "5"
         return response
 
@@ -146,8 +135,7 @@ def register_error_handlers(app: Flask) -> None:
         """Start-up verification read every event stored then, so this one was written since,
         by a newer release sharing the database: this server's answer waits for its upgrade."""
         log.error("%s", error)
-        title = "Stored event unreadable by this release"
-        response = problem(503, "unreadable-event", title, str(error), event_id=str(error.event_id))
+        response = problem_of("unreadable-event", str(error), event_id=str(error.event_id))
         response.headers["Retry-After"] = "30"
         return response
 

@@ -5,7 +5,7 @@ from marshmallow import Schema, fields
 
 from service.clock import app_clock
 from service.http.handles import handles
-from service.http.problems import problem
+from service.http.problems import problem_of
 from service.http.promises import DATABASE_PROBLEMS, Answer, promises
 from service.storage.database import current_revision
 
@@ -52,5 +52,5 @@ def readyz() -> Response | dict[str, str]:
         actual = current_revision(connection)
     if actual != expected:
         detail = f"database schema is at revision {actual}, the service needs {expected}: run migrations"
-        return problem(503, "not-ready", "Not ready", detail)
+        return problem_of("not-ready", detail)
     return {"status": "ready", "database": "ok", "revision": actual or ""}

@@ -34,12 +34,11 @@ from events import (
 )
 from service import clock
 from service.http.problems import InvalidQuery
-from service.storage.results import START, TOKEN_PATTERN, Cursor
+from service.storage.results import AGREEMENT_ID_PATTERN, START, TOKEN_PATTERN, Cursor
 
 # The longest long-poll a client may ask for, in seconds.
 MAX_WAIT_SECONDS = 30
 
-AGREEMENT_ID_PATTERN = r"[a-z0-9][a-z0-9-]{1,62}"
 CURSOR_PATTERN = "[0-9]{1,18}-[0-9]{1,18}"
 MAX_EVENTS_PER_APPEND = 100
 REVISION_TYPES = {TYPE_NAMES[cls] for cls in REVISIONS}

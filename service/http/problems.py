@@ -3,7 +3,8 @@ request itself can have, and the one way to answer any problem (``problem``); wh
 exception becomes which problem is service/api/errors.py.
 
 Each kind of problem has a stable ``type`` (a relative URI documented in docs/problems.md),
-a ``title`` that never varies for that type, and a ``detail`` about this occurrence.
+a status and a ``title`` that never vary for that type (``PROBLEM_TYPES``), and a
+``detail`` about this occurrence.
 Validation problems add ``errors``: a list of {"pointer", "detail"} with JSON Pointers
 (RFC 6901) into the request body, or {"parameter", "detail"} for the query string.
 """
@@ -16,6 +17,36 @@ from marshmallow import ValidationError
 
 PROBLEM_JSON = "application/problem+json"
 
+# Every problem type the service sends, with its status and title; docs/problems.md explains
+# each. Those the HTTP layers below the views answer (werkzeug, and the server's own worker)
+# carry the status's reason phrase as their title.
+PROBLEM_TYPES: dict[str, tuple[int, str]] = {
+    "invalid-query": (400, "Invalid query parameters"),
+    "malformed-json": (400, "Malformed JSON"),
+    "invalid-if-match": (400, "Invalid If-Match header"),
+    "bad-request": (400, "Bad Request"),
+    "unauthorized": (401, "Unauthorized"),
+    "agreement-not-found": (404, "No such agreement"),
+    "party-not-found": (404, "No such party"),
+    "request-timeout": (408, "Request Timeout"),
+    "agreement-exists": (409, "Agreement already registered"),
+    "version-conflict": (409, "Version conflict"),
+    "event-id-conflict": (409, "Event id already used"),
+    "precondition-failed": (412, "Precondition failed"),
+    "request-entity-too-large": (413, "Request Entity Too Large"),
+    "uri-too-long": (414, "URI Too Long"),
+    "unsupported-media-type": (415, "Unsupported Media Type"),
+    "invalid-body": (422, "Invalid request body"),
+    "rule-violation": (422, "The agreement's rules forbid this event"),
+    "request-header-fields-too-large": (431, "Request Header Fields Too Large"),
+    "database-unavailable": (503, "Database unavailable"),
+    "database-timeout": (503, "Database timeout"),
+    "streams-exhausted": (503, "Too many live streams"),
+    "not-ready": (503, "Not ready"),
+    "unreadable-event": (503, "Stored event unreadable by this release"),
+}
+PROBLEM_STATUS = {kind: status for kind, (status, _) in PROBLEM_TYPES.items()}
+
 
 class InvalidQuery(Exception):
     """The query string did not validate; carries marshmallow's messages."""
@@ -26,10 +57,9 @@ class InvalidQuery(Exception):
 
 
 class InvalidBody(Exception):
-    def __init__(self, messages: Any, status: int = 422) -> None:
+    def __init__(self, messages: Any) -> None:
         super().__init__(str(messages))
         self.messages = messages
-        self.status = status
 
 
 class MalformedJson(Exception):
@@ -60,6 +90,12 @@ class ClientTimeout(Exception):
 def slug(title: str) -> str:
     """The problem type's last segment for a status title: "URI Too Long" -> "uri-too-long"."""
     return title.lower().replace(" ", "-")
+
+
+def problem_of(kind: str, detail: str, **extensions: Any) -> Response:
+    """The problem of type ``kind``, with its status and title, about this occurrence."""
+    status, title = PROBLEM_TYPES[kind]
+    return problem(status, kind, title, detail, **extensions)
 
 
 def problem(status: int, slug: str, title: str, detail: str, **extensions: Any) -> Response:

@@ -21,34 +21,7 @@ from service.http.inbound import TOKEN_PATTERN as TOKEN
 View = TypeVar("View", bound=Callable[..., Any])
 
 JSON = "application/json"
-PROBLEM_JSON = "application/problem+json"
 
-# Every problem type the service sends, with its status; docs/problems.md explains each.
-PROBLEM_STATUS: dict[str, int] = {
-    "invalid-query": 400,
-    "malformed-json": 400,
-    "invalid-if-match": 400,
-    "bad-request": 400,
-    "unauthorized": 401,
-    "agreement-not-found": 404,
-    "party-not-found": 404,
-    "request-timeout": 408,
-    "agreement-exists": 409,
-    "version-conflict": 409,
-    "event-id-conflict": 409,
-    "precondition-failed": 412,
-    "request-entity-too-large": 413,
-    "uri-too-long": 414,
-    "unsupported-media-type": 415,
-    "invalid-body": 422,
-    "rule-violation": 422,
-    "request-header-fields-too-large": 431,
-    "database-unavailable": 503,
-    "database-timeout": 503,
-    "streams-exhausted": 503,
-    "not-ready": 503,
-    "unreadable-event": 503,
-}
 # What every route may answer about the request itself before its view runs: a malformed or
 # stalled request, a request line or header fields too large (the HTTP server in front), and
 # a query parameter the route does not know or a value it refuses (service/http/requests.py).

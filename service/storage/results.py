@@ -102,8 +102,10 @@ class ConsistencyToken:
         return cls(stream_id, int(version), int(lsn, 16))
 
 
+# An agreement's id -- its stream's -- lower-case letters, digits and '-', 2 to 63 of them.
+AGREEMENT_ID_PATTERN = r"[a-z0-9][a-z0-9-]{1,62}"
 # An agreement id, a version and a WAL position (matched whole); ECMA-262 and Python read it alike.
-TOKEN_PATTERN = "[a-z0-9][a-z0-9-]{1,62}[.][0-9]{1,10}[.][0-9a-f]{1,16}"
+TOKEN_PATTERN = f"{AGREEMENT_ID_PATTERN}[.][0-9]{{1,10}}[.][0-9a-f]{{1,16}}"
 _TOKEN = re.compile(TOKEN_PATTERN)
 
 

@@ -19,10 +19,9 @@ from events import PARTY_ID_PATTERN, STORABLE_TEXT_PATTERNS
 from service.api.openapi import events
 from service.http import answers
 from service.http.inbound import AGREEMENT_ID_PATTERN, REVISION_TYPES, CursorField, DeadlineCursorField
+from service.http.problems import PROBLEM_JSON, PROBLEM_STATUS
 from service.http.promises import (
     JSON,
-    PROBLEM_JSON,
-    PROBLEM_STATUS,
     REQUEST_HEADERS,
     RESPONSE_HEADERS,
     SERVER_PROBLEMS,

@@ -11,7 +11,7 @@ from openapi_spec_validator import validate
 
 from events.codec.fields import INSTANT_PATTERN
 from service.api import openapi
-from service.http.promises import PROBLEM_STATUS
+from service.http.problems import PROBLEM_STATUS
 from tests.project import ROOT
 
 
