@@ -12,9 +12,9 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from events import AgreementRegistered, Party, PartyPhase, Phase, Recorded, Status, party_statuses
+from events import AgreementRegistered, Party, PartyPhase, Phase, Recorded, Replayer, Status, party_statuses
 from service.clock import Clock
-from service.storage.results import ConsistencyToken, Knowledge
+from service.storage.results import ConsistencyToken, Cursor, Knowledge
 from service.storage.store import EventStore
 
 
@@ -35,6 +35,50 @@ class Summary:
     status: Status
 
 
+@dataclass(frozen=True)
+class Known:
+    """An agreement as far as it is known at an instant: what is known of it (``knowledge``),
+    and its replay and events read as of exactly that knowledge, from memory as far as the
+    store holds them."""
+
+    store: EventStore
+    agreement_id: str
+    knowledge: Knowledge
+
+    @property
+    def version(self) -> int:
+        return self.knowledge.version
+
+    def replayer(self) -> Replayer:
+        return self.store.replayer(self.agreement_id, self.knowledge.version)
+
+    def history(self) -> list[Recorded]:
+        return self.store.history(self.agreement_id, self.knowledge.version)
+
+    def page(self, after: int, limit: int, known_at: datetime | None) -> list[Recorded]:
+        """Up to ``limit`` events after version ``after``, as known at ``known_at`` (default:
+        as of this knowledge, so an event committed since is the next answer's)."""
+        expected = max(0, min(limit, self.knowledge.version - after))
+        as_of = known_at or self.knowledge.horizon
+        return events_page(self.store, self.agreement_id, after, limit, as_of, expected)
+
+
+def events_page(
+    store: EventStore, agreement_id: str, after: int, limit: int, known_at: datetime | None, expected: int | None = None
+) -> list[Recorded]:
+    """Up to ``limit`` of the agreement's events after version ``after``, as known at
+    ``known_at`` (default: now); ``expected``, how many there are, when it is known."""
+    return store.read(agreement_id, after_version=after, limit=limit, known_at=known_at, expected=expected)
+
+
+def known(
+    store: EventStore, agreement_id: str, known_at: datetime | None, tokens: Sequence[ConsistencyToken] = ()
+) -> Known:
+    """The agreement as known at ``known_at`` (default: now), about now including at least
+    the writes ``tokens`` name of it."""
+    return Known(store, agreement_id, knowledge(store, agreement_id, known_at, tokens))
+
+
 def knowledge(
     store: EventStore, agreement_id: str, known_at: datetime | None, tokens: Sequence[ConsistencyToken] = ()
 ) -> Knowledge:
@@ -47,10 +91,25 @@ def knowledge(
     return found
 
 
-def knowledge_past(store: EventStore, agreement_id: str, version: int) -> Knowledge | None:
-    """What is known of the agreement now, once it goes past ``version``; else None."""
-    found = knowledge(store, agreement_id, None)
+def known_past(store: EventStore, agreement_id: str, version: int) -> Known | None:
+    """The agreement as known now, once it goes past ``version``; else None."""
+    found = known(store, agreement_id, None)
     return found if found.version > version else None
+
+
+def every_version(store: EventStore) -> tuple[tuple[str, int], ...]:
+    """Every agreement's id and the version it is at now, by id."""
+    return tuple(store.every_stream_version())
+
+
+def history_at(store: EventStore, agreement_id: str, version: int) -> list[Recorded]:
+    """The agreement's events up to ``version``, oldest first, from memory as far as it holds them."""
+    return store.history(agreement_id, version)
+
+
+def feed(store: EventStore, after: Cursor, limit: int) -> list[tuple[Cursor, Recorded]]:
+    """Up to ``limit`` events of every agreement after ``after``, in feed order, each with its cursor."""
+    return store.feed(after, limit)
 
 
 def history_of(store: EventStore, agreement_id: str) -> list[Recorded]:
@@ -59,6 +118,11 @@ def history_of(store: EventStore, agreement_id: str) -> list[Recorded]:
     if not history:
         raise AgreementNotFound(agreement_id)
     return history
+
+
+def registration_of(store: EventStore, agreement_id: str) -> AgreementRegistered:
+    """The agreement's registration, its stream's first event (which can never change)."""
+    return profile_of(store.history(agreement_id, 1))
 
 
 def profile_of(history: list[Recorded]) -> AgreementRegistered:

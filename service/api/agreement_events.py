@@ -19,7 +19,7 @@ from service.http import answers, auth, requests
 from service.http.answers import event_out
 from service.http.caching import cached, link_to_next
 from service.http.encoding import line as json_line
-from service.http.handles import handles
+from service.http.handles import handles, known_as_asked
 from service.http.inbound import AppendRequest, EventsQuery
 from service.http.problems import BadPrecondition, PreconditionFailed
 from service.http.promises import (
@@ -61,26 +61,19 @@ def list_events(agreement_id: str) -> Response:
     """A page of the agreement's events after ``after_version``; with ``wait`` (and no
     ``known_at``, whose past cannot grow), an empty page is held back until a version past
     it is committed or the wait ends (a long-poll)."""
-    query = requests.question()
+    query, known = requests.question(), known_as_asked(agreement_id)
     known_at, after, limit = query["known_at"], query["after_version"], query["limit"]
-    tokens = requests.consistency_tokens(query["consistent_with"])
-    knowledge = queries.knowledge(handles().store, agreement_id, known_at, tokens)
-    if known_at is None and knowledge.version <= after:
-        knowledge = (
-            long_poll(lambda: queries.knowledge_past(handles().store, agreement_id, after), query["wait"]) or knowledge
-        )
+    if known_at is None and known.version <= after:
+        known = long_poll(lambda: queries.known_past(handles().store, agreement_id, after), query["wait"]) or known
     if request.accept_mimetypes.best_match(["application/json", NDJSON]) == NDJSON:
         return _events_as_lines(agreement_id, after, limit, known_at)
 
     def answer() -> dict[str, Any]:
-        # Read as of the knowledge the ETag names: a version committed since is the next answer's.
-        as_of = known_at or knowledge.horizon
-        expected = max(0, min(limit + 1, knowledge.version - after))
-        page = handles().store.read(agreement_id, after, limit + 1, known_at=as_of, expected=expected)
+        page = known.page(after, limit + 1, known_at)
         more = len(page) > limit
         page = page[:limit]
         return {
-            **answers.echo(agreement_id, knowledge, known_at),
+            **answers.echo(agreement_id, known.knowledge, known_at),
             "events": [event_out(record) for record in page],
             "next_after_version": page[-1].version if more else None,
         }
@@ -90,7 +83,7 @@ def list_events(agreement_id: str) -> Response:
         return None if following is None else _events_url(agreement_id, following, limit, known_at)
 
     response = cached(
-        answer, handles().bodies, knowledge=knowledge.version, horizon=knowledge.horizon, next_page=next_page
+        answer, handles().bodies, knowledge=known.version, horizon=known.knowledge.horizon, next_page=next_page
     )
     response.vary.add("Accept")  # the same URL also answers NDJSON: caches must tell them apart
     return response
@@ -99,7 +92,7 @@ def list_events(agreement_id: str) -> Response:
 def _events_as_lines(agreement_id: str, after: int, limit: int, known_at: datetime | None) -> Response:
     """The same page as NDJSON, one event a line as `pact-chronology import` reads them; the
     next page, if any, is in a Link header (RFC 8288)."""
-    page = handles().store.read(agreement_id, after_version=after, limit=limit + 1, known_at=known_at)
+    page = queries.events_page(handles().store, agreement_id, after, limit + 1, known_at)
     body = "".join(f"{json_line(event_out(record))}\n" for record in page[:limit])
     response = Response(body, mimetype=NDJSON, headers={"Cache-Control": "no-cache", "Vary": "Accept"})
     if len(page) > limit:

@@ -19,7 +19,7 @@ from service import clock, commands, queries
 from service.http import answers, auth, requests
 from service.http.answers import STATUS, status_out
 from service.http.caching import cached, link_to_next, today_by_default
-from service.http.handles import handles
+from service.http.handles import handles, known_as_asked
 from service.http.inbound import HistoryQuery, ListQuery, RegisterRequest, StatusQuery, TimelineQuery, party_of
 from service.http.problems import InvalidQuery
 from service.http.promises import (
@@ -145,19 +145,16 @@ def get_agreement(agreement_id: str) -> dict[str, Any]:
     problems=("invalid-query", "agreement-not-found", *DATABASE_PROBLEMS),
 )
 def get_status(agreement_id: str) -> Response:
-    query = requests.question()
-    known_at = query["known_at"]
-    tokens = requests.consistency_tokens(query["consistent_with"])
-    knowledge = queries.knowledge(handles().store, agreement_id, known_at, tokens)
-    on = query["on"] or today_by_default("on", knowledge.timezone)
+    query, known = requests.question(), known_as_asked(agreement_id)
+    on = query["on"] or today_by_default("on", known.knowledge.timezone)
     party = _perspective(agreement_id, query["perspective"])
 
     def answer() -> dict[str, Any]:
-        status = handles().store.replayer(agreement_id, knowledge.version).status(on, party)
-        echo = {**answers.echo(agreement_id, knowledge, known_at), **_as(party)}
+        status = known.replayer().status(on, party)
+        echo = {**answers.echo(agreement_id, known.knowledge, query["known_at"]), **_as(party)}
         return {**echo, "on": on.isoformat(), **status_out(status)}
 
-    return cached(answer, handles().bodies, knowledge=knowledge.version, horizon=knowledge.horizon)
+    return cached(answer, handles().bodies, knowledge=known.version, horizon=known.knowledge.horizon)
 
 
 @bp.get("/<agreement:agreement_id>/timeline")
@@ -173,29 +170,26 @@ def get_status(agreement_id: str) -> Response:
     problems=("invalid-query", "agreement-not-found", *DATABASE_PROBLEMS),
 )
 def get_timeline(agreement_id: str) -> Response:
-    query = requests.question()
-    known_at = query["known_at"]
-    tokens = requests.consistency_tokens(query["consistent_with"])
-    knowledge = queries.knowledge(handles().store, agreement_id, known_at, tokens)
-    end = query["end"] or today_by_default("to", knowledge.timezone)
+    query, known = requests.question(), known_as_asked(agreement_id)
+    end = query["end"] or today_by_default("to", known.knowledge.timezone)
     party = _perspective(agreement_id, query["perspective"])
 
     def answer() -> dict[str, Any]:
-        records = handles().store.history(agreement_id, knowledge.version)
+        records = known.history()
         start = query["start"] or min((r.event.occurred_on for r in developments(records)), default=end)
         if start > end:
             raise InvalidQuery(ValidationError({"from": [f"{start} is after 'to' ({end})"]}))
         if (end - start).days > MAX_TIMELINE_DAYS:
             raise InvalidQuery(ValidationError({"to": ["a timeline spans at most 300 years"]}))
         return {
-            **answers.echo(agreement_id, knowledge, known_at),
+            **answers.echo(agreement_id, known.knowledge, query["known_at"]),
             **_as(party),
             "from": start.isoformat(),
             "to": end.isoformat(),
             "intervals": INTERVALS.dump(timeline(records, start, end, perspective=party)),
         }
 
-    return cached(answer, handles().bodies, knowledge=knowledge.version, horizon=knowledge.horizon)
+    return cached(answer, handles().bodies, knowledge=known.version, horizon=known.knowledge.horizon)
 
 
 @bp.get("/<agreement:agreement_id>/history")
@@ -211,13 +205,11 @@ def get_timeline(agreement_id: str) -> Response:
     problems=("invalid-query", "agreement-not-found", *DATABASE_PROBLEMS),
 )
 def get_history(agreement_id: str) -> Response:
-    query = requests.question()
-    tokens = requests.consistency_tokens(query["consistent_with"])
-    knowledge = queries.knowledge(handles().store, agreement_id, None, tokens)
-    on = query["on"] or today_by_default("on", knowledge.timezone)
+    query, known = requests.question(), known_as_asked(agreement_id)
+    on = query["on"] or today_by_default("on", known.knowledge.timezone)
 
     def answer() -> dict[str, Any]:
-        found = changes(handles().store.history(agreement_id, knowledge.version), on)
+        found = changes(known.history(), on)
         return {
             "agreement_id": agreement_id,
             "on": on.isoformat(),
@@ -232,7 +224,7 @@ def get_history(agreement_id: str) -> Response:
             ],
         }
 
-    return cached(answer, handles().bodies, knowledge=knowledge.version)
+    return cached(answer, handles().bodies, knowledge=known.version)
 
 
 def _summary(agreement_id: str) -> queries.Summary:
@@ -244,7 +236,7 @@ def _perspective(agreement_id: str, party_id: str | None) -> Party | None:
     """The party asked to answer as, which must be one of the agreement's (else 400)."""
     if party_id is None:
         return None
-    return party_of(queries.profile_of(handles().store.history(agreement_id, 1)), party_id)
+    return party_of(queries.registration_of(handles().store, agreement_id), party_id)
 
 
 def _as(party: Party | None) -> dict[str, str]:

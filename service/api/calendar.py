@@ -57,7 +57,7 @@ def list_deadlines() -> Response:
     if (end - start).days > MAX_DAYS:
         raise InvalidQuery(ValidationError({"to": ["at most ten years after 'from'"]}))
     after, limit, perspective = query["after"], query["limit"], query["perspective"]
-    streams = tuple(handles().store.every_stream_version())
+    streams = queries.every_version(handles().store)
 
     def answer() -> dict[str, Any]:
         found = sorted(
@@ -97,7 +97,7 @@ def _every_deadline(
     store = handles().store
     found = []
     for stream_id, version in streams:
-        history = store.history(stream_id, version)
+        history = queries.history_at(store, stream_id, version)
         party = queries.profile_of(history).party(party_id) if party_id is not None else None
         found += [(stream_id, deadline) for deadline in deadlines(history, start, end, perspective=party)]
     return found

@@ -17,6 +17,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from marshmallow import ValidationError
 
 from events import Recorded
+from service import queries
 from service.api.waiting import POLL_SECONDS, Waiter, long_poll, open_waiter
 from service.http import answers, requests
 from service.http.answers import event_out
@@ -47,7 +48,7 @@ def catch_up() -> Response:
     event past the cursor is committed or the wait ends (a long-poll)."""
     query = requests.question()
     store, after, limit = handles().store, query["after"], query["limit"]
-    page = long_poll(lambda: store.feed(after, limit) or None, query["wait"]) or []
+    page = long_poll(lambda: queries.feed(store, after, limit) or None, query["wait"]) or []
     body = {
         "events": [_entry(cursor, record) for cursor, record in page],
         "next_after": str(page[-1][0] if page else after),
@@ -107,7 +108,7 @@ def _events(store: EventStore, waiter: Waiter, after: Cursor, seconds: float, he
     deadline, quiet_since = now + seconds, now
     watched = waiter.client  # whose hang-up ends the wait at once
     while time.monotonic() < deadline and not waiter.gone():
-        page = store.feed(after, PAGE)
+        page = queries.feed(store, after, PAGE)
         for cursor, record in page:
             yield f"id: {cursor}\nevent: event\ndata: {json_line(_entry(cursor, record))}\n\n"
             after, quiet_since = cursor, time.monotonic()

@@ -19,7 +19,7 @@ from service import queries
 from service.http import requests
 from service.http.answers import AgreementOut, ProvenanceOut, agreement_out, echo, provenance
 from service.http.caching import cached, taken_now, today_by_default
-from service.http.handles import handles
+from service.http.handles import handles, known_as_asked
 from service.http.inbound import consistent_with, description, known_at
 from service.http.promises import DATABASE_PROBLEMS, NOT_MODIFIED, PERMALINKED, Answer, promises
 from service.http.requests import CONSISTENCY_TOKEN
@@ -238,21 +238,17 @@ def agreement_parties(agreement_id: str) -> Response:
     """Each party's status on ``on`` (default today where the agreement lives), as known at
     ``known_at``: not (or no longer) a party, signed, consented, provisionally applying, in
     force, withdrawal pending or withdrawn; since when, its own notice, and the events it rests on."""
-    query = requests.question()
-    known_at = query["known_at"]
-    tokens = requests.consistency_tokens(query["consistent_with"])
-    knowledge = queries.knowledge(handles().store, agreement_id, known_at, tokens)
-    on = query["on"] or today_by_default("on", knowledge.timezone)
+    query, known = requests.question(), known_as_asked(agreement_id)
+    on = query["on"] or today_by_default("on", known.knowledge.timezone)
 
     def answer() -> dict[str, Any]:
-        replayer = handles().store.replayer(agreement_id, knowledge.version)
         return {
-            **echo(agreement_id, knowledge, known_at),
+            **echo(agreement_id, known.knowledge, query["known_at"]),
             "on": on.isoformat(),
-            "parties": [_party_status(found) for found in party_statuses(replayer, on)],
+            "parties": [_party_status(found) for found in party_statuses(known.replayer(), on)],
         }
 
-    return cached(answer, handles().bodies, knowledge=knowledge.version, horizon=knowledge.horizon)
+    return cached(answer, handles().bodies, knowledge=known.version, horizon=known.knowledge.horizon)
 
 
 def _party_status(found: PartyStatus) -> dict[str, Any]:
