@@ -62,13 +62,13 @@ from events.record.types import (
 from events.replay.changes import changes
 from events.replay.deadlines import Deadline, DeadlineKind, deadlines
 from events.replay.fold import Replayer, check_history, continues, developments, replay
-from events.replay.party_status import PartyPhase, PartyStatus, party_statuses
+from events.replay.party_status import PartyStatus, party_statuses
 from events.replay.status import Interval, Status, TerminationStatus, TermStatus
 from events.replay.timeline import timeline
 from events.rules.corrections import effective, target_of
 from events.rules.errors import RuleViolation
 from events.rules.recording import not_yet_happened, require_happened
-from events.rules.state import Phase, TerminationState
+from events.rules.state import PartyPhase, Phase, TerminationState
 
 __all__ = [
     "AgreementRegistered",

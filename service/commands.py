@@ -21,7 +21,7 @@ from events import (
     require_happened,
     target_of,
 )
-from service import queries
+from service.queries import AgreementNotFound
 from service.storage.results import AppendResult, VersionConflict
 from service.storage.store import EventStore
 
@@ -139,7 +139,9 @@ def _retried_or(
 def _append_once(
     store: EventStore, agreement_id: str, events: Sequence[NewEvent], expected_version: int | None
 ) -> AppendResult:
-    history = queries.history_of(store, agreement_id)
+    history = store.load(agreement_id)
+    if not history:
+        raise AgreementNotFound(agreement_id)
     current = history[-1].version
     if expected_version is not None and expected_version != current:
         raise VersionConflict(agreement_id, expected_version, current)

@@ -9,7 +9,6 @@ once they take steps of their own, their own (events/rules/party_steps.py).
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 from events.record.envelope import Recorded
 from events.record.parties import Party
@@ -17,17 +16,7 @@ from events.record.types import TerminationNotified, WithdrawalTookEffect
 from events.replay.fold import Replayer
 from events.replay.status import once_each
 from events.rules.lifecycle import settle
-from events.rules.state import Agreement, Notice, PartyStep, Phase, TerminationState
-
-
-class PartyPhase(StrEnum):
-    NOT_PARTY = "not_party"
-    SIGNED = "signed"
-    CONSENTED = "consented"
-    PROVISIONALLY_APPLYING = "provisionally_applying"
-    IN_FORCE = "in_force"
-    WITHDRAWAL_PENDING = "withdrawal_pending"
-    WITHDRAWN = "withdrawn"
+from events.rules.state import Agreement, Notice, PartyPhase, PartyStep, Phase, TerminationState
 
 
 @dataclass(frozen=True, kw_only=True)

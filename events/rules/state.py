@@ -31,6 +31,16 @@ class TerminationState(StrEnum):
     SUSPENDED = "suspended"
 
 
+class PartyPhase(StrEnum):
+    NOT_PARTY = "not_party"
+    SIGNED = "signed"
+    CONSENTED = "consented"
+    PROVISIONALLY_APPLYING = "provisionally_applying"
+    IN_FORCE = "in_force"
+    WITHDRAWAL_PENDING = "withdrawal_pending"
+    WITHDRAWN = "withdrawn"
+
+
 @dataclass(frozen=True, kw_only=True)
 class Notice:
     """A termination notice on record, and its suspension and reactivation if any (a
@@ -67,10 +77,13 @@ class PartyStep:
     entry: Recorded | None = None
 
     @property
-    def status(self) -> str:
+    def status(self) -> PartyPhase:
+        """How far the party's own steps have gone (a withdrawal is the agreement's to say)."""
         if self.entry:
-            return "in_force"
-        return "provisionally_applying" if self.provisional else "consented" if self.consent else "signed"
+            return PartyPhase.IN_FORCE
+        if self.provisional:
+            return PartyPhase.PROVISIONALLY_APPLYING
+        return PartyPhase.CONSENTED if self.consent else PartyPhase.SIGNED
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -120,7 +133,9 @@ class Agreement:
             return ()
         parties = self.profile.parties
         if self.party_steps:
-            parties = tuple(party for party in parties if _status(self.party_steps.get(party.id)) == "in_force")
+            parties = tuple(
+                party for party in parties if _status(self.party_steps.get(party.id)) is PartyPhase.IN_FORCE
+            )
         return tuple(party for party in parties if party.id not in self.withdrawals)
 
     def notice_of(self, party: Party) -> Notice | None:
@@ -132,7 +147,7 @@ class Agreement:
         return replace(self, notices=others + ((notice,) if notice is not None else ()))
 
 
-def _status(step: PartyStep | None) -> str | None:
+def _status(step: PartyStep | None) -> PartyPhase | None:
     return step.status if step is not None else None
 
 

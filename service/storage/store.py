@@ -68,7 +68,7 @@ class EventStore:
         end) does the store look at what is there: these very events, stored by an earlier
         request (the answer is that request's result), or a stream that moved on."""
         try:
-            return self._append_once(stream_id, events, expected_version)
+            return self._insert(stream_id, events, expected_version)
         except psycopg.errors.IntegrityError:
             earlier = self.previously_appended(stream_id, events)
             if earlier is not None:
@@ -78,7 +78,8 @@ class EventStore:
                 raise VersionConflict(stream_id, expected_version, actual) from None
             raise
 
-    def _append_once(self, stream_id: str, events: Sequence[NewEvent], expected_version: int) -> AppendResult:
+    def _insert(self, stream_id: str, events: Sequence[NewEvent], expected_version: int) -> AppendResult:
+        """One INSERT of every row, committed when it returns; what it stored joins memory."""
         rows = [insert_row(stream_id, expected_version + i, new) for i, new in enumerate(events, start=1)]
         statement, parameters = (sql.INSERT_ONE, rows[0]) if len(rows) == 1 else (sql.INSERT, columns(rows))
         with self.pool.connection() as connection:

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from events import Event, Phase, RuleViolation, Terms, check_history, replay
+from events import Event, PartyPhase, Phase, RuleViolation, Terms, check_history, party_statuses, replay
 from events.record.parties import Party
 from events.record.types import (
     AgreementRegistered,
@@ -19,7 +19,6 @@ from events.record.types import (
     TerminationNotified,
 )
 from events.replay.fold import Replayer
-from events.replay.party_status import PartyPhase, party_statuses
 from events.rules.state import TerminationState
 from tests.events.histories import in_force_from, recorded
 

@@ -7,7 +7,7 @@ from uuid import uuid4
 
 import pytest
 
-from events import Phase, Recorded, RuleViolation, Terms, check_history, replay
+from events import PartyPhase, Phase, Recorded, RuleViolation, Terms, check_history, party_statuses, replay
 from events.record.parties import Party
 from events.record.types import (
     AgreementRegistered,
@@ -21,7 +21,6 @@ from events.record.types import (
     WithdrawalTookEffect,
 )
 from events.replay.fold import Replayer
-from events.replay.party_status import PartyPhase, party_statuses
 from tests.events.histories import gsomia, recorded
 
 OPEN_ENDED = Terms(notice_days=90)
