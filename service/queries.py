@@ -29,7 +29,7 @@ class Summary:
     """An agreement as listed: its registration, its version, and its status today."""
 
     agreement_id: str
-    profile: AgreementRegistered
+    registration: AgreementRegistered
     version: int
     today: date
     status: Status
@@ -122,10 +122,10 @@ def history_of(store: EventStore, agreement_id: str) -> list[Recorded]:
 
 def registration_of(store: EventStore, agreement_id: str) -> AgreementRegistered:
     """The agreement's registration, its stream's first event (which can never change)."""
-    return profile_of(store.history(agreement_id, 1))
+    return registration_in(store.history(agreement_id, 1))
 
 
-def profile_of(history: list[Recorded]) -> AgreementRegistered:
+def registration_in(history: list[Recorded]) -> AgreementRegistered:
     """The registration every stream starts with."""
     event = history[0].event
     assert isinstance(event, AgreementRegistered)
@@ -134,11 +134,11 @@ def profile_of(history: list[Recorded]) -> AgreementRegistered:
 
 def summary(store: EventStore, history: list[Recorded], clock: Clock) -> Summary:
     """The agreement whose stream is ``history`` (versions 1..v), with its status today."""
-    profile = profile_of(history)
-    today = clock.today(profile.timezone)
+    registration = registration_in(history)
+    today = clock.today(registration.timezone)
     stream_id, version = history[0].stream_id, history[-1].version
     status = store.replayer(stream_id, version).status(today)
-    return Summary(agreement_id=stream_id, profile=profile, version=version, today=today, status=status)
+    return Summary(agreement_id=stream_id, registration=registration, version=version, today=today, status=status)
 
 
 def agreements(
@@ -177,9 +177,9 @@ def _filter(store: EventStore, phase: Phase | None, in_force_on: date | None) ->
     return kept
 
 
-def profiles(store: EventStore) -> list[tuple[str, AgreementRegistered]]:
+def registrations(store: EventStore) -> list[tuple[str, AgreementRegistered]]:
     """Every agreement's id and registration, by id."""
-    return sorted(store.registrations.profiles().items())
+    return sorted(store.registrations.every().items())
 
 
 @dataclass(frozen=True)
@@ -193,7 +193,7 @@ class KnownParty:
 
 def parties(store: EventStore) -> list[KnownParty]:
     """Every party of any agreement, by id."""
-    party_ids = {party.id for profile in store.registrations.profiles().values() for party in profile.parties}
+    party_ids = {party.id for registration in store.registrations.every().values() for party in registration.parties}
     return [_known(party_id, store.registrations.names_of(party_id)) for party_id in sorted(party_ids)]
 
 
@@ -219,11 +219,11 @@ def known_party(store: EventStore, party_id: str) -> KnownParty:
 def party_in(store: EventStore, party_id: str, agreement_ids: Collection[str]) -> KnownParty | None:
     """The party as the agreements ``agreement_ids`` name it -- the name most of them give
     it, and how many they are -- or None when there are none."""
-    profiles = store.registrations.profiles()
+    registrations = store.registrations.every()
     names = tuple(
         party.name
         for agreement_id in sorted(agreement_ids)
-        for party in profiles[agreement_id].parties
+        for party in registrations[agreement_id].parties
         if party.id == party_id
     )
     return _known(party_id, names) if names else None
@@ -245,11 +245,13 @@ def on_day(store: EventStore, known: dict[str, Knowledge], days: dict[str, date]
     id order; replays come from memory as far as it holds them."""
     found = []
     for stream_id, knowledge in sorted(known.items()):
-        profile = profile_of(store.history(stream_id, 1))
+        registration = registration_in(store.history(stream_id, 1))
         day = days[stream_id]
         status = store.replayer(stream_id, knowledge.version).status(day)
         found.append(
-            Summary(agreement_id=stream_id, profile=profile, version=knowledge.version, today=day, status=status)
+            Summary(
+                agreement_id=stream_id, registration=registration, version=knowledge.version, today=day, status=status
+            )
         )
     return found
 

@@ -148,7 +148,7 @@ def fold(ordered: Iterable[Recorded], until: date) -> Agreement:
 
 def due(record: Recorded, day: date, state: Agreement) -> bool:
     """Whether a fold up to ``day`` applies ``record``: the registration always comes first."""
-    return record.event.occurred_on <= day or state.registration is None
+    return record.event.occurred_on <= day or state.registered is None
 
 
 def status_of(
@@ -158,7 +158,7 @@ def status_of(
     the parties' ``readings`` of that day differ, the term is ``perspective``'s reading's;
     from no perspective it is the text's, marked disputed, beside every reading's."""
     state = settle(state, on)
-    if state.registration is None:
+    if state.registered is None:
         return Status(phase=Phase.UNKNOWN, since=None)
     # A multilateral agreement's notices are withdrawals (see GET .../parties), not its end.
     notice = state.notice if state.phase is Phase.IN_FORCE and not state.multilateral else None
@@ -174,13 +174,13 @@ def status_of(
         )
     # Why this answer: the terms, the step that began the phase (and, once signed, the
     # signature the later phases rest on), and the notice, its suspension and reactivation.
-    based_on = [state.registration, state.signature, state.phase_event]
+    based_on = [state.registered, state.signature, state.phase_event]
     for given in state.notices if state.phase is Phase.IN_FORCE else ():
         based_on += given.records
     term = _term_status(state, on)
     contested = None
     if notice is not None and notice.suspension is not None and notice.suspended_on is not None:
-        contested = renewal_contest(readings, notice.suspension, state.profile.parties, term)
+        contested = renewal_contest(readings, notice.suspension, state.registration.parties, term)
     if contested is not None:
         reading = contested.of(perspective)
         term = reading.term if reading is not None else term
@@ -211,7 +211,7 @@ def status_of(
 def _term_status(state: Agreement, on: date) -> TermStatus | None:
     if state.phase is not Phase.IN_FORCE or state.in_force_from is None:
         return None
-    terms = state.profile.terms
+    terms = state.registration.terms
     term = term_on(terms, state.in_force_from, on)
     if term is None:
         return None

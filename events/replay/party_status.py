@@ -41,13 +41,13 @@ class PartyStatus:
 def party_statuses(replayer: Replayer, on: date) -> list[PartyStatus]:
     """Every party's status on ``on``, in the order the registration names them."""
     state = settle(replayer.state(on), on)
-    if state.registration is None:
+    if state.registered is None:
         return []
-    return [_status_of(state, party) for party in state.profile.parties]
+    return [_status_of(state, party) for party in state.registration.parties]
 
 
 def _status_of(state: Agreement, party: Party) -> PartyStatus:
-    assert state.registration is not None
+    assert state.registered is not None
     withdrawal = state.withdrawals.get(party.id)
     if withdrawal is not None:
         return _status(party, PartyPhase.WITHDRAWN, withdrawal.effective_on, None, state, withdrawal.record)
@@ -80,9 +80,9 @@ def _ended_by(state: Agreement) -> Party | None:
     """The party whose notice ended the agreement, if a notice did."""
     ended = state.phase_event.event if state.phase_event is not None else None
     if isinstance(ended, TerminationNotified):
-        return state.profile.party(ended.notified_by)
+        return state.registration.party(ended.notified_by)
     if isinstance(ended, WithdrawalTookEffect):
-        return state.profile.party(ended.party)
+        return state.registration.party(ended.party)
     return None
 
 
@@ -102,7 +102,7 @@ def _status(
             effective_on=notice.effective_on,
             suspended_on=notice.suspended_on,
         )
-    based_on = once_each([state.registration, *records])
+    based_on = once_each([state.registered, *records])
     return PartyStatus(party=party, status=status, since=since, notice=told, based_on=based_on)
 
 

@@ -78,7 +78,7 @@ def _derived_days(ordered: list[Recorded], start: date, end: date) -> set[date]:
     state = settle(fold(ordered, until=end), end)
     days: set[date] = set()
     if state.in_force_from is not None:
-        days.update(term_starts_between(state.profile.terms, state.in_force_from, start + ONE_DAY, end))
+        days.update(term_starts_between(state.registration.terms, state.in_force_from, start + ONE_DAY, end))
     if state.phase is Phase.TERMINATED and state.since is not None and start < state.since:
         days.add(state.since)
     return days

@@ -60,7 +60,7 @@ def settle(state: Agreement, day: date) -> Agreement:
     notice = state.notice if not state.multilateral else None
     if notice and notice.suspended_on is None and day >= notice.effective_on:
         return replace(state, phase=Phase.TERMINATED, since=notice.effective_on, phase_event=notice.record)
-    expiry = expires_on(state.profile.terms, in_force_from)
+    expiry = expires_on(state.registration.terms, in_force_from)
     if expiry is not None and day >= expiry:
         return replace(state, phase=Phase.TERMINATED, since=expiry, phase_event=None, notices=())
     return state
@@ -70,10 +70,10 @@ def apply(state: Agreement, record: Recorded) -> Agreement:
     """Fold one event into the state, or raise RuleViolation if the rules forbid it."""
     event = record.event
     if isinstance(event, AgreementRegistered):
-        if state.registration is not None or record.version != 1:
+        if state.registered is not None or record.version != 1:
             raise RuleViolation(record, "an agreement is registered once, as the first event of its stream")
-        return replace(state, registration=record)
-    if state.registration is None:
+        return replace(state, registered=record)
+    if state.registered is None:
         raise RuleViolation(record, "the agreement must be registered before anything else is recorded")
     _require_known_day(record)
     state = settle(state, event.occurred_on)
@@ -147,13 +147,13 @@ def _entered_into_force(state: Agreement, record: Recorded) -> Agreement:
         )
     # A treaty binds only once signed (on a day on record, or on one the chronology does not
     # know, when nothing before is known); a non-binding arrangement simply takes effect.
-    if state.profile.legally_binding:
+    if state.registration.legally_binding:
         signed_off_record = event.signature_unrecorded and state.phase is Phase.UNKNOWN
         if state.phase is not Phase.SIGNED and not signed_off_record:
             raise RuleViolation(record, f"the agreement was never signed (it is {state.phase.value})")
     else:
         require_phase(state, record, {Phase.UNKNOWN, Phase.NEGOTIATING, Phase.INITIALED, Phase.SIGNED})
-    if event.date_precision is not Precision.DAY and state.profile.terms.initial_term_months is not None:
+    if event.date_precision is not Precision.DAY and state.registration.terms.initial_term_months is not None:
         raise RuleViolation(
             record, "its terms are counted from the day of entry into force: it must be known to the day"
         )

@@ -34,7 +34,7 @@ def _termination_notified(state: Agreement, record: Recorded) -> Agreement:
         raise RuleViolation(
             record, f"the termination notice of {given.notified_on} is still on record; withdraw it first"
         )
-    terms = state.profile.terms
+    terms = state.registration.terms
     delay = terms.withdrawal_effect_months if state.multilateral else None
     if not terms.has_notice_clause and delay is None:
         raise RuleViolation(record, "the agreement's terms have no notice period; record 'terminated' instead")
@@ -57,7 +57,7 @@ def _termination_notified(state: Agreement, record: Recorded) -> Agreement:
 def _own_notice(state: Agreement, record: Recorded, named: str, action: str, *, pending_only: bool) -> Notice:
     """The notice of the party ``named``, which it wants to act on: a party acts on no other's notice."""
     require_phase(state, record, {Phase.IN_FORCE})
-    party = state.profile.party(named)
+    party = state.registration.party(named)
     notice = state.notice_of(party) if party is not None else None
     if notice is None and state.notices:
         givers = " and ".join(sorted(given.notified_by.name for given in state.notices))

@@ -92,7 +92,7 @@ def _provisional_application_began(state: Agreement, record: Recorded) -> Agreem
     assert isinstance(event, ProvisionalApplicationBegan)
     require_phase(state, record, set(Phase) - {Phase.TERMINATED, Phase.UNCERTAIN})
     party = require_party(state, record, event.party, "party")
-    if not state.profile.terms.provisional_application:
+    if not state.registration.terms.provisional_application:
         raise RuleViolation(record, "the agreement's terms provide for no provisional application")
     step = state.party_steps.get(party.id, PartyStep())
     if step.signature is None and step.consent is None and state.signature is None:
@@ -151,7 +151,7 @@ def _withdraw(state: Agreement, notice: Notice) -> Agreement:
     """``notice``'s party out on its effective day; below the minimum, the agreement ends."""
     withdrawals = {**state.withdrawals, notice.notified_by.id: notice}
     state = replace(state.with_notice(notice.notified_by, None), withdrawals=withdrawals)
-    if len(state.in_force_for()) < (state.profile.terms.minimum_parties or MINIMUM_PARTIES):
+    if len(state.in_force_for()) < (state.registration.terms.minimum_parties or MINIMUM_PARTIES):
         return replace(state, phase=Phase.TERMINATED, since=notice.effective_on, phase_event=notice.record)
     return state
 

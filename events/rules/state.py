@@ -88,9 +88,10 @@ class PartyStep:
 
 @dataclass(frozen=True, kw_only=True)
 class Agreement:
-    """The fold state: what the events applied so far say about the agreement."""
+    """The fold state: what the events applied so far say about the agreement, from the
+    record of its registration (``registered``) on."""
 
-    registration: Recorded | None = None
+    registered: Recorded | None = None
     phase: Phase = Phase.UNKNOWN
     since: date | None = None
     phase_event: Recorded | None = None
@@ -106,9 +107,10 @@ class Agreement:
     withdrawals: Mapping[str, Notice] = field(default_factory=dict)
 
     @property
-    def profile(self) -> AgreementRegistered:
-        assert self.registration is not None
-        event = self.registration.event
+    def registration(self) -> AgreementRegistered:
+        """The registration itself: the parties and terms every rule reads."""
+        assert self.registered is not None
+        event = self.registered.event
         assert isinstance(event, AgreementRegistered)
         return event
 
@@ -124,14 +126,14 @@ class Agreement:
     @property
     def multilateral(self) -> bool:
         """More than two parties: a notice is one party's withdrawal, not the agreement's end."""
-        return len(self.profile.parties) > 2
+        return len(self.registration.parties) > 2
 
     def in_force_for(self) -> tuple[Party, ...]:
         """The parties the agreement binds now: all, unless parties took steps of their own
         (then those it entered into force for), less those that withdrew."""
         if self.phase is not Phase.IN_FORCE:
             return ()
-        parties = self.profile.parties
+        parties = self.registration.parties
         if self.party_steps:
             parties = tuple(
                 party for party in parties if _status(self.party_steps.get(party.id)) is PartyPhase.IN_FORCE
@@ -159,8 +161,8 @@ def require_phase(state: Agreement, record: Recorded, allowed: set[Phase]) -> No
 
 def require_party(state: Agreement, record: Recorded, named: str, field: str) -> Party:
     """The party ``named`` (by id or name) in the event's ``field``, which must be one of the agreement's."""
-    party = state.profile.party(named)
+    party = state.registration.party(named)
     if party is None:
-        parties = ", ".join(f"{party.id} ({party.name})" for party in state.profile.parties)
+        parties = ", ".join(f"{party.id} ({party.name})" for party in state.registration.parties)
         raise RuleViolation(record, f"{field} {named!r} is not a party to the agreement: {parties}")
     return party

@@ -107,14 +107,14 @@ def register_agreement() -> tuple[dict[str, Any], int, dict[str, str]]:
     writer = auth.writer(handles().pool)
     data = requests.body(REGISTER_REQUEST)
     envelope = {key: data.pop(key) for key in ("id", "event_id", "occurred_on", "sources", "metadata")}
-    profile = AgreementRegistered(occurred_on=envelope["occurred_on"] or clock.today(data["timezone"]), **data)
-    registration = NewEvent(
-        event=profile,
+    registration = AgreementRegistered(occurred_on=envelope["occurred_on"] or clock.today(data["timezone"]), **data)
+    new = NewEvent(
+        event=registration,
         event_id=envelope["event_id"] or uuid4(),
         sources=envelope["sources"],
         metadata=requests.metadata(envelope["metadata"], writer),
     )
-    result = commands.register(handles().store, envelope["id"], registration)
+    result = commands.register(handles().store, envelope["id"], new)
     body = answers.agreement_out(_summary(envelope["id"]))
     status = 200 if result.retried else 201
     headers = {"Location": url_for(".get_agreement", agreement_id=envelope["id"]), CONSISTENCY_TOKEN: str(result.token)}

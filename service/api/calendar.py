@@ -98,7 +98,7 @@ def _every_deadline(
     found = []
     for stream_id, version in streams:
         history = queries.history_at(store, stream_id, version)
-        party = queries.profile_of(history).party(party_id) if party_id is not None else None
+        party = queries.registration_in(history).party(party_id) if party_id is not None else None
         found += [(stream_id, deadline) for deadline in deadlines(history, start, end, perspective=party)]
     return found
 
@@ -122,24 +122,24 @@ def calendar(agreement_id: str) -> Response:
     as that party reads a contested fact, else each reading's, saying whose."""
     perspective_id = requests.question()["perspective"]
     history = queries.history_of(handles().store, agreement_id)
-    profile = queries.profile_of(history)
-    party = party_of(profile, perspective_id)
-    today = clock.today(profile.timezone)
+    registration = queries.registration_in(history)
+    party = party_of(registration, perspective_id)
+    today = clock.today(registration.timezone)
     first = min((record.event.occurred_on for record in developments(history)), default=today)
     last = min(today + relativedelta(years=CALENDAR_YEARS_AHEAD), LATEST_DAY)  # 29 February too
     stamp = max(record.recorded_at for record in history)
     ical = Calendar()
     ical.add("prodid", "-//pact-chronology//deadlines//EN")
     ical.add("version", "2.0")
-    ical.add("x-wr-calname", f"{profile.title}: deadlines")
+    ical.add("x-wr-calname", f"{registration.title}: deadlines")
     for deadline in deadlines(history, first, last, perspective=party):
-        ical.add_component(_event(agreement_id, profile, deadline, stamp))
+        ical.add_component(_event(agreement_id, registration, deadline, stamp))
     response = Response(ical.to_ical(), mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'inline; filename="{agreement_id}.ics"'
     return response
 
 
-def _event(agreement_id: str, profile: AgreementRegistered, deadline: Deadline, stamp: datetime) -> Event:
+def _event(agreement_id: str, registration: AgreementRegistered, deadline: Deadline, stamp: datetime) -> Event:
     event = Event()
     event.add("uid", f"{agreement_id}-{deadline.kind.value}-{deadline.on.isoformat()}@pact-chronology")
     event.add("dtstamp", stamp)
@@ -147,8 +147,8 @@ def _event(agreement_id: str, profile: AgreementRegistered, deadline: Deadline, 
     event.add("dtend", deadline.on + timedelta(days=1))
     what = WHAT[deadline.kind].format(term=deadline.term)
     if deadline.held_by:
-        readers = [party.name for party in profile.parties if party.id in deadline.held_by]
+        readers = [party.name for party in registration.parties if party.id in deadline.held_by]
         what += f" (as {' and '.join(readers)} {'reads' if len(readers) == 1 else 'read'} a contested renewal)"
-    event.add("summary", f"{profile.title}: {what}")
+    event.add("summary", f"{registration.title}: {what}")
     event.add("transp", "TRANSPARENT")
     return event

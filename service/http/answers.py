@@ -27,15 +27,15 @@ def status_out(status: Status) -> dict[str, Any]:
 
 def agreement_out(agreement: Summary) -> dict[str, Any]:
     """An agreement: its registration, its version and its status on the day asked (today by default)."""
-    profile = agreement.profile
+    registration = agreement.registration
     return {
         "id": agreement.agreement_id,
-        "title": profile.title,
-        "parties": [party.name for party in profile.parties],
-        "party_ids": [party.id for party in profile.parties],
-        "terms": TERMS.dump(profile.terms) if profile.terms_recorded else None,
-        "legally_binding": profile.legally_binding,
-        "timezone": profile.timezone,
+        "title": registration.title,
+        "parties": [party.name for party in registration.parties],
+        "party_ids": [party.id for party in registration.parties],
+        "terms": TERMS.dump(registration.terms) if registration.terms_recorded else None,
+        "legally_binding": registration.legally_binding,
+        "timezone": registration.timezone,
         "version": agreement.version,
         "status": {"on": agreement.today.isoformat(), **status_out(agreement.status)},
     }

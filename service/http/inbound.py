@@ -117,11 +117,11 @@ def perspective() -> Matching:
     )
 
 
-def party_of(profile: AgreementRegistered, party_id: str | None) -> Party | None:
+def party_of(registration: AgreementRegistered, party_id: str | None) -> Party | None:
     """The perspective's party of the agreement (None when none was asked for)."""
     if party_id is None:
         return None
-    party = profile.party(party_id)
+    party = registration.party(party_id)
     if party is None:
         raise InvalidQuery(ValidationError({"perspective": [f"{party_id!r} is not a party to the agreement"]}))
     return party

@@ -20,15 +20,15 @@ FetchAllBut = Callable[[list[str]], list[Recorded]]
 class Registrations:
     def __init__(self, count: Count, fetch_all_but: FetchAllBut) -> None:
         self._count, self._fetch_all_but = count, fetch_all_but
-        self._profiles: dict[str, AgreementRegistered] = {}
+        self._registrations: dict[str, AgreementRegistered] = {}
         self._by_party: dict[str, tuple[str, ...]] = {}
         self._names: dict[str, tuple[str, ...]] = {}
         self._lock = threading.Lock()
 
-    def profiles(self) -> Mapping[str, AgreementRegistered]:
+    def every(self) -> Mapping[str, AgreementRegistered]:
         """Every agreement's registration, by agreement id, as committed now."""
         self._catch_up()
-        return self._profiles
+        return self._registrations
 
     def of_party(self, party_id: str) -> tuple[str, ...]:
         """The agreements ``party_id`` is registered as a party to, by id."""
@@ -50,20 +50,20 @@ class Registrations:
         return sorted(found)
 
     def _catch_up(self) -> None:
-        if self._count() == len(self._profiles):
+        if self._count() == len(self._registrations):
             return
         with self._lock:
-            profiles = dict(self._profiles)
-            for record in self._fetch_all_but(list(profiles)):
+            registrations = dict(self._registrations)
+            for record in self._fetch_all_but(list(registrations)):
                 assert isinstance(record.event, AgreementRegistered)
-                profiles[record.stream_id] = record.event
+                registrations[record.stream_id] = record.event
             by_party: dict[str, list[str]] = {}
             names: dict[str, list[str]] = {}
-            for stream_id in sorted(profiles):
-                for party in profiles[stream_id].parties:
+            for stream_id in sorted(registrations):
+                for party in registrations[stream_id].parties:
                     by_party.setdefault(party.id, []).append(stream_id)
                     names.setdefault(party.id, []).append(party.name)
             # Replaced whole, so a reader without the lock sees the old or the new, never half.
             self._by_party = {party_id: tuple(streams) for party_id, streams in by_party.items()}
             self._names = {party_id: tuple(given) for party_id, given in names.items()}
-            self._profiles = profiles
+            self._registrations = registrations

@@ -27,7 +27,7 @@ POLICY = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 
 )
 def index() -> Response:
     """Every agreement, linked to its page."""
-    return _page(render_template("index.html", agreements=queries.profiles(handles().store)))
+    return _page(render_template("index.html", agreements=queries.registrations(handles().store)))
 
 
 @bp.get("/agreements/<agreement:agreement_id>/page")
@@ -40,8 +40,8 @@ def index() -> Response:
 def agreement_page(agreement_id: str) -> Response:
     """The timeline drawn, the events with their sources, a date picker and a known-at slider."""
     store = handles().store
-    profile = queries.profile_of(queries.history_of(store, agreement_id))
-    return _page(render_template("agreement.html", agreement_id=agreement_id, profile=profile))
+    registration = queries.registration_in(queries.history_of(store, agreement_id))
+    return _page(render_template("agreement.html", agreement_id=agreement_id, registration=registration))
 
 
 def _page(html: str) -> Response:

@@ -165,9 +165,9 @@ def test_no_text_a_client_reads_names_a_working_file_of_ours(chronology) -> None
 def test_a_registration_without_recorded_terms_says_the_sources_give_none() -> None:
     for chronology in chronologies():
         registration = as_corrected(chronology.stream_id)
-        profile = next(r.event for (kind, _), r in registration.items() if kind == "agreement_registered")
-        if not profile.terms_recorded:  # type: ignore[attr-defined]
-            assert profile.note.startswith("The sources give no duration clause: its terms are not recorded.")
+        registration = next(r.event for (kind, _), r in registration.items() if kind == "agreement_registered")
+        if not registration.terms_recorded:  # type: ignore[attr-defined]
+            assert registration.note.startswith("The sources give no duration clause: its terms are not recorded.")
 
 
 def _texts(record: Recorded) -> list[str]:

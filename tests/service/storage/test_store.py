@@ -214,4 +214,4 @@ def test_the_agreements_tally_counts_committed_registrations_only_and_nothing_el
     seeded.append("notes-only", [NewEvent(event=ContextNoted(occurred_on=date(2024, 1, 1)), event_id=uuid4())], 0)
 
     assert before == after_a_note == (11, 11) and tally() == (12, 12)
-    assert sorted(seeded.registrations.profiles())[0] == "copied"
+    assert sorted(seeded.registrations.every())[0] == "copied"
