@@ -162,17 +162,7 @@ def append_events(agreement_id: str) -> Response:
 
 
 def _appended(agreement_id: str, result: AppendResult) -> Response:
-    response = jsonify(
-        {
-            "agreement_id": agreement_id,
-            "version": result.version,
-            "first_version": result.first_version,
-            "event_ids": [str(event_id) for event_id in result.event_ids],
-            "recorded_at": result.recorded_at.isoformat(),
-            "replayed": result.retried,
-            "consistency_token": str(result.token),
-        }
-    )
+    response = jsonify(answers.APPENDED.dump(result))
     # A replayed (idempotent) request created nothing new: 200 with the original result.
     response.status_code = 200 if result.retried else 201
     response.headers["ETag"] = f'"{result.version}"'

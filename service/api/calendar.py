@@ -69,11 +69,11 @@ def list_deadlines() -> Response:
         return {
             "from": start.isoformat(),
             "to": end.isoformat(),
-            "deadlines": [
-                {"on": on.isoformat(), "agreement_id": agreement_id, "kind": kind, "term": term}
+            "deadlines": answers.DEADLINES.dump(
+                {"on": on, "agreement_id": agreement_id, "kind": DeadlineKind(kind), "term": term}
                 | ({"held_by": list(held_by)} if held_by else {})
                 for on, agreement_id, kind, term, held_by in page
-            ],
+            ),
             "next_after": _cursor(page[-1]) if len(found) > limit else None,
         }
 

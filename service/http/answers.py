@@ -229,13 +229,18 @@ class HistoryAnswer(Schema):
 
 
 class AppendAnswer(Schema):
-    agreement_id = fields.String(required=True)
+    """What an append stored (an ``AppendResult``), as the answer to it says."""
+
+    agreement_id = fields.String(required=True, attribute="stream_id")
     version = fields.Integer(required=True)
     first_version = fields.Integer(required=True)
     event_ids = fields.List(fields.UUID(), required=True)
     recorded_at = fields.AwareDateTime(required=True)
-    replayed = fields.Boolean(required=True)
-    consistency_token = fields.String(required=True, metadata=_TOKEN)
+    replayed = fields.Boolean(required=True, attribute="retried")
+    consistency_token = fields.String(required=True, attribute="token", metadata=_TOKEN)
+
+
+APPENDED = AppendAnswer()
 
 
 class FeedEntry(EventOut):
@@ -248,6 +253,8 @@ class FeedPage(Schema):
 
 
 class DeadlineOut(Schema):
+    """A deadline of one agreement; ``held_by`` only when some parties' readings have it."""
+
     on = fields.Date(required=True)
     agreement_id = fields.String(required=True)
     kind = fields.Enum(DeadlineKind, by_value=True, required=True)
@@ -290,3 +297,6 @@ class Problem(Schema):
     expected_version = fields.Integer()
     current_version = fields.Integer()
     event_id = fields.UUID()
+
+
+DEADLINES = DeadlineOut(many=True)
