@@ -7,8 +7,9 @@ writers of the same stream are told apart by the UNIQUE (stream_id, version) con
 Event ids make appends idempotent: re-sending the same events returns the first result.
 The pool's connections are in autocommit (service/storage/pool.py): a single statement is a
 transaction, and anything longer says ``transaction()``.
-Its other jobs have rooms of their own: what is known of a stream, from memory, a replica
-or the primary (knowledge/reads.py), and the feed of all events (feed.py).
+The feed of all events (``feed``) is gap-safe without any lock on appends: see sql.FEED.
+What is known of a stream now comes from the server's memory (knowledge/versions.py) when
+it can be trusted, else from a replica that holds enough (knowledge/replicas.py) or the primary.
 """
 
 from collections.abc import Callable, Sequence
@@ -18,14 +19,13 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
+from prometheus_client import Counter
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from events import NewEvent, Recorded, Replayer
 from service.storage import sql
-from service.storage.feed import Feed
 from service.storage.history_cache import HistoryCache
-from service.storage.knowledge.reads import Knowing
 from service.storage.knowledge.replicas import Replicas
 from service.storage.registrations import Registrations
 from service.storage.results import (
@@ -42,6 +42,7 @@ from service.storage.rows import columns, insert_row, recorded, same_event
 
 # About this many decoded events are kept in memory per worker (see HistoryCache).
 DEFAULT_CACHED_EVENTS = 200_000
+KNOWLEDGE_READS = Counter("pact_knowledge_reads", "What reads knew of a stream now: from memory or not", ["source"])
 
 
 class EventStore:
@@ -58,8 +59,6 @@ class EventStore:
         self.known, self.consistency_wait = known, consistency_wait
         self.replicas = replicas if replicas is not None else Replicas([], pool, max_lag=0)
         self.registrations = Registrations(self._registration_count, self._registrations_but)
-        self._knowing = Knowing(pool, known, consistency_wait, self.replicas, self._timezone_of)
-        self._feed = Feed(pool)
 
     def append(self, stream_id: str, events: Sequence[NewEvent], expected_version: int) -> AppendResult:
         """Append all of ``events`` after ``expected_version``, or none of them.
@@ -163,11 +162,42 @@ class EventStore:
         rows = self.replicas.read(replica, ask, lambda found: len(found) >= (expected or 0))
         return [recorded(row) for row in rows]
 
-    def _timezone_of(self, stream_id: str) -> str | None:
-        """The time zone of the stream's registration, kept in memory with the rest of its
-        history; None for a stream that is no agreement."""
-        timezone = getattr(self.history(stream_id, 1)[0].event, "timezone", None)
-        return timezone if isinstance(timezone, str) else None
+    def knowledge(
+        self, stream_id: str, known_at: datetime | None = None, token: ConsistencyToken | None = None
+    ) -> Knowledge | None:
+        """What is known of the stream at ``known_at`` (default: now), before any event is
+        read; None when the agreement does not exist at all. About now, from memory when it
+        can be trusted -- including the write ``token`` names, waiting up to ``consistency_wait``
+        for it -- else by one cheap query: on a replica that holds all this server has heard
+        of the stream and the token's write, else on the primary, which sees every commit."""
+        at_least = token.version if token is not None else 0
+        if known_at is None and self.known is not None:
+            known, wait = self.known, self.consistency_wait
+            newest = known.at_least(stream_id, at_least, wait) if at_least else known.current(stream_id)
+            if newest is not None:
+                KNOWLEDGE_READS.labels("memory").inc()
+                return self._known_now(newest)
+        KNOWLEDGE_READS.labels("database").inc()
+        seen = self.known.newest_seen(stream_id) if self.known is not None and known_at is None else None
+        at_least = max(at_least, seen.version if seen else 0)
+        position = max(token.lsn if token else 0, seen.lsn if seen else 0)
+        replica = self.replicas.settled(known_at) if known_at is not None else self.replicas.past(position)
+
+        def ask(connection: psycopg.Connection) -> Knowledge | None:
+            with connection.cursor(row_factory=dict_row) as cursor:
+                row = cursor.execute(sql.KNOWLEDGE, {"stream": stream_id, "known_at": known_at}).fetchone()
+            return Knowledge(**row) if row and row["timezone"] is not None else None
+
+        return self.replicas.read(replica, ask, lambda found: found is not None and found.version >= at_least)
+
+    def _known_now(self, newest: Write) -> Knowledge | None:
+        """Knowledge of the stream at its ``newest`` version; its time zone is its
+        registration's, which is kept in memory with the rest of its history."""
+        registration = self.history(newest.stream_id, 1)[0].event
+        timezone = getattr(registration, "timezone", None)
+        if not isinstance(timezone, str):
+            return None  # a stream that is no agreement
+        return Knowledge(timezone=timezone, version=newest.version, horizon=newest.recorded_at)
 
     def _registration_count(self) -> int:
         with self.pool.connection() as connection:
@@ -177,20 +207,19 @@ class EventStore:
         with self.pool.connection() as connection, connection.cursor(row_factory=dict_row) as cursor:
             return [recorded(row) for row in cursor.execute(sql.REGISTRATIONS_BUT, (stream_ids,)).fetchall()]
 
-    def knowledge(
-        self, stream_id: str, known_at: datetime | None = None, token: ConsistencyToken | None = None
-    ) -> Knowledge | None:
-        """What is known of the stream at ``known_at`` (default: now), before any event is
-        read; None when the agreement does not exist (see knowledge/reads.py)."""
-        return self._knowing.knowledge(stream_id, known_at, token)
-
     def knowledge_of(self, stream_ids: Sequence[str], known_at: datetime | None = None) -> dict[str, Knowledge]:
         """``knowledge`` of each stream in one round trip; streams unknown at ``known_at`` are left out."""
-        return self._knowing.knowledge_of(stream_ids, known_at)
+        parameters = {"streams": list(stream_ids), "known_at": known_at}
+        with self.pool.connection() as connection, connection.cursor(row_factory=dict_row) as cursor:
+            rows = cursor.execute(sql.KNOWLEDGE_OF_STREAMS, parameters).fetchall()
+        return {row.pop("stream_id"): Knowledge(**row) for row in rows}
 
     def feed(self, after: Cursor, limit: int) -> list[tuple[Cursor, Recorded]]:
-        """Events of all streams after ``after``, in feed order, each with its cursor (feed.py)."""
-        return self._feed.after(after, limit)
+        """Events of all streams after ``after``, in feed order, each with its cursor."""
+        parameters = {"transaction": str(after.transaction), "position": after.position, "limit": limit}
+        with self.pool.connection() as connection, connection.cursor(row_factory=dict_row) as cursor:
+            rows = cursor.execute(sql.FEED, parameters).fetchall()
+        return [(Cursor(int(row.pop("transaction")), row["position"]), recorded(row)) for row in rows]
 
     def owner(self, event_id: UUID) -> str | None:
         """The stream an event belongs to, if it exists anywhere."""
