@@ -98,9 +98,10 @@ def append(
     """Append developments to a registered agreement.
 
     A retry of an append that was stored gets the original result, ``retried`` (clients
-    read ``replayed``), whatever its expected version says. ``expected_version`` None means "whatever the stream is at
-    now": the rules are still checked against exactly that version, and a writer that
-    loses a race to another reads the stream again and retries instead of failing.
+    read ``replayed``), whatever its expected version says. ``expected_version`` None means
+    "whatever the stream is at now": the rules are still checked against exactly that
+    version, and a writer that loses a race to another reads the stream again and retries
+    instead of failing.
     """
 
     def attempt() -> AppendResult:

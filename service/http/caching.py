@@ -84,7 +84,7 @@ def _question() -> dict[str, Any]:
     return {name: value for name, value in requests.question().items() if name not in FRESHNESS}
 
 
-def answer_tag(knowledge: Any) -> str:
+def _answer_tag(knowledge: Any) -> str:
     """The strong ETag of this request's answer, built from ``knowledge`` (the version of
     each agreement it replays): the question, the knowledge, and what it left to now."""
     return etag(
@@ -154,13 +154,13 @@ def cached(
     """Answer 304 when the client holds this very answer; otherwise build it once.
     ``knowledge`` is what the answer replays (each agreement's version). A read that takes
     ``known_at`` passes the ``horizon`` of that knowledge, the instant its permalink is
-    asked at (``permalink``), sent as Content-Location and as a Link. For a paged answer,
+    asked at (``_permalink``), sent as Content-Location and as a Link. For a paged answer,
     ``next_page`` gives the URL of the page after the built one, if any, sent as a Link
     header (RFC 8288)."""
-    tag = answer_tag(knowledge)
+    tag = _answer_tag(knowledge)
     final = is_final(requests.question().get("known_at")) and _fixed_by_question()
     headers = {"ETag": tag, "Cache-Control": FINAL if final else REVALIDATE}
-    canonical = permalink(horizon)
+    canonical = _permalink(horizon)
     links = [f'<{canonical}>; rel="canonical"'] if canonical else []
     if canonical:
         headers["Content-Location"] = canonical
@@ -178,7 +178,7 @@ def cached(
     return Response(answer.body, mimetype="application/json", headers=headers)
 
 
-def permalink(instant: datetime | None) -> str | None:
+def _permalink(instant: datetime | None) -> str | None:
     """This question asked with ``known_at`` = ``instant`` -- the instant of the knowledge a
     "now" answer was computed from -- and with each day it left to a default pinned: the
     same answer, which can never change once ``instant`` is final (is_final), so any HTTP

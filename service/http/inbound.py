@@ -51,32 +51,29 @@ def agreement_id(**kwargs: Any) -> Matching:
     return Matching(AGREEMENT_ID_PATTERN, "lower-case letters, digits and '-', 2 to 63", **kwargs)
 
 
-def not_in_future(day: date, precision: Precision = Precision.DAY, at: datetime | None = None) -> None:
+def not_in_future(day: date, precision: Precision = Precision.DAY) -> None:
     """The domain's rule that a development is recorded once it happened (not after today
     anywhere on Earth, its whole month or year if it is known only to that), applied to a
     request's day so that the refusal points at the field."""
-    reason = not_yet_happened(day, precision, at or datetime.now(UTC))
+    reason = not_yet_happened(day, precision, datetime.now(UTC))
     if reason is not None:
         raise ValidationError(reason)
 
 
-def precision_of(value: Any) -> Precision:
-    """The precision a payload names, where it names a valid one; else to the day (the
-    payload's own schema refuses what is not a precision)."""
-    try:
-        return Precision(value or Precision.DAY)
-    except ValueError:
-        return Precision.DAY
-
-
 def window_not_in_future(day: date | None, precision: Any, field: str) -> None:
-    """``not_in_future`` for an event whose precision is another field: the refusal names ``field``."""
+    """``not_in_future`` for a day whose precision is another field, loaded or as sent (a
+    value that is no precision counts as the day's own: its schema refuses it); the
+    refusal names ``field``."""
     if day is None:
         return
     try:
-        not_in_future(day, precision_of(precision))
+        known_to = Precision(precision or Precision.DAY)
+    except ValueError:
+        known_to = Precision.DAY
+    try:
+        not_in_future(day, known_to)
     except ValidationError as error:
-        raise ValidationError(error.messages, field) from None
+        raise ValidationError({field: error.messages}) from None
 
 
 def known_at() -> Instant:
@@ -299,11 +296,12 @@ class EventIn(Schema):
             raise ValidationError(error.messages, "payload") from None
         window_not_in_future(data.get("occurred_on"), payload.get("date_precision"), "occurred_on")
         corrected = payload.get("corrected_payload") or {}
-        if payload.get("corrected_occurred_on"):
-            try:
-                not_in_future(payload["corrected_occurred_on"], precision_of(corrected.get("date_precision")))
-            except ValidationError as error:
-                raise ValidationError({"corrected_occurred_on": error.messages}, "payload") from None
+        try:
+            window_not_in_future(
+                payload.get("corrected_occurred_on"), corrected.get("date_precision"), "corrected_occurred_on"
+            )
+        except ValidationError as error:
+            raise ValidationError(error.messages, "payload") from None
 
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> NewEvent:

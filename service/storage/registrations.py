@@ -1,10 +1,10 @@
 """Every agreement's registration in memory, and which agreements each party is party to:
 what questions across agreements start from, without reading every stream.
 
-A registration is never rewritten and cannot be corrected (events/rules/corrections.py refuses
-it), and agreements are never removed, so what this holds is right for ever once read; one
-read of how many there are (a tally a trigger keeps) tells whether agreements were
-registered since, and only those are read.
+A registration is never rewritten, a correction cannot change its parties or anything
+else held here (events/rules/corrections.py refuses it), and agreements are never removed,
+so what this holds is right for ever once read; one read of how many there are (a tally a
+trigger keeps) tells whether agreements were registered since, and only those are read.
 """
 
 import threading
