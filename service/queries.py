@@ -26,12 +26,13 @@ class AgreementNotFound(Exception):
 
 @dataclass(frozen=True)
 class Summary:
-    """An agreement as listed: its registration, its version, and its status today."""
+    """An agreement as listed: its registration, its version, and its status on a day (``on``:
+    today where it lives, unless the question named the day)."""
 
     agreement_id: str
     registration: AgreementRegistered
     version: int
-    today: date
+    on: date
     status: Status
 
 
@@ -138,7 +139,7 @@ def summary(store: EventStore, history: list[Recorded], clock: Clock) -> Summary
     today = clock.today(registration.timezone)
     stream_id, version = history[0].stream_id, history[-1].version
     status = store.replayer(stream_id, version).status(today)
-    return Summary(agreement_id=stream_id, registration=registration, version=version, today=today, status=status)
+    return Summary(agreement_id=stream_id, registration=registration, version=version, on=today, status=status)
 
 
 def agreements(
@@ -249,9 +250,7 @@ def on_day(store: EventStore, known: dict[str, Knowledge], days: dict[str, date]
         day = days[stream_id]
         status = store.replayer(stream_id, knowledge.version).status(day)
         found.append(
-            Summary(
-                agreement_id=stream_id, registration=registration, version=knowledge.version, today=day, status=status
-            )
+            Summary(agreement_id=stream_id, registration=registration, version=knowledge.version, on=day, status=status)
         )
     return found
 
@@ -261,5 +260,5 @@ def binds(store: EventStore, agreement: Summary, party_ids: list[str]) -> bool:
     its day: in force for each (a party's withdrawal still pending binds it)."""
     replayer = store.replayer(agreement.agreement_id, agreement.version)
     bound = {PartyPhase.IN_FORCE, PartyPhase.WITHDRAWAL_PENDING}
-    statuses = {found.party.id: found.status for found in party_statuses(replayer, agreement.today)}
+    statuses = {found.party.id: found.status for found in party_statuses(replayer, agreement.on)}
     return all(statuses.get(party_id) in bound for party_id in party_ids)

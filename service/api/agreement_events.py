@@ -16,7 +16,6 @@ from service import commands, queries
 from service.api.agreements import bp
 from service.api.waiting import long_poll
 from service.http import answers, auth, requests
-from service.http.answers import event_out
 from service.http.caching import cached, link_to_next
 from service.http.encoding import line as json_line
 from service.http.handles import handles, known_as_asked
@@ -74,7 +73,7 @@ def list_events(agreement_id: str) -> Response:
         page = page[:limit]
         return {
             **answers.echo(agreement_id, known.knowledge, known_at),
-            "events": [event_out(record) for record in page],
+            "events": answers.EVENTS.dump(page),
             "next_after_version": page[-1].version if more else None,
         }
 
@@ -93,7 +92,7 @@ def _events_as_lines(agreement_id: str, after: int, limit: int, known_at: dateti
     """The same page as NDJSON, one event a line as `pact-chronology import` reads them; the
     next page, if any, is in a Link header (RFC 8288)."""
     page = queries.events_page(handles().store, agreement_id, after, limit + 1, known_at)
-    body = "".join(f"{json_line(event_out(record))}\n" for record in page[:limit])
+    body = "".join(f"{json_line(answers.EVENT.dump(record))}\n" for record in page[:limit])
     response = Response(body, mimetype=NDJSON, headers={"Cache-Control": "no-cache", "Vary": "Accept"})
     if len(page) > limit:
         response.headers["Link"] = link_to_next(_events_url(agreement_id, page[limit - 1].version, limit, known_at))

@@ -17,7 +17,6 @@ from marshmallow import ValidationError
 from events import AgreementRegistered, NewEvent, Party, Phase, Recorded, changes, developments, timeline, type_name
 from service import clock, commands, queries
 from service.http import answers, auth, requests
-from service.http.answers import STATUS, status_out
 from service.http.caching import cached, link_to_next, today_by_default
 from service.http.handles import handles, known_as_asked
 from service.http.inbound import HistoryQuery, ListQuery, RegisterRequest, StatusQuery, TimelineQuery, party_of
@@ -33,7 +32,7 @@ from service.http.promises import (
     promises,
 )
 from service.http.requests import CONSISTENCY_TOKEN
-from service.http.statuses import INTERVALS
+from service.http.statuses import INTERVALS, STATUS
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 
@@ -66,9 +65,7 @@ def list_agreements() -> Response:
         handles().store, clock.app_clock(), query["after"] or "", limit, phase, query["in_force_on"]
     )
     next_after = found[-1].agreement_id if more else None
-    response = jsonify(
-        {"agreements": [answers.agreement_out(agreement) for agreement in found], "next_after": next_after}
-    )
+    response = jsonify({"agreements": answers.AGREEMENTS.dump(found), "next_after": next_after})
     if next_after is not None:
         filters = {name: query[name] for name in ("phase", "in_force_on") if query[name] is not None}
         response.headers["Link"] = link_to_next(url_for(".list_agreements", after=next_after, limit=limit, **filters))
@@ -115,7 +112,7 @@ def register_agreement() -> tuple[dict[str, Any], int, dict[str, str]]:
         metadata=requests.metadata(envelope["metadata"], writer),
     )
     result = commands.register(handles().store, envelope["id"], new)
-    body = answers.agreement_out(_summary(envelope["id"]))
+    body = answers.AGREEMENT.dump(_summary(envelope["id"]))
     status = 200 if result.retried else 201
     headers = {"Location": url_for(".get_agreement", agreement_id=envelope["id"]), CONSISTENCY_TOKEN: str(result.token)}
     return {**body, "replayed": result.retried, "consistency_token": str(result.token)}, status, headers
@@ -129,7 +126,7 @@ def register_agreement() -> tuple[dict[str, Any], int, dict[str, str]]:
     problems=("agreement-not-found", *DATABASE_PROBLEMS),
 )
 def get_agreement(agreement_id: str) -> dict[str, Any]:
-    return answers.agreement_out(_summary(agreement_id))
+    return answers.AGREEMENT.dump(_summary(agreement_id))
 
 
 @bp.get("/<agreement:agreement_id>/status")
@@ -152,7 +149,7 @@ def get_status(agreement_id: str) -> Response:
     def answer() -> dict[str, Any]:
         status = known.replayer().status(on, party)
         echo = {**answers.echo(agreement_id, known.knowledge, query["known_at"]), **_as(party)}
-        return {**echo, "on": on.isoformat(), **status_out(status)}
+        return {**echo, "on": on.isoformat(), **answers.STATUS_WITH_PROVENANCE.dump(status)}
 
     return cached(answer, handles().bodies, knowledge=known.version, horizon=known.knowledge.horizon)
 

@@ -20,7 +20,7 @@ from events import Recorded
 from service import queries
 from service.api.waiting import POLL_SECONDS, Waiter, long_poll, open_waiter
 from service.http import answers, requests
-from service.http.answers import event_out
+from service.http.answers import EVENT
 from service.http.caching import link_to_next
 from service.http.encoding import line as json_line
 from service.http.handles import handles
@@ -122,4 +122,4 @@ def _events(store: EventStore, waiter: Waiter, after: Cursor, seconds: float, he
 
 
 def _entry(cursor: Cursor, record: Recorded) -> dict[str, Any]:
-    return {"cursor": str(cursor), **event_out(record)}
+    return {"cursor": str(cursor), **EVENT.dump(record)}

@@ -14,10 +14,10 @@ from typing import Any
 from flask import Blueprint, Response
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
-from events import PARTY_ID_PATTERN, Day, Matching, PartyPhase, PartyStatus, Phase, TerminationState, party_statuses
+from events import PARTY_ID_PATTERN, Day, Matching, PartyPhase, Phase, TerminationState, party_statuses
 from service import queries
 from service.http import requests
-from service.http.answers import AgreementOut, ProvenanceOut, agreement_out, echo, provenance
+from service.http.answers import AGREEMENTS, AgreementOut, ProvenanceOut, echo
 from service.http.caching import cached, taken_now, today_by_default
 from service.http.handles import handles, known_as_asked
 from service.http.inbound import consistent_with, description, known_at
@@ -126,16 +126,15 @@ def relations() -> Response:
     days = _days(known, on)
 
     def answer() -> dict[str, Any]:
-        found = queries.on_day(handles().store, known, days)
+        store = handles().store
+        found = queries.on_day(store, known, days)
         return {
             **_echo(on, known_at),
             "between": query["between"],
-            "agreements": [
-                agreement_out(a)
-                for a in found
-                if a.status.phase is Phase.IN_FORCE and queries.binds(handles().store, a, query["between"])
-            ],
-            "uncertain": [agreement_out(a) for a in found if a.status.phase is Phase.UNCERTAIN],
+            "agreements": AGREEMENTS.dump(
+                [a for a in found if a.status.phase is Phase.IN_FORCE and queries.binds(store, a, query["between"])]
+            ),
+            "uncertain": AGREEMENTS.dump([a for a in found if a.status.phase is Phase.UNCERTAIN]),
         }
 
     return cached(answer, handles().bodies, knowledge=_versions(known), horizon=_horizon(known))
@@ -182,7 +181,7 @@ def party_agreements(party_id: str) -> Response:
     def answer() -> dict[str, Any]:
         found = queries.on_day(store, known, days)
         kept = [a for a in found if phase is None or a.status.phase.value == phase]
-        return {**_echo(on, known_at), "party": party, "agreements": [agreement_out(a) for a in kept]}
+        return {**_echo(on, known_at), "party": party, "agreements": AGREEMENTS.dump(kept)}
 
     return cached(answer, handles().bodies, knowledge=_versions(known), horizon=_horizon(known))
 
@@ -204,7 +203,7 @@ class PartyStatusOut(Schema):
     based_on = fields.List(fields.Nested(ProvenanceOut), required=True)
 
 
-PARTY_STATUS = PartyStatusOut(exclude=("based_on",))
+PARTY_STATUSES = PartyStatusOut(many=True)
 
 
 class PartiesOfAgreement(Schema):
@@ -245,15 +244,10 @@ def agreement_parties(agreement_id: str) -> Response:
         return {
             **echo(agreement_id, known.knowledge, query["known_at"]),
             "on": on.isoformat(),
-            "parties": [_party_status(found) for found in party_statuses(known.replayer(), on)],
+            "parties": PARTY_STATUSES.dump(party_statuses(known.replayer(), on)),
         }
 
     return cached(answer, handles().bodies, knowledge=known.version, horizon=known.knowledge.horizon)
-
-
-def _party_status(found: PartyStatus) -> dict[str, Any]:
-    """As status_out does for an agreement: the schema's fields, and the provenance of each event."""
-    return {**PARTY_STATUS.dump(found), "based_on": [provenance(record) for record in found.based_on]}
 
 
 def _party(known: queries.KnownParty) -> dict[str, Any]:

@@ -36,7 +36,7 @@ from events import (
     upcast,
 )
 from service import commands
-from service.http.answers import event_out
+from service.http.answers import EVENT
 from service.http.encoding import line as json_line
 from service.http.inbound import agreement_id as agreement_id_field
 from service.http.problems import pointers
@@ -202,5 +202,5 @@ def export_events(store: EventStore, stream_ids: Sequence[str]) -> Iterator[str]
         after = 0
         while page := store.read(stream_id, after_version=after, limit=BATCH):
             for record in page:
-                yield json_line({**event_out(record), "schema_version": CURRENT[type_name(record.event)]})
+                yield json_line({**EVENT.dump(record), "schema_version": CURRENT[type_name(record.event)]})
             after = page[-1].version

@@ -1,10 +1,10 @@
-"""What the service answers: the dump schemas and functions the views shape answers with,
-and the envelopes they wrap them in, as the OpenAPI document states them.
+"""What the service answers: the schemas that dump the domain's statuses, recorded events
+and agreements into JSON, and the envelopes the views wrap them in, as the OpenAPI document
+states them.
 
-``status_out`` and ``event_out`` turn the domain's statuses and recorded events into JSON;
-the schemas after them add what the views put around those (the agreement, both time
-axes, paging cursors). The contract test in tests/service/api/test_openapi.py and
-schemathesis hold the two together: an answer that strays from its schema fails them.
+Each shape is written once: the schema the document shows is the one that dumps the answer,
+and its fields are declared in the order the answer's keys come. The contract test in
+tests/service/api/test_openapi.py and schemathesis hold the views' envelopes to theirs.
 """
 
 from datetime import datetime
@@ -12,54 +12,10 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
-from events import EVENT_TYPES, SOURCES, DeadlineKind, Recorded, Status, TermsSchema, encode, type_name
-from service.http.statuses import STATUS, IntervalOut, StatusOut
+from events import EVENT_TYPES, DeadlineKind, TermsSchema, encode, type_name
+from service.http.statuses import IntervalOut, StatusOut
 from service.queries import Summary
 from service.storage.results import TOKEN_PATTERN, Knowledge
-
-TERMS = TermsSchema()
-
-
-def status_out(status: Status) -> dict[str, Any]:
-    """The status with the provenance of every event it rests on."""
-    return {**STATUS.dump(status), "based_on": [provenance(record) for record in status.based_on]}
-
-
-def agreement_out(agreement: Summary) -> dict[str, Any]:
-    """An agreement: its registration, its version and its status on the day asked (today by default)."""
-    registration = agreement.registration
-    return {
-        "id": agreement.agreement_id,
-        "title": registration.title,
-        "parties": [party.name for party in registration.parties],
-        "party_ids": [party.id for party in registration.parties],
-        "terms": TERMS.dump(registration.terms) if registration.terms_recorded else None,
-        "legally_binding": registration.legally_binding,
-        "timezone": registration.timezone,
-        "version": agreement.version,
-        "status": {"on": agreement.today.isoformat(), **status_out(agreement.status)},
-    }
-
-
-def provenance(record: Recorded) -> dict[str, Any]:
-    """An event as the answer used it -- corrections applied -- with its sources."""
-    return {
-        "id": str(record.event_id),
-        **_content(record),
-        "corrected_by": [str(event_id) for event_id in record.corrected_by],
-    }
-
-
-def event_out(record: Recorded) -> dict[str, Any]:
-    """An event as stored, with its place in the stream and its metadata."""
-    return {
-        "id": str(record.event_id),
-        "agreement_id": record.stream_id,
-        "version": record.version,
-        "position": record.position,
-        **_content(record),
-        "metadata": dict(record.metadata),
-    }
 
 
 def echo(agreement_id: str, knowledge: Knowledge, known_at: datetime | None) -> dict[str, Any]:
@@ -69,18 +25,7 @@ def echo(agreement_id: str, knowledge: Knowledge, known_at: datetime | None) -> 
     return {"agreement_id": agreement_id, "known_at": instant.isoformat() if instant else None}
 
 
-def _content(record: Recorded) -> dict[str, Any]:
-    """What happened, when, when it was recorded, and on whose word."""
-    return {
-        "type": type_name(record.event),
-        "occurred_on": record.event.occurred_on.isoformat(),
-        "recorded_at": record.recorded_at.isoformat(),
-        "payload": encode(record.event),
-        "sources": SOURCES.dump(record.sources),
-    }
-
-
-_EVENT_TYPE = fields.String(required=True, metadata={"enum": sorted(EVENT_TYPES)})
+_EVENT_TYPES = {"enum": sorted(EVENT_TYPES)}
 
 
 def _known_at() -> fields.Field:
@@ -99,13 +44,15 @@ class SourceOut(Schema):
 
 
 class EventContent(Schema):
-    """What happened, when, when it was recorded, and on whose word."""
+    """What happened, when, when it was recorded, and on whose word: of a ``Recorded``."""
 
-    id = fields.UUID(required=True)
-    type = _EVENT_TYPE
-    occurred_on = fields.Date(required=True)
+    id = fields.UUID(required=True, attribute="event_id")
+    type = fields.Function(
+        lambda record: type_name(record.event), required=True, metadata={"type": "string", **_EVENT_TYPES}
+    )
+    occurred_on = fields.Date(required=True, attribute="event.occurred_on")
     recorded_at = fields.AwareDateTime(required=True)
-    payload = fields.Dict(required=True)
+    payload = fields.Function(lambda record: encode(record.event), required=True, metadata={"type": "object"})
     sources = fields.List(fields.Nested(SourceOut), required=True)
 
 
@@ -116,26 +63,42 @@ class ProvenanceOut(EventContent):
 
 
 class EventOut(EventContent):
-    """An event as stored, with its place in its stream."""
+    """An event as stored, with its place in its stream and its metadata."""
 
-    agreement_id = fields.String(required=True)
+    agreement_id = fields.String(required=True, attribute="stream_id")
     version = fields.Integer(required=True)
     position = fields.Integer(required=True)
     metadata = fields.Dict(required=True)
 
+    class Meta:
+        fields = ("id", "agreement_id", "version", "position", *EventContent._declared_fields, "metadata")
+
 
 class StatusWithProvenance(StatusOut):
+    """A ``Status`` with every event it rests on."""
+
     based_on = fields.List(fields.Nested(ProvenanceOut), required=True)
 
 
 class StatusOnDay(StatusWithProvenance):
+    """An agreement's status on its day, read from its ``Summary``."""
+
     on = fields.Date(required=True)
+
+    class Meta:
+        fields = ("on", *StatusWithProvenance._declared_fields)
+
+    def get_attribute(self, obj: Summary, attr: str, default: Any) -> Any:
+        return obj.on if attr == "on" else super().get_attribute(obj.status, attr, default)
 
 
 class StatusAnswer(StatusOnDay):
     perspective = fields.String(metadata={"description": "the party the answer was asked as (`?perspective=`)"})
     agreement_id = fields.String(required=True)
     known_at = _known_at()
+
+    class Meta:
+        fields = ("agreement_id", "known_at", "perspective", *StatusOnDay.Meta.fields)
 
 
 class TermsOut(Schema):
@@ -151,7 +114,9 @@ class TermsOut(Schema):
 
 
 class AgreementOut(Schema):
-    id = fields.String(required=True)
+    """An agreement (a ``Summary``): its registration, its version and its status on its day."""
+
+    id = fields.String(required=True, attribute="agreement_id")
     title = fields.String(required=True)
     parties = fields.List(
         fields.String(),
@@ -177,6 +142,22 @@ class AgreementOut(Schema):
         required=True,
         metadata={"description": "the status on the day asked; default today, where it lives"},
     )
+
+    def get_attribute(self, obj: Summary, attr: str, default: Any) -> Any:
+        """The summary's own fields, its registration's, and the summary itself as its status."""
+        registration = obj.registration
+        match attr:
+            case "title" | "legally_binding" | "timezone":
+                return getattr(registration, attr)
+            case "parties":
+                return [party.name for party in registration.parties]
+            case "party_ids":
+                return [party.id for party in registration.parties]
+            case "terms":  # as stored: the clauses learnt later only when given
+                return TERMS.dump(registration.terms) if registration.terms_recorded else None
+            case "status":
+                return obj
+        return super().get_attribute(obj, attr, default)
 
 
 # Names a write: a read that sends it back (header Consistency-Token, or ?consistent_with=) sees it.
@@ -211,7 +192,7 @@ class EventsPage(Schema):
 
 class EventReference(Schema):
     id = fields.UUID(required=True)
-    type = _EVENT_TYPE
+    type = fields.String(required=True, metadata=_EVENT_TYPES)
     version = fields.Integer(required=True)
 
 
@@ -240,11 +221,11 @@ class AppendAnswer(Schema):
     consistency_token = fields.String(required=True, attribute="token", metadata=_TOKEN)
 
 
-APPENDED = AppendAnswer()
-
-
 class FeedEntry(EventOut):
     cursor = fields.String(required=True, metadata={"description": "resume after this event with ?after="})
+
+    class Meta:
+        fields = ("cursor", *EventOut.Meta.fields)
 
 
 class FeedPage(Schema):
@@ -299,4 +280,12 @@ class Problem(Schema):
     event_id = fields.UUID()
 
 
+TERMS = TermsSchema()
+STATUS_WITH_PROVENANCE = StatusWithProvenance()
+AGREEMENT = AgreementOut()
+AGREEMENTS = AgreementOut(many=True)
+EVENT = EventOut()
+EVENTS = EventOut(many=True)
+PROVENANCE = ProvenanceOut(many=True)
 DEADLINES = DeadlineOut(many=True)
+APPENDED = AppendAnswer()
