@@ -40,6 +40,7 @@ from events.codec.payloads import (
     TermsSchema,
     decode,
     encode,
+    event_of,
 )
 from events.codec.versions import CURRENT, NotUpcastable, upcast
 from events.record.envelope import NewEvent, Recorded
@@ -122,6 +123,7 @@ __all__ = [
     "developments",
     "effective",
     "encode",
+    "event_of",
     "not_yet_happened",
     "party_statuses",
     "replay",

@@ -325,8 +325,12 @@ SOURCES = SourceSchema(many=True)
 
 def decode(event_type: str, occurred_on: Any, payload: dict[str, Any]) -> Event:
     """Build the domain event; raises ValidationError (with field messages) on a bad payload."""
-    fields_ = PAYLOAD_SCHEMAS[event_type].load(payload)
-    return EVENT_TYPES[event_type](occurred_on=occurred_on, **fields_)
+    return event_of(event_type, occurred_on, PAYLOAD_SCHEMAS[event_type].load(payload))
+
+
+def event_of(event_type: str, occurred_on: Any, loaded: dict[str, Any]) -> Event:
+    """The domain event of a payload that its type's schema has loaded."""
+    return EVENT_TYPES[event_type](occurred_on=occurred_on, **loaded)
 
 
 def encode(event: Event) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from events import (
     Precision,
     QueryCount,
     SourceSchema,
-    decode,
+    event_of,
     not_yet_happened,
 )
 from service import clock
@@ -287,11 +287,13 @@ class EventIn(Schema):
 
     @validates_schema
     def payload_fits_type(self, data: dict[str, Any], **_: Any) -> None:
+        """The payload, loaded by its type's schema, replaces the one sent: ``make`` builds the
+        event from it, so a payload is loaded once."""
         schema = PAYLOAD_SCHEMAS.get(data.get("type", ""))
         if schema is None:
             return
         try:
-            payload = schema.load(data.get("payload", {}))
+            payload = data["payload"] = schema.load(data.get("payload", {}))
         except ValidationError as error:
             raise ValidationError(error.messages, "payload") from None
         window_not_in_future(data.get("occurred_on"), payload.get("date_precision"), "occurred_on")
@@ -307,7 +309,7 @@ class EventIn(Schema):
     def make(self, data: dict[str, Any], **_: Any) -> NewEvent:
         day = data["occurred_on"] or clock.today("UTC")
         return NewEvent(
-            event=decode(data["type"], day, data["payload"]),
+            event=event_of(data["type"], day, data["payload"]),
             event_id=data["id"] or uuid4(),
             sources=tuple(data["sources"]),
             metadata=data["metadata"],
