@@ -23,7 +23,7 @@ from bench.http_load import connect, percentile, requests_per_second
 from bench.replication import free_port, replicated
 from bench.rows import DAYS, GSOMIA, note
 from events import AgreementRegistered, NewEvent, Party, Terms
-from service.app import DEFAULTS
+from service.settings import DEFAULTS
 from service.storage.database import SERVICE_ROLE, migrate, service_role_url
 from service.storage.knowledge.shared_writes import SharedWrites
 from service.storage.knowledge.versions import KnownVersions

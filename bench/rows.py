@@ -17,8 +17,8 @@ from psycopg.types.json import Jsonb
 from bench.harness import REPETITIONS, Row, compare, rate
 from bench.http_load import connect, latencies, percentile, requests_per_second
 from events import ContextNoted, NewEvent
-from service.app import DEFAULTS
 from service.cli import bulk
+from service.settings import DEFAULTS
 from service.storage.pool import open_pool
 from service.storage.store import EventStore
 

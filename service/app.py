@@ -1,8 +1,9 @@
 """The Flask application factory.
 
-``create_app`` opens nothing at import time. Configuration comes from defaults, then
-PACT_* environment variables (``from_prefixed_env``), then DATABASE_URL, then the caller's
-overrides -- tests pass everything explicitly and never touch the environment.
+``create_app`` opens nothing at import time. Configuration comes from the settings'
+defaults (service/settings.py), then PACT_* environment variables (``from_prefixed_env``),
+then DATABASE_URL, then the caller's overrides -- tests pass everything explicitly and
+never touch the environment.
 """
 
 import os
@@ -21,54 +22,23 @@ from werkzeug.routing import BaseConverter
 from events import PARTY_ID_PATTERN
 from service.api import agreement_events, calendar, feed, health, metrics, openapi, relations
 from service.api.errors import register_error_handlers
+from service.api.openapi.document import build as build_document
 from service.clock import Clock
 from service.http import requests
 from service.http.caching import BodyCache
 from service.http.encoding import OrjsonProvider
 from service.http.handles import Handles
-from service.http.inbound import AGREEMENT_ID_PATTERN, MAX_WAIT_SECONDS
+from service.http.inbound import AGREEMENT_ID_PATTERN
 from service.http.promises import keep_promised_parameters
+from service.settings import DEFAULTS
 from service.storage.database import described, head_revision
 from service.storage.history_cache import HistoryCache
 from service.storage.knowledge.replicas import Replicas
 from service.storage.knowledge.shared_writes import SharedWrites
 from service.storage.knowledge.versions import KnownVersions
-from service.storage.pool import POOL_DEFAULTS, open_pool
-from service.storage.store import DEFAULT_CACHED_EVENTS, EventStore
+from service.storage.pool import open_pool
+from service.storage.store import EventStore
 from service.web import pages
-
-DEFAULTS: dict[str, Any] = {
-    "MAX_CONTENT_LENGTH": 1024 * 1024,
-    **POOL_DEFAULTS,
-    # Live streams (GET /events/stream) and long-polls (wait=) each hold a thread and a
-    # connection: at most this many per worker, streams ended after STREAM_SECONDS (the
-    # client resumes where it was), long-polls after their wait or MAX_WAIT_SECONDS.
-    "MAX_STREAMS": 4,
-    "MAX_WAIT_SECONDS": MAX_WAIT_SECONDS,
-    "STREAM_SECONDS": 300,
-    "STREAM_HEARTBEAT_SECONDS": 5.0,
-    # Memory per worker for decoded events and for answer bodies (see service/storage/history_cache.py
-    # and service/http/caching.py); neither can serve anything stale.
-    "CACHED_EVENTS": DEFAULT_CACHED_EVENTS,
-    "CACHED_ANSWER_BYTES": 32 * 1024 * 1024,
-    # How long a read carrying a consistency token waits for this server to know the write
-    # it names, before it asks the database instead (service/storage/knowledge/versions.py).
-    "CONSISTENCY_WAIT": 1.0,
-    # At most this many such reads wait at once per worker; others ask the database at once,
-    # so tokens naming writes that never come cannot hold every thread.
-    "CONSISTENCY_WAITERS": 4,
-    # The file the workers of one server share their acknowledged writes in (`serve` makes
-    # one per start); unset: memory every app of this process on the same database shares.
-    "SHARED_WRITES": None,
-    # Hot standbys of the database that reads may go to (comma-separated connection strings,
-    # as the service role), and how far behind one may fall, in seconds, before it leaves the
-    # rotation until it catches up (service/storage/knowledge/replicas.py).
-    "REPLICA_URLS": "",
-    "REPLICA_MAX_LAG": 5.0,
-    # Browsers on these origins may read the API (comma-separated, or * for any); writes
-    # are never offered to other origins.
-    "CORS_ORIGINS": "*",
-}
 
 # What a browser script on another origin may read of an answer, beyond the basics.
 EXPOSED_HEADERS = [
@@ -143,19 +113,33 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         bodies=BodyCache(max_bytes=int(app.config["CACHED_ANSWER_BYTES"])),
         head_revision=head_revision(),
     )
-    app.url_map.converters["agreement"] = AgreementIdConverter
-    app.url_map.converters["party"] = PartyIdConverter
     register_error_handlers(app)
     requests.echo_request_ids(app)
     keep_promised_parameters(app)
     metrics.install(app)
     _allow_cross_origin_reads(app)
+    _route(app)
+    return app
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI document of every route, written without opening anything -- no pool, no
+    listener: what the documentation's reference of the HTTP API is written from."""
+    app = PactFlask(__name__)
+    app.config.from_mapping(DEFAULTS)
+    _route(app)
+    return build_document(app)
+
+
+def _route(app: Flask) -> None:
+    """Every route of the service, with the converters of its ids."""
+    app.url_map.converters["agreement"] = AgreementIdConverter
+    app.url_map.converters["party"] = PartyIdConverter
     # The agreements blueprint comes from the module of an agreement's events, which adds
     # its routes to it: so it is registered complete.
     blueprints = (agreement_events.bp, relations.bp, feed.bp, calendar.bp, health.bp, openapi.bp, metrics.bp, pages.bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
-    return app
 
 
 def replica_urls(setting: str | None) -> list[str]:

@@ -17,6 +17,7 @@ from tqdm import tqdm
 from service.cli import bulk
 from service.cli.fixtures import FixturesNotFound, fixture_files
 from service.cli.seeding import seed as seed_store
+from service.settings import DEFAULTS, default
 from service.storage import database
 from service.storage.pool import open_pool
 from service.storage.store import EventStore
@@ -31,7 +32,7 @@ def database_url(create: bool = True, otherwise: str = "") -> str:
     if url:
         click.echo(f"Using DATABASE_URL: {database.described(url)}", err=True)
         return url
-    data_dir = Path(os.environ.get("PACT_DATA_DIR", database.DEFAULT_DATA_DIR)).resolve()
+    data_dir = Path(os.environ.get("PACT_DATA_DIR", str(default("PACT_DATA_DIR")))).resolve()
     if not create and not database.holds_database(data_dir):
         raise click.ClickException(
             f"there is no database in {data_dir} yet: run this with the service's PACT_DATA_DIR or"
@@ -43,7 +44,7 @@ def database_url(create: bool = True, otherwise: str = "") -> str:
 
 @contextmanager
 def event_store(url: str) -> Iterator[EventStore]:
-    with open_pool(url, size=2) as pool:
+    with open_pool(url, DEFAULTS, size=2) as pool:
         yield EventStore(pool)
 
 

@@ -23,6 +23,7 @@ from service.app import replica_urls
 from service.cli import bootstrapping, bulk, questions, token, verification
 from service.cli.seeding import seed as seed_store
 from service.clock import Clock, ClockSettingError
+from service.settings import default, number
 from service.storage import database
 
 T = TypeVar("T")
@@ -71,10 +72,10 @@ def seed() -> None:
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, envvar="PACT_HOST")
-@click.option("--port", default=8000, show_default=True, envvar="PACT_PORT", type=int)
-@click.option("--workers", default=2, show_default=True, envvar="PACT_WORKERS", type=int)
-@click.option("--threads", default=8, show_default=True, envvar="PACT_THREADS", type=int)
+@click.option("--host", default=default("PACT_HOST"), show_default=True, envvar="PACT_HOST")
+@click.option("--port", default=int(number("PACT_PORT")), show_default=True, envvar="PACT_PORT", type=int)
+@click.option("--workers", default=int(number("PACT_WORKERS")), show_default=True, envvar="PACT_WORKERS", type=int)
+@click.option("--threads", default=int(number("PACT_THREADS")), show_default=True, envvar="PACT_THREADS", type=int)
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Migrate, load the chronologies into an empty store, import the files PACT_IMPORT
     names, read and replay every stored event (service/cli/verification.py), and serve the

@@ -34,10 +34,11 @@ from events import (
 )
 from service import clock
 from service.http.problems import InvalidQuery
+from service.settings import number
 from service.storage.results import AGREEMENT_ID_PATTERN, START, TOKEN_PATTERN, Cursor
 
 # The longest long-poll a client may ask for, in seconds.
-MAX_WAIT_SECONDS = 30
+MAX_WAIT_SECONDS = int(number("PACT_MAX_WAIT_SECONDS"))
 
 CURSOR_PATTERN = "[0-9]{1,18}-[0-9]{1,18}"
 MAX_EVENTS_PER_APPEND = 100

@@ -29,11 +29,11 @@ from typing import Any
 from gunicorn import util
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
-from service.app import DEFAULTS
 from service.http.problems import PROBLEM_JSON, ClientTimeout, slug
+from service.settings import number
 
-READ_TIMEOUT = float(os.environ.get("PACT_READ_TIMEOUT", "10"))
-BODY_LIMIT = int(os.environ.get("PACT_MAX_CONTENT_LENGTH", DEFAULTS["MAX_CONTENT_LENGTH"]))
+READ_TIMEOUT = float(os.environ.get("PACT_READ_TIMEOUT", number("PACT_READ_TIMEOUT")))
+BODY_LIMIT = int(os.environ.get("PACT_MAX_CONTENT_LENGTH", number("PACT_MAX_CONTENT_LENGTH")))
 # Far beyond any head this API needs; a longer one is handed to gunicorn's parser, which
 # refuses it (414 or 431).
 HEAD_LIMIT = 64 * 1024

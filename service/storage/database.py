@@ -17,8 +17,6 @@ from alembic.script import ScriptDirectory
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-DEFAULT_DATA_DIR = Path(".pgdata")
-
 # The least-privilege role the API connects as, created by migration 0002.
 SERVICE_ROLE = "pact_api"
 
@@ -51,7 +49,7 @@ def current_revision(connection: psycopg.Connection) -> str | None:
     return row[0] if row else None
 
 
-def start_embedded(data_dir: Path = DEFAULT_DATA_DIR) -> str:
+def start_embedded(data_dir: Path) -> str:
     """Start (or join) the embedded PostgreSQL in ``data_dir``; it stops when this process exits."""
     data_dir.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():

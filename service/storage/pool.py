@@ -18,22 +18,6 @@ from typing import Any
 import psycopg
 from psycopg_pool import ConnectionPool
 
-# The pool's settings (PACT_POOL_MIN_SIZE and so on), as the app and the CLI start it.
-POOL_DEFAULTS: dict[str, Any] = {
-    "POOL_MIN_SIZE": 1,
-    "POOL_MAX_SIZE": 10,
-    # With the database gone, a request waits this long for a connection before its 503.
-    "POOL_TIMEOUT": 1.5,
-    # A connection attempt that keeps failing is given up after this long, so the pool
-    # tries afresh on the next request instead of backing off for minutes: once the
-    # database is back, the next request reconnects at once.
-    "POOL_RECONNECT_TIMEOUT": 1.0,
-    "CONNECT_TIMEOUT": 2,
-    # No statement of a request waits on the database longer than this (a lock held
-    # elsewhere, say): the request gets a 503 instead of holding its thread.
-    "STATEMENT_TIMEOUT": 5.0,
-}
-
 # A connection unused for longer than this is checked before it is lent.
 TRUSTED_FOR_SECONDS = 1.0
 
@@ -54,9 +38,9 @@ def _autocommit(connection: psycopg.Connection[Any]) -> None:
     connection.autocommit = True
 
 
-def open_pool(url: str, config: Mapping[str, Any] = POOL_DEFAULTS, size: int | None = None) -> ConnectionPool:
-    """A pool as ``config`` says (the app's settings, default POOL_DEFAULTS); ``size`` fixes
-    it, for a CLI or a benchmark."""
+def open_pool(url: str, config: Mapping[str, Any], size: int | None = None) -> ConnectionPool:
+    """A pool as ``config`` says (the app's configuration, or the settings' DEFAULTS: see
+    service/settings.py for what each means); ``size`` fixes it, for a CLI or a benchmark."""
     idle = _IdleCheck()
     return ConnectionPool(
         url,

@@ -24,6 +24,7 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from events import NewEvent, Recorded, Replayer
+from service.settings import number
 from service.storage import sql
 from service.storage.history_cache import HistoryCache
 from service.storage.knowledge.replicas import Replicas
@@ -41,7 +42,6 @@ from service.storage.results import (
 from service.storage.rows import columns, insert_row, recorded, same_event
 
 # About this many decoded events are kept in memory per worker (see HistoryCache).
-DEFAULT_CACHED_EVENTS = 200_000
 KNOWLEDGE_READS = Counter("pact_knowledge_reads", "What reads knew of a stream now: from memory or not", ["source"])
 
 
@@ -55,7 +55,7 @@ class EventStore:
         replicas: Replicas | None = None,
     ) -> None:
         self.pool = pool
-        self.cache = cache if cache is not None else HistoryCache(max_events=DEFAULT_CACHED_EVENTS)
+        self.cache = cache if cache is not None else HistoryCache(max_events=int(number("PACT_CACHED_EVENTS")))
         self.known, self.consistency_wait = known, consistency_wait
         self.replicas = replicas if replicas is not None else Replicas([], pool, max_lag=0)
         self.registrations = Registrations(self._registration_count, self._registrations_but)

@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service.app import create_app
+from service.settings import DEFAULTS
 from service.storage.knowledge.versions import LISTENER_NAME
 from service.storage.pool import open_pool
 from service.storage.results import ConsistencyToken
@@ -23,7 +24,7 @@ from tests.service.storage.test_known import note, registration
 def elsewhere(database_url: str) -> Iterator[EventStore]:
     """Another server's store on the same database (or the CLI's): this app hears of its
     writes only through the database."""
-    pool = open_pool(database_url, size=1)
+    pool = open_pool(database_url, DEFAULTS, size=1)
     yield EventStore(pool)
     pool.close()
 

@@ -10,9 +10,10 @@ from hypothesis import strategies as st
 from events import NewEvent, Recorded, replay, timeline
 from events.record.types import ContextNoted, EventCorrected, EventRetracted
 from service import commands
-from service.app import DEFAULTS, create_app
+from service.app import create_app
 from service.chronology import chronologies
 from service.cli.seeding import seed
+from service.settings import DEFAULTS
 from service.storage.history_cache import HistoryCache
 from service.storage.pool import open_pool
 from service.storage.store import EventStore

@@ -13,6 +13,7 @@ import pytest
 
 from events import NewEvent
 from events.record.types import ContextNoted
+from service.settings import DEFAULTS
 from service.storage.knowledge.shared_writes import SLOTS, SharedWrites
 from service.storage.knowledge.versions import LISTENER_NAME, KnownVersions
 from service.storage.pool import open_pool
@@ -49,7 +50,7 @@ def known(service_url: str, tmp_path: Path) -> Iterator[KnownVersions]:
 @pytest.fixture
 def elsewhere(database_url: str) -> Iterator[EventStore]:
     """A store of another server (or the CLI): it knows nothing of this one's memory."""
-    pool = open_pool(database_url, size=1)
+    pool = open_pool(database_url, DEFAULTS, size=1)
     yield EventStore(pool)
     pool.close()
 
