@@ -142,7 +142,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return problem(500, "internal-error", "Internal server error", "an unexpected error occurred; it was logged")
+        return problem_of("internal-error", "an unexpected error occurred; it was logged")
 
 
 def _first(errors: list[dict[str, str]]) -> str:

@@ -2,7 +2,7 @@
 request itself can have, and the one way to answer any problem (``problem``); which
 exception becomes which problem is service/api/errors.py.
 
-Each kind of problem has a stable ``type`` (a relative URI documented in docs/problems.md),
+Each kind of problem has a stable ``type`` (a relative URI the documentation lists),
 a status and a ``title`` that never vary for that type (``PROBLEM_TYPES``), and a
 ``detail`` about this occurrence.
 Validation problems add ``errors``: a list of {"pointer", "detail"} with JSON Pointers
@@ -10,6 +10,7 @@ Validation problems add ``errors``: a list of {"pointer", "detail"} with JSON Po
 """
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Response, current_app
@@ -17,35 +18,86 @@ from marshmallow import ValidationError
 
 PROBLEM_JSON = "application/problem+json"
 
-# Every problem type the service sends, with its status and title; docs/problems.md explains
-# each. Those the HTTP layers below the views answer (werkzeug, and the server's own worker)
-# carry the status's reason phrase as their title.
-PROBLEM_TYPES: dict[str, tuple[int, str]] = {
-    "invalid-query": (400, "Invalid query parameters"),
-    "malformed-json": (400, "Malformed JSON"),
-    "invalid-if-match": (400, "Invalid If-Match header"),
-    "bad-request": (400, "Bad Request"),
-    "unauthorized": (401, "Unauthorized"),
-    "agreement-not-found": (404, "No such agreement"),
-    "party-not-found": (404, "No such party"),
-    "request-timeout": (408, "Request Timeout"),
-    "agreement-exists": (409, "Agreement already registered"),
-    "version-conflict": (409, "Version conflict"),
-    "event-id-conflict": (409, "Event id already used"),
-    "precondition-failed": (412, "Precondition failed"),
-    "request-entity-too-large": (413, "Request Entity Too Large"),
-    "uri-too-long": (414, "URI Too Long"),
-    "unsupported-media-type": (415, "Unsupported Media Type"),
-    "invalid-body": (422, "Invalid request body"),
-    "rule-violation": (422, "The agreement's rules forbid this event"),
-    "request-header-fields-too-large": (431, "Request Header Fields Too Large"),
-    "database-unavailable": (503, "Database unavailable"),
-    "database-timeout": (503, "Database timeout"),
-    "streams-exhausted": (503, "Too many live streams"),
-    "not-ready": (503, "Not ready"),
-    "unreadable-event": (503, "Stored event unreadable by this release"),
+
+@dataclass(frozen=True)
+class ProblemType:
+    """A kind of problem: its status and ``title`` never vary; ``members`` says what it adds
+    to ``type``, ``title``, ``status`` and ``detail``, and when it is sent (the
+    documentation's list of problem types is written from these)."""
+
+    status: int
+    title: str
+    members: str = ""
+
+
+# Every problem type the service sends. Those the HTTP layers below the views answer
+# (werkzeug, and the server's own worker) carry the status's reason phrase as their title.
+PROBLEM_TYPES: dict[str, ProblemType] = {
+    "invalid-query": ProblemType(
+        400,
+        "Invalid query parameters",
+        '`errors`: `[{"parameter", "detail"}]` (a malformed `Consistency-Token` header is named as the'
+        " parameter `Consistency-Token`). Any route may send it, those that take no parameter too: a parameter"
+        " the route does not know, or one given twice, is refused before the route does anything else",
+    ),
+    "malformed-json": ProblemType(400, "Malformed JSON"),
+    "invalid-if-match": ProblemType(400, "Invalid If-Match header"),
+    "bad-request": ProblemType(
+        400, "Bad Request", "(from the HTTP server: a malformed request line, header or `Content-Length`)"
+    ),
+    "unauthorized": ProblemType(
+        401,
+        "Unauthorized",
+        '`WWW-Authenticate: Bearer realm="pact-chronology"` (with `error="invalid_token"` for an unknown or'
+        " revoked token)",
+    ),
+    "agreement-not-found": ProblemType(404, "No such agreement"),
+    "party-not-found": ProblemType(
+        404, "No such party", "(no agreement names a party with that id; `GET /parties` lists them)"
+    ),
+    "not-found": ProblemType(404, "Not Found", "(unknown route)"),
+    "method-not-allowed": ProblemType(405, "Method Not Allowed", "`Allow` header"),
+    "request-timeout": ProblemType(
+        408,
+        "Request Timeout",
+        "the client did not send its whole request within `PACT_READ_TIMEOUT` seconds; the connection is closed",
+    ),
+    "version-conflict": ProblemType(409, "Version conflict", "`expected_version`, `current_version`"),
+    "agreement-exists": ProblemType(409, "Agreement already registered"),
+    "event-id-conflict": ProblemType(409, "Event id already used", "`event_id`"),
+    "precondition-failed": ProblemType(412, "Precondition failed", "`expected_version`, `current_version`"),
+    "request-entity-too-large": ProblemType(
+        413, "Request Entity Too Large", "(body over `PACT_MAX_CONTENT_LENGTH`, chunked or not)"
+    ),
+    "uri-too-long": ProblemType(414, "URI Too Long", "(request line over 4094 bytes)"),
+    "unsupported-media-type": ProblemType(415, "Unsupported Media Type"),
+    "invalid-body": ProblemType(422, "Invalid request body", '`errors`: `[{"pointer", "detail"}]`'),
+    "rule-violation": ProblemType(
+        422, "The agreement's rules forbid this event", '`errors`: `[{"pointer", "detail"}]`'
+    ),
+    "request-header-fields-too-large": ProblemType(
+        431, "Request Header Fields Too Large", "(over 100 header fields, or one over 8190 bytes)"
+    ),
+    "internal-error": ProblemType(500, "Internal server error", "(the cause is logged, never sent; always a bug)"),
+    "not-ready": ProblemType(503, "Not ready", "(from `/readyz`: schema not migrated)"),
+    "database-unavailable": ProblemType(503, "Database unavailable", "`Retry-After` header; sent within 2 s of asking"),
+    "database-timeout": ProblemType(
+        503, "Database timeout", "`Retry-After` header; a statement waited longer than `PACT_STATEMENT_TIMEOUT`"
+    ),
+    "streams-exhausted": ProblemType(
+        503,
+        "Too many live streams",
+        "`Retry-After` header (`PACT_MAX_STREAMS` live streams and long-polls per worker are open)",
+    ),
+    "unreadable-event": ProblemType(
+        503,
+        "Stored event unreadable by this release",
+        "`event_id`, `Retry-After` header; the event was written by a newer release sharing the database"
+        " (start-up refuses to serve a store holding one), so this server cannot answer about its agreement"
+        " until it is upgraded",
+    ),
 }
-PROBLEM_STATUS = {kind: status for kind, (status, _) in PROBLEM_TYPES.items()}
+PROBLEM_STATUS = {kind: found.status for kind, found in PROBLEM_TYPES.items()}
 
 
 class InvalidQuery(Exception):
@@ -94,8 +146,8 @@ def slug(title: str) -> str:
 
 def problem_of(kind: str, detail: str, **extensions: Any) -> Response:
     """The problem of type ``kind``, with its status and title, about this occurrence."""
-    status, title = PROBLEM_TYPES[kind]
-    return problem(status, kind, title, detail, **extensions)
+    found = PROBLEM_TYPES[kind]
+    return problem(found.status, kind, found.title, detail, **extensions)
 
 
 def problem(status: int, slug: str, title: str, detail: str, **extensions: Any) -> Response:
