@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 
-.PHONY: run test browser clients token bench lint compose-test clean
+.PHONY: run test browser clients token bench lint docs compose-test clean
 
 run: $(VENV)/.installed
 	$(BIN)/pact-chronology serve
@@ -42,10 +42,16 @@ bench: $(VENV)/.installed-bench
 		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1; } || true
 	$(BIN)/python -m bench.run
 
+# The documentation site (docs/), in docs/_build/html; any warning fails the build,
+# a broken link or anchor included.
+docs: $(VENV)/.installed
+	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+
 lint: $(VENV)/.installed
-	$(BIN)/ruff check events service migrations tests bench clients
-	$(BIN)/ruff format --check events service migrations tests bench clients
+	$(BIN)/ruff check events service migrations tests bench clients docs
+	$(BIN)/ruff format --check events service migrations tests bench clients docs
 	$(BIN)/mypy
+	$(BIN)/mypy docs/conf.py docs/_ext/reference.py
 	$(BIN)/lint-imports
 
 # The compose stack for real (docker/compose-test.sh): build, start, check from outside, the
@@ -65,4 +71,4 @@ $(VENV)/.installed-bench: $(VENV)/.installed
 	touch $@
 
 clean:
-	rm -rf $(VENV) .pgdata .pytest_cache .hypothesis
+	rm -rf $(VENV) .pgdata .pytest_cache .hypothesis docs/_build

@@ -11,8 +11,6 @@ from openapi_spec_validator import validate
 
 from events.codec.fields import INSTANT_PATTERN
 from service.api import openapi
-from service.http.problems import PROBLEM_STATUS
-from tests.project import ROOT
 
 
 @pytest.fixture
@@ -131,13 +129,6 @@ def test_links_lead_from_a_write_to_the_reads_of_its_agreement(document: dict) -
         for link in response.get("links", {}).values()
     ]
     assert len(every_link) == 5 and all(link["operationId"] in operation_ids for link in every_link)
-
-
-def test_every_documented_problem_type_is_explained_in_docs_with_its_status() -> None:
-    table = (ROOT / "docs" / "problems.md").read_text()
-
-    for name, status in PROBLEM_STATUS.items():
-        assert f"| `/problems/{name}` | {status} |" in table, name
 
 
 def test_each_operation_lists_only_the_problems_it_can_send(document: dict) -> None:  # type: ignore[type-arg]
