@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 
-.PHONY: run test browser clients token bench lint docs compose-test clean
+.PHONY: run test browser clients tools token bench lint docs compose-test clean
 
 run: $(VENV)/.installed
 	$(BIN)/pact-chronology serve
@@ -14,8 +14,14 @@ run: $(VENV)/.installed
 token: $(VENV)/.installed
 	$(BIN)/pact-chronology token create --name $(or $(NAME),$(USER),local)
 
-test: $(VENV)/.installed browser clients
+test: $(VENV)/.installed browser clients tools
 	$(BIN)/pytest -n auto
+
+# The documentation's examples (tests/e2e/test_examples.py) pipe answers through jq, as
+# readers do: Debian's package when it is missing and can be had (as root).
+tools:
+	@command -v jq >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& { $(APT_INSTALL) jq || { apt-get update -qq && $(APT_INSTALL) jq; }; } >/dev/null 2>&1; }
 
 # The page test drives headless Chromium: Debian's package when it can be had (as root),
 # else the build Playwright downloads for itself.
