@@ -7,6 +7,7 @@ own copy (CREATE DATABASE ... TEMPLATE), so tests are isolated and run in any or
 
 import hashlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ import psycopg
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from playwright.sync_api import Browser, sync_playwright
 from psycopg.conninfo import make_conninfo
 
 from service.app import create_app
@@ -157,3 +159,24 @@ def connection(database_url: str) -> Iterator[psycopg.Connection]:
 POOL_THREADS_USE_RANDOM = pytest.mark.filterwarnings(
     "ignore:Do not use the `random` module inside strategies:hypothesis.errors.HypothesisDeprecationWarning"
 )
+
+
+# Without the background-networking flags Chromium keeps trying to reach Google's hosts.
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium when installed (CI installs it), else the one Playwright manages."""
+    with sync_playwright() as playwright:
+        executable = shutil.which("chromium") or shutil.which("chromium-browser")
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()

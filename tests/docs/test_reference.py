@@ -9,17 +9,14 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import pytest
 from click import Group
-from sphinx.cmd.build import build_main
 
 from events import EVENT_TYPES
 from service.app import openapi_document
 from service.cli.main import main
 from service.http.problems import PROBLEM_TYPES, ProblemType
 from service.settings import SETTINGS, Setting
-
-DOCS = Path(__file__).parents[2] / "docs"
+from tests.docs.conftest import DOCS
 
 
 def _extension() -> ModuleType:
@@ -31,14 +28,6 @@ def _extension() -> ModuleType:
 
 
 reference = _extension()
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site as `make docs` builds it: any warning (a broken link or anchor) fails."""
-    out = tmp_path_factory.mktemp("site")
-    assert build_main(["-W", "--keep-going", "-q", "-b", "html", str(DOCS), str(out)]) == 0
-    return out
 
 
 def text_of(page: Path) -> str:

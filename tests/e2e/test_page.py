@@ -2,37 +2,16 @@
 day, read the status; slide "known at" back, read what was known then."""
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.request import Request, urlopen
 
 import psycopg
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from service.storage import tokens
 from tests.e2e.conftest import Serve, Server
-
-# Without the background-networking flags Chromium keeps trying to reach Google's hosts.
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's chromium when installed (CI installs it), else the one Playwright manages."""
-    with sync_playwright() as playwright:
-        executable = shutil.which("chromium") or shutil.which("chromium-browser")
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
