@@ -45,7 +45,7 @@ done
 
 stage "the stack from outside (tests/stack)"
 COMPOSE="${compose[*]}" PACT_BASE_URL=$base_url "$pytest" -p no:cacheprovider \
-    tests/stack/test_smoke.py tests/stack/test_restart.py
+    tests/stack/test_documented.py tests/stack/test_smoke.py tests/stack/test_restart.py
 
 stage "the replica profile: a hot standby of postgres, which the api reads from"
 "${compose[@]}" --profile replica up --detach replica
