@@ -8,7 +8,8 @@ more entry and see it appear.
 """
 
 import inspect
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache
 from typing import Any
 
 from docutils import nodes
@@ -128,42 +129,28 @@ def _cell(text: str, joiner: str = " ") -> str:
     return joiner.join(text.split()).replace("|", "\\|")
 
 
-class _Markdown(SphinxDirective):
-    """A directive whose content is Markdown written by ``markdown``."""
+def _directive(write: Callable[[], str]) -> type[SphinxDirective]:
+    """A directive whose content is the Markdown ``write`` returns, parsed as the page is."""
 
-    def markdown(self) -> str:
-        raise NotImplementedError
+    class Written(SphinxDirective):
+        def run(self) -> list[nodes.Node]:
+            container = nodes.container()
+            source = self.get_source_info()[0]
+            self.state.nested_parse(StringList(write().splitlines(), source=source), self.content_offset, container)
+            return container.children
 
-    def run(self) -> list[nodes.Node]:
-        container = nodes.container()
-        self.state.nested_parse(StringList(self.markdown().splitlines(), source=self.get_source_info()[0]),
-                                self.content_offset, container)  # fmt: skip
-        return container.children
-
-
-class Settings(_Markdown):
-    def markdown(self) -> str:
-        return settings_markdown(SETTINGS)
+    return Written
 
 
-class ProblemTypes(_Markdown):
-    def markdown(self) -> str:
-        return problems_markdown(PROBLEM_TYPES)
-
-
-class EventTypes(_Markdown):
-    def markdown(self) -> str:
-        return events_markdown(openapi_document(), EVENT_TYPES)
-
-
-class HttpApi(_Markdown):
-    def markdown(self) -> str:
-        return http_api_markdown(openapi_document())
+@cache
+def _document() -> dict[str, Any]:
+    """The OpenAPI document, written once per build for the pages that list from it."""
+    return openapi_document()
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.add_directive("pact-settings", Settings)
-    app.add_directive("pact-problem-types", ProblemTypes)
-    app.add_directive("pact-event-types", EventTypes)
-    app.add_directive("pact-http-api", HttpApi)
+    app.add_directive("pact-settings", _directive(lambda: settings_markdown(SETTINGS)))
+    app.add_directive("pact-problem-types", _directive(lambda: problems_markdown(PROBLEM_TYPES)))
+    app.add_directive("pact-event-types", _directive(lambda: events_markdown(_document(), EVENT_TYPES)))
+    app.add_directive("pact-http-api", _directive(lambda: http_api_markdown(_document())))
     return {"parallel_read_safe": True, "parallel_write_safe": True}
