@@ -23,4 +23,3 @@ exclude_patterns = ["_build", "_ext"]
 
 html_theme = "furo"
 html_title = "pact-chronology"
-html_static_path: list[str] = []

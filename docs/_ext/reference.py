@@ -33,9 +33,7 @@ def settings_markdown(settings: Iterable[Setting]) -> str:
     """The table of settings: variable, default, meaning."""
     rows = ["| variable | default | meaning |", "|---|---|---|"]
     for setting in settings:
-        shown = f"unset: {setting.unset}" if setting.default is None else f"`{setting.default}`"
-        if setting.default == "" and setting.unset:
-            shown = f"unset: {setting.unset}"
+        shown = f"unset: {setting.unset}" if setting.unset else f"`{setting.default}`"
         rows.append(f"| `{setting.name}` | {shown} | {_cell(setting.meaning)} |")
     return "\n".join(rows)
 

@@ -197,12 +197,14 @@ def as_shown(shown: str, printed: str, example: Example) -> str:
 def _headers_shown(shown: str, printed: str) -> str:
     """The run's output with only the header lines the page shows (by name), in its order."""
     head, _, body = printed.partition("\n\n")
-    names = {line.split(":", 1)[0].lower() for line in shown.partition("\n\n")[0].splitlines()[1:]}
+    order = [_name(line) for line in shown.partition("\n\n")[0].splitlines()[1:]]
     status, *headers = head.replace("\r", "").splitlines()
-    kept = [line for line in headers if line.split(":", 1)[0].lower() in names]
-    order = [line.split(":", 1)[0].lower() for line in shown.partition("\n\n")[0].splitlines()[1:]]
-    kept.sort(key=lambda line: order.index(line.split(":", 1)[0].lower()))
+    kept = sorted((line for line in headers if _name(line) in order), key=lambda line: order.index(_name(line)))
     return "\n".join([status, *kept]) + (f"\n\n{body}" if body else "")
+
+
+def _name(header: str) -> str:
+    return header.split(":", 1)[0].lower()
 
 
 def record(page: Path, printed: dict[tuple[int, int], str]) -> None:
