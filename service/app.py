@@ -29,7 +29,7 @@ from service.http.caching import BodyCache
 from service.http.encoding import OrjsonProvider
 from service.http.handles import Handles
 from service.http.inbound import AGREEMENT_ID_PATTERN
-from service.http.promises import keep_promised_parameters
+from service.http.promises import keep_promised_parameters, offer_promised_representations
 from service.settings import DEFAULTS
 from service.storage.database import described, head_revision
 from service.storage.history_cache import HistoryCache
@@ -116,6 +116,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     requests.echo_request_ids(app)
     keep_promised_parameters(app)
+    offer_promised_representations(app)
     metrics.install(app)
     _allow_cross_origin_reads(app)
     _route(app)

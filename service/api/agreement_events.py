@@ -10,12 +10,12 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from flask import Response, jsonify, request, url_for
+from flask import Response, jsonify, url_for
 
 from service import commands, queries
 from service.api.agreements import bp
 from service.api.waiting import long_poll
-from service.http import answers, auth, requests
+from service.http import answers, auth, representations, requests
 from service.http.caching import cached, link_to_next
 from service.http.encoding import line as json_line
 from service.http.handles import handles, known_as_asked
@@ -30,10 +30,10 @@ from service.http.promises import (
     follow,
     promises,
 )
+from service.http.representations import NDJSON
 from service.http.requests import CONSISTENCY_TOKEN
 from service.storage.results import AppendResult, VersionConflict
 
-NDJSON = "application/x-ndjson"
 APPEND_REQUEST = AppendRequest()
 
 
@@ -51,6 +51,7 @@ APPEND_REQUEST = AppendRequest()
             answers.EventsPage,
             headers=PERMALINKED,
             alternatives=((NDJSON, answers.EventOut),),
+            rows=("events",),
         ),
         NOT_MODIFIED,
     ),
@@ -64,7 +65,7 @@ def list_events(agreement_id: str) -> Response:
     known_at, after, limit = query["known_at"], query["after_version"], query["limit"]
     if known_at is None and known.version <= after:
         known = long_poll(lambda: queries.known_past(handles().store, agreement_id, after), query["wait"]) or known
-    if request.accept_mimetypes.best_match(["application/json", NDJSON]) == NDJSON:
+    if representations.chosen() == NDJSON:
         return _events_as_lines(agreement_id, after, limit, known_at)
 
     def answer() -> dict[str, Any]:
@@ -81,11 +82,9 @@ def list_events(agreement_id: str) -> Response:
         following = body["next_after_version"]
         return None if following is None else _events_url(agreement_id, following, limit, known_at)
 
-    response = cached(
+    return cached(
         answer, handles().bodies, knowledge=known.version, horizon=known.knowledge.horizon, next_page=next_page
     )
-    response.vary.add("Accept")  # the same URL also answers NDJSON: caches must tell them apart
-    return response
 
 
 def _events_as_lines(agreement_id: str, after: int, limit: int, known_at: datetime | None) -> Response:
@@ -93,7 +92,7 @@ def _events_as_lines(agreement_id: str, after: int, limit: int, known_at: dateti
     next page, if any, is in a Link header (RFC 8288)."""
     page = queries.events_page(handles().store, agreement_id, after, limit + 1, known_at)
     body = "".join(f"{json_line(answers.EVENT.dump(record))}\n" for record in page[:limit])
-    response = Response(body, mimetype=NDJSON, headers={"Cache-Control": "no-cache", "Vary": "Accept"})
+    response = Response(body, mimetype=NDJSON, headers={"Cache-Control": "no-cache"})
     if len(page) > limit:
         response.headers["Link"] = link_to_next(_events_url(agreement_id, page[limit - 1].version, limit, known_at))
     return response

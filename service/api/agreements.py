@@ -11,12 +11,12 @@ client holding the current answer gets a 304 without any event being read or rep
 from typing import Any
 from uuid import uuid4
 
-from flask import Blueprint, Response, jsonify, url_for
+from flask import Blueprint, Response, url_for
 from marshmallow import ValidationError
 
 from events import AgreementRegistered, NewEvent, Party, Phase, Recorded, changes, developments, timeline, type_name
 from service import clock, commands, queries
-from service.http import answers, auth, requests
+from service.http import answers, auth, representations, requests
 from service.http.caching import cached, link_to_next, today_by_default
 from service.http.handles import handles, known_as_asked
 from service.http.inbound import HistoryQuery, ListQuery, RegisterRequest, StatusQuery, TimelineQuery, party_of
@@ -49,7 +49,11 @@ REGISTER_REQUEST = RegisterRequest()
     query=ListQuery,
     answers=(
         Answer(
-            200, "a page of agreements by id, each with its status today", answers.AgreementsPage, headers=("Link",)
+            200,
+            "a page of agreements by id, each with its status today",
+            answers.AgreementsPage,
+            headers=("Link",),
+            rows=("agreements",),
         ),
     ),
     problems=("invalid-query", *DATABASE_PROBLEMS),
@@ -65,10 +69,11 @@ def list_agreements() -> Response:
         handles().store, clock.app_clock(), query["after"] or "", limit, phase, query["in_force_on"]
     )
     next_after = found[-1].agreement_id if more else None
-    response = jsonify({"agreements": answers.AGREEMENTS.dump(found), "next_after": next_after})
+    response = representations.respond({"agreements": answers.AGREEMENTS.dump(found), "next_after": next_after})
     if next_after is not None:
         filters = {name: query[name] for name in ("phase", "in_force_on") if query[name] is not None}
-        response.headers["Link"] = link_to_next(url_for(".list_agreements", after=next_after, limit=limit, **filters))
+        following = url_for(".list_agreements", after=next_after, limit=limit, **filters)
+        response.headers["Link"] = link_to_next(representations.keep_format(following))
     return response
 
 
@@ -161,7 +166,13 @@ def get_status(agreement_id: str) -> Response:
     query=TimelineQuery,
     request_headers=("If-None-Match", CONSISTENCY_TOKEN),
     answers=(
-        Answer(200, "maximal intervals of the same status", answers.TimelineAnswer, headers=PERMALINKED),
+        Answer(
+            200,
+            "maximal intervals of the same status",
+            answers.TimelineAnswer,
+            headers=PERMALINKED,
+            rows=("intervals",),
+        ),
         NOT_MODIFIED,
     ),
     problems=("invalid-query", "agreement-not-found", *DATABASE_PROBLEMS),
@@ -196,7 +207,13 @@ def get_timeline(agreement_id: str) -> Response:
     query=HistoryQuery,
     request_headers=("If-None-Match", CONSISTENCY_TOKEN),
     answers=(
-        Answer(200, "each change of the answer, in transaction time", answers.HistoryAnswer, headers=READ_HEADERS),
+        Answer(
+            200,
+            "each change of the answer, in transaction time",
+            answers.HistoryAnswer,
+            headers=READ_HEADERS,
+            rows=("changes",),
+        ),
         NOT_MODIFIED,
     ),
     problems=("invalid-query", "agreement-not-found", *DATABASE_PROBLEMS),

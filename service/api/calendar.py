@@ -41,7 +41,13 @@ WHAT = {
     query=DeadlinesQuery,
     request_headers=("If-None-Match",),
     answers=(
-        Answer(200, "deadlines in date order, paged", answers.DeadlinesPage, headers=(*READ_HEADERS, "Link")),
+        Answer(
+            200,
+            "deadlines in date order, paged",
+            answers.DeadlinesPage,
+            headers=(*READ_HEADERS, "Link"),
+            rows=("deadlines",),
+        ),
         NOT_MODIFIED,
     ),
     problems=("invalid-query", *DATABASE_PROBLEMS),

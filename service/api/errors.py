@@ -22,6 +22,7 @@ from service.http.problems import (
     InvalidBody,
     InvalidQuery,
     MalformedJson,
+    NotAcceptable,
     PreconditionFailed,
     StreamsExhausted,
     pointers,
@@ -101,6 +102,10 @@ def register_error_handlers(app: Flask) -> None:
         if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
             response.headers["Allow"] = ", ".join(sorted(error.valid_methods))  # type: ignore[attr-defined]
         return response
+
+    @app.errorhandler(NotAcceptable)
+    def not_acceptable(error: NotAcceptable) -> Response:
+        return problem_of("not-acceptable", str(error), available=error.offered)
 
     @app.errorhandler(ClientTimeout)
     def client_timeout(error: ClientTimeout) -> Response:

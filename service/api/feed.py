@@ -13,13 +13,13 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, request, url_for
 from marshmallow import ValidationError
 
 from events import Recorded
 from service import queries
 from service.api.waiting import POLL_SECONDS, Waiter, long_poll, open_waiter
-from service.http import answers, requests
+from service.http import answers, representations, requests
 from service.http.answers import EVENT
 from service.http.caching import link_to_next
 from service.http.encoding import line as json_line
@@ -40,7 +40,9 @@ PAGE = 100
     summary="Catch up on all events",
     tag="feed",
     query=FeedQuery,
-    answers=(Answer(200, "events after the cursor, in commit order", answers.FeedPage, headers=("Link",)),),
+    answers=(
+        Answer(200, "events after the cursor, in commit order", answers.FeedPage, headers=("Link",), rows=("events",)),
+    ),
     problems=("invalid-query", "streams-exhausted", *DATABASE_PROBLEMS),
 )
 def catch_up() -> Response:
@@ -53,10 +55,10 @@ def catch_up() -> Response:
         "events": [_entry(cursor, record) for cursor, record in page],
         "next_after": str(page[-1][0] if page else after),
     }
-    response = jsonify(body)
-    response.headers["Cache-Control"] = "no-cache"
+    response = representations.respond(body, {"Cache-Control": "no-cache"})
     # The feed never ends: the next page is where to poll from, even when it is empty now.
-    response.headers["Link"] = link_to_next(url_for(".catch_up", after=body["next_after"], limit=limit))
+    following = url_for(".catch_up", after=body["next_after"], limit=limit)
+    response.headers["Link"] = link_to_next(representations.keep_format(following))
     return response
 
 

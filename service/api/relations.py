@@ -16,7 +16,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from events import PARTY_ID_PATTERN, Day, Matching, PartyPhase, Phase, TerminationState, party_statuses
 from service import queries
-from service.http import requests
+from service.http import representations, requests
 from service.http.answers import AGREEMENTS, AgreementOut, ProvenanceOut, echo
 from service.http.caching import cached, taken_now, today_by_default
 from service.http.handles import handles, known_as_asked
@@ -111,7 +111,13 @@ class PartyAgreementsAnswer(Schema):
     query=RelationsQuery,
     request_headers=("If-None-Match",),
     answers=(
-        Answer(200, "each agreement with its status that day", RelationsAnswer, headers=PERMALINKED),
+        Answer(
+            200,
+            "each agreement with its status that day; as CSV, the uncertain ones after the others",
+            RelationsAnswer,
+            headers=PERMALINKED,
+            rows=("agreements", "uncertain"),
+        ),
         NOT_MODIFIED,
     ),
     problems=("invalid-query", *DATABASE_PROBLEMS),
@@ -144,12 +150,12 @@ def relations() -> Response:
 @promises(
     summary="The parties known",
     tag="parties",
-    answers=(Answer(200, "every party of any agreement, by id", PartiesAnswer),),
+    answers=(Answer(200, "every party of any agreement, by id", PartiesAnswer, rows=("parties",)),),
     problems=DATABASE_PROBLEMS,
 )
-def list_parties() -> dict[str, Any]:
+def list_parties() -> Response:
     """Every party any agreement names, with the name most of its agreements give it."""
-    return {"parties": [_party(known) for known in queries.parties(handles().store)]}
+    return representations.respond({"parties": [_party(known) for known in queries.parties(handles().store)]})
 
 
 @bp.get("/parties/<party:party_id>/agreements")
@@ -159,7 +165,13 @@ def list_parties() -> dict[str, Any]:
     query=PartyAgreementsQuery,
     request_headers=("If-None-Match",),
     answers=(
-        Answer(200, "each of its agreements with its status that day", PartyAgreementsAnswer, headers=PERMALINKED),
+        Answer(
+            200,
+            "each of its agreements with its status that day",
+            PartyAgreementsAnswer,
+            headers=PERMALINKED,
+            rows=("agreements",),
+        ),
         NOT_MODIFIED,
     ),
     problems=("invalid-query", "party-not-found", *DATABASE_PROBLEMS),
@@ -227,7 +239,11 @@ class PartiesQuery(Schema):
     request_headers=("If-None-Match", CONSISTENCY_TOKEN),
     answers=(
         Answer(
-            200, "each party, in the registration's order, with its status", PartiesOfAgreement, headers=PERMALINKED
+            200,
+            "each party, in the registration's order, with its status",
+            PartiesOfAgreement,
+            headers=PERMALINKED,
+            rows=("parties",),
         ),
         NOT_MODIFIED,
     ),

@@ -5,11 +5,15 @@ An answer is a function of three things, and its ETag hashes all three, by one m
 every cached view goes through (``cached``), so no view can leave a part out:
 
 - the question as read: the route, its path, and every query parameter as the route's
-  schema loaded it, defaults included (service/http/requests.py keeps it for the request);
+  schema loaded it, defaults included (service/http/requests.py keeps it for the request),
+  and the representation chosen, where it is not JSON (service/http/representations.py);
 - the knowledge used: the version of each agreement the answer replays;
 - what the question left to now: the day each defaulted day parameter took (today, where
   the agreement lives: ``today_by_default``) and anything else the answer took from the
   present rather than from the question or the knowledge (``taken_now``).
+
+It also names the edition of the answers' shapes (``SHAPES_EDITION``), which a release that
+changes what an answer holds moves on: a tag held from before it then no longer matches.
 
 An answer about a ``known_at`` older than the commit-lag bound, which left nothing to now,
 can never change (the events table refuses commits that late): shared caches may keep it
@@ -31,16 +35,20 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Response, current_app, g, request
+from flask import Response, g, request
 
 from service import clock
-from service.http import requests
+from service.http import representations, requests
 
 # The events table refuses any commit more than this long after its recorded_at
 # (migrations/versions/0001_events.py): answers about earlier instants are final.
 COMMIT_LAG_BOUND = timedelta(seconds=10)
 FINAL = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
+# Which edition of the answers' shapes this release writes, named by every ETag: a release
+# that changes what the answer to the same question holds (2: timeline intervals carry
+# ``ends_before``) takes the next, so no ETag a client holds names two bodies.
+SHAPES_EDITION = 2
 # Parameters that only say how fresh "now" must be (a long-poll's wait, a write's token):
 # the knowledge an answer used, which the ETag names, is what they chose.
 FRESHNESS = ("wait", "consistent_with")
@@ -80,21 +88,26 @@ def _days_by_default() -> dict[str, list[date]]:
 
 
 def _question() -> dict[str, Any]:
-    """The question as the route read it, less what only says how fresh "now" must be."""
-    return {name: value for name, value in requests.question().items() if name not in FRESHNESS}
+    """The question as the route read it, less what only says how fresh "now" must be, and
+    less ``format``: the tag names the representation chosen, however it was asked for."""
+    return {name: value for name, value in requests.question().items() if name not in (*FRESHNESS, "format")}
 
 
 def _answer_tag(knowledge: Any) -> str:
     """The strong ETag of this request's answer, built from ``knowledge`` (the version of
     each agreement it replays): the question, the knowledge, and what it left to now."""
-    return etag(
+    parts = [
+        SHAPES_EDITION,
         request.endpoint,
         request.view_args,
         _question(),
         knowledge,
         _days_by_default(),
         g.get("taken_now", {}),
-    )
+    ]
+    if representations.chosen() != representations.JSON:
+        parts.append(representations.chosen())
+    return etag(*parts)
 
 
 def _fixed_by_question() -> bool:
@@ -171,11 +184,12 @@ def cached(
     answer = answers.get(tag)
     if answer is None:
         built = build()
-        answer = CachedBody(f"{current_app.json.dumps(built)}\n".encode(), next_page(built))
+        following = next_page(built)
+        answer = CachedBody(representations.encode(built), following and representations.keep_format(following))
         answers.put(tag, answer)
     if answer.next_page is not None:
         headers["Link"] = ", ".join([link_to_next(answer.next_page), *links])
-    return Response(answer.body, mimetype="application/json", headers=headers)
+    return Response(answer.body, content_type=representations.content_type(), headers=headers)
 
 
 def _permalink(instant: datetime | None) -> str | None:
@@ -192,7 +206,7 @@ def _permalink(instant: datetime | None) -> str | None:
     arguments = {name: value for name, value in request.args.items() if name not in FRESHNESS}
     arguments |= {name: found[0].isoformat() for name, found in days.items()}
     arguments["known_at"] = instant.isoformat()
-    return f"{request.path}?{urlencode(arguments)}"
+    return representations.keep_format(f"{request.path}?{urlencode(arguments)}")
 
 
 def link_to_next(url: str) -> str:

@@ -9,7 +9,7 @@ Validation problems add ``errors``: a list of {"pointer", "detail"} with JSON Po
 (RFC 6901) into the request body, or {"parameter", "detail"} for the query string.
 """
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,6 +57,12 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
     ),
     "not-found": ProblemType(404, "Not Found", "(unknown route)"),
     "method-not-allowed": ProblemType(405, "Method Not Allowed", "`Allow` header"),
+    "not-acceptable": ProblemType(
+        406,
+        "Not Acceptable",
+        "`available`: the media types the route answers in (ask by `Accept`, or by `format` where the route takes"
+        " it); `Accept: */*`, or none, gets JSON",
+    ),
     "request-timeout": ProblemType(
         408,
         "Request Timeout",
@@ -133,6 +139,14 @@ class BadPrecondition(Exception):
 class StreamsExhausted(Exception):
     """Every slot for a waiting request (a live stream or a long-poll) in this worker is
     taken; the message says what the client may do instead."""
+
+
+class NotAcceptable(Exception):
+    """The client's Accept allows none of what the route can answer (406)."""
+
+    def __init__(self, offered: Sequence[str]) -> None:
+        super().__init__(f"this route answers {', '.join(offered)}; Accept allows none of them")
+        self.offered = list(offered)
 
 
 class ClientTimeout(Exception):

@@ -12,15 +12,15 @@ from functools import cache
 from typing import Any, TypeVar
 
 from flask import Flask, request
-from marshmallow import Schema
+from marshmallow import Schema, fields, validate
 
-from service.http import requests
+from service.http import representations, requests
 from service.http.inbound import CURSOR_PATTERN
 from service.http.inbound import TOKEN_PATTERN as TOKEN
+from service.http.representations import FORMATS, JSON
+from service.http.tables import CSV, Table, table_of
 
 View = TypeVar("View", bound=Callable[..., Any])
-
-JSON = "application/json"
 
 # What every route may answer about the request itself before its view runs: a malformed or
 # stalled request, a request line or header fields too large (the HTTP server in front), and
@@ -44,6 +44,8 @@ class Answer:
     headers: tuple[str, ...] = ()
     # Other representations of the same answer (chosen by Accept), each with its schema.
     alternatives: tuple[tuple[str, type[Schema]], ...] = ()
+    # A list answer: the lists in its body that are its rows, which it also answers as CSV.
+    rows: tuple[str, ...] = ()
     # OpenAPI links: operations a client (or schemathesis) can call next with values taken
     # from this answer, by operationId (the endpoint, "." as "_") and parameter expression.
     links: tuple[tuple[str, str, dict[str, str]], ...] = ()
@@ -73,6 +75,28 @@ class Promise:
     writes: bool = False
     description: str = ""
 
+    @property
+    def answered(self) -> Answer | None:
+        """What a successful read answers (the first 200), if the route is read."""
+        return next((answer for answer in self.answers if answer.status == 200), None)
+
+    @property
+    def table(self) -> Table | None:
+        """The answer's rows as a table, for a list answer."""
+        read = self.answered
+        if read is None or not read.rows or read.schema is None:
+            return None
+        return table_of(read.schema, *read.rows)
+
+    @property
+    def offered(self) -> tuple[str, ...]:
+        """The media types the route answers in, the default first."""
+        read = self.answered
+        if read is None:
+            return ()
+        alternatives = tuple(media_type for media_type, _ in read.alternatives)
+        return (read.media_type, *alternatives, *((CSV,) if read.rows else ()))
+
 
 def promises(**promise: Any) -> Callable[[View], View]:
     """Attach a ``Promise`` to a view function; the view's docstring becomes its description."""
@@ -100,7 +124,46 @@ def keep_promised_parameters(app: Flask) -> None:
         # Files take no question; OPTIONS is answered about the route, not asked of it.
         if promise is None or request.method == "OPTIONS":
             return
-        requests.read_question(_schema(promise.query))
+        requests.read_question(_schema(query_of(promise)))
+
+
+def offer_promised_representations(app: Flask) -> None:
+    """Before a read's view runs (and after its query string is read), choose the
+    representation its promise offers that the client asked for (406 when it allows none);
+    after it, say ``Vary: Accept`` where the route offers several."""
+
+    @app.before_request
+    def choose() -> None:
+        view = app.view_functions.get(request.endpoint or "")
+        promise = promise_of(view) if view is not None else None
+        if promise is None or not promise.offered or request.method not in ("GET", "HEAD"):
+            return
+        representations.negotiate(promise.offered, promise.table, requests.question().get("format"))
+
+    app.after_request(representations.vary)
+
+
+def query_of(promise: Promise) -> type[Schema] | None:
+    """The query string a route takes: what its promise names, and ``format`` where it
+    answers in more than one representation."""
+    formats = [name for name, media_type in FORMATS.items() if media_type in promise.offered]
+    if len(formats) < 2:
+        return promise.query
+    return _with_format(promise.query or Schema, tuple(formats))
+
+
+@cache
+def _with_format(query: type[Schema], formats: tuple[str, ...]) -> type[Schema]:
+    named = ", ".join(f"`{name}`" for name in formats)
+    field = fields.String(
+        load_default=None,
+        validate=validate.OneOf(formats),
+        metadata={
+            "description": f"the representation: {named}; overrides Accept, for tools that cannot set headers"
+            " (default: as Accept asks, else JSON)"
+        },
+    )
+    return type(query.__name__, (query,), {"format": field})
 
 
 @cache

@@ -2,11 +2,12 @@
 start is known, its term and notice -- and the intervals of a timeline. Steps known to the
 day answer exactly as before precision existed: the precision fields are left out."""
 
+from datetime import timedelta
 from typing import Any
 
 from marshmallow import Schema, fields, post_dump
 
-from events import SOURCES, Phase, Precision, TerminationState
+from events import SOURCES, Interval, Phase, Precision, TerminationState
 
 
 class TerminationOut(Schema):
@@ -103,9 +104,23 @@ class StatusOut(Schema):
         return data
 
 
+def _day_after(interval: Interval) -> str:
+    return (interval.ends_on + timedelta(days=1)).isoformat()
+
+
 class IntervalOut(Schema):
     starts_on = fields.Date(required=True)
-    ends_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True, metadata={"description": "its last day"})
+    ends_before = fields.Function(
+        _day_after,
+        required=True,
+        metadata={
+            "type": "string",
+            "format": "date",
+            "description": "the day after `ends_on`: the interval half-open, [starts_on, ends_before), as charts"
+            " draw touching bars",
+        },
+    )
     phase = fields.Enum(Phase, by_value=True, required=True)
     termination = fields.Enum(TerminationState, by_value=True, required=True, allow_none=True)
     term = fields.Integer(required=True, allow_none=True)

@@ -28,7 +28,9 @@ from service.http.promises import (
     Answer,
     Promise,
     promise_of,
+    query_of,
 )
+from service.http.tables import CSV, Table, table_of
 
 # Routes that serve files, not API answers: the app's static folder and Swagger UI's.
 _FILE_ROUTES = {"static", "openapi.swagger_ui_asset"}
@@ -69,7 +71,8 @@ def build(app: Flask) -> dict[str, Any]:
             raise LookupError(f"{rule.rule} ({rule.endpoint}) makes no promise: decorate its view with @promises")
         path, parameters = _path(rule.rule)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            spec.path(path=path, operations={method.lower(): _operation(promise, parameters, rule.endpoint)})
+            operation = _operation(promise, parameters, rule.endpoint, method)
+            spec.path(path=path, operations={method.lower(): operation})
     document = spec.to_dict()
     _query_parameters_are_never_null(document)
     _state_cross_field_rules(document["components"]["schemas"])
@@ -126,6 +129,8 @@ def _query_parameters_are_never_null(document: dict[str, Any]) -> None:
                     schema["type"] = next(kind for kind in schema["type"] if kind != "null")
                 if schema.get("default", "") is None:
                     del schema["default"]
+                if None in schema.get("enum", ()):
+                    schema["enum"] = [value for value in schema["enum"] if value is not None]
 
 
 def _strict_strings(_converter: Any, field: fields.Field, **_: Any) -> dict[str, Any]:
@@ -162,12 +167,15 @@ def _path(rule: str) -> tuple[str, list[dict[str, Any]]]:
     return _PATH_PARAMETER.sub(r"{\2}", rule), parameters
 
 
-def _operation(promise: Promise, path_parameters: list[dict[str, Any]], endpoint: str) -> dict[str, Any]:
+def _operation(promise: Promise, path_parameters: list[dict[str, Any]], endpoint: str, method: str) -> dict[str, Any]:
     parameters: list[Any] = [*path_parameters]
-    if promise.query is not None:
-        parameters.append({"in": "query", "schema": promise.query})
+    query = query_of(promise)
+    if query is not None:
+        parameters.append({"in": "query", "schema": query})
     parameters += list(promise.request_headers)  # apispec makes each name a $ref to its component
     problems = {*promise.problems, *SERVER_PROBLEMS, *(("unauthorized",) if promise.writes else ())}
+    if method == "GET" and promise.offered:
+        problems.add("not-acceptable")
     by_status: dict[int, list[str]] = {}
     for name in sorted(problems):
         by_status.setdefault(PROBLEM_STATUS[name], []).append(name)
@@ -195,6 +203,8 @@ def _answer(answer: Answer) -> dict[str, Any]:
     if answer.schema is not None:
         response["content"] = {answer.media_type: {"schema": answer.schema}}
         response["content"] |= {media_type: {"schema": schema} for media_type, schema in answer.alternatives}
+        if answer.rows:
+            response["content"][CSV] = _csv(table_of(answer.schema, *answer.rows))
     elif answer.media_type != JSON:
         response["content"] = {answer.media_type: {"schema": {"type": "string"}}}
     if answer.headers:
@@ -204,6 +214,28 @@ def _answer(answer: Answer) -> dict[str, Any]:
             name: {"operationId": operation, "parameters": parameters} for name, operation, parameters in answer.links
         }
     return response
+
+
+def _csv(table: Table) -> dict[str, Any]:
+    """The CSV representation of a list answer: its columns, in order, in ``x-columns`` (what
+    each holds and means) and as the header row of its example."""
+    columns = table.columns
+    return {
+        "schema": {
+            "type": "string",
+            "description": "RFC 4180 CSV, UTF-8, CRLF line ends: a header row, then one row per item; columns as"
+            " `x-columns` lists them (docs/how-to/dashboards.md says how fields become columns)",
+        },
+        "example": ",".join(column.name for column in columns) + "\r\n",
+        "x-columns": [
+            {
+                "name": column.name,
+                "type": column.kind,
+                **({"description": column.description} if column.description else {}),
+            }
+            for column in columns
+        ],
+    }
 
 
 def _problem(status: int, names: list[str]) -> dict[str, Any]:

@@ -69,6 +69,10 @@ READS = [
     "/parties/KOR/agreements",
     "/healthz",
     "/",
+    # Tables: a list as CSV, by format and by Accept below.
+    f"{GSOMIA}/timeline?format=csv",
+    f"{GSOMIA}/events?limit=3&format=csv",
+    "/relations?between=KOR,JPN&on=2019-09-01&format=csv",
 ]
 # What a request can meet in-process, one problem type each (the server's own 408, 414 and
 # 431, and the database's 503s, are the e2e tests').
@@ -132,6 +136,8 @@ def test_the_answers_to_a_fixed_list_of_questions_are_as_held(fixed: Flask, conn
     answers[f"GET {GSOMIA}/events?limit=5 as NDJSON"] = answered(
         client, "GET", f"{GSOMIA}/events?limit=5", Accept="application/x-ndjson"
     )
+    answers["GET /agreements?limit=2 as CSV"] = answered(client, "GET", "/agreements?limit=2", Accept="text/csv")
+    answers[f"GET {GSOMIA}/status as CSV"] = answered(client, "GET", f"{GSOMIA}/status", Accept="text/csv")
     for method, path, body, headers in PROBLEMS:
         answers[f"{method} {path} {body!r:.80} {headers}"] = answered(client, method, path, body, **headers)
     document = client.get("/openapi.json").get_json()

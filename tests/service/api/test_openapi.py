@@ -74,7 +74,7 @@ def test_query_parameters_come_from_the_views_schemas(document: dict) -> None:  
         for parameter in document["paths"]["/agreements/{agreement_id}/timeline"]["get"]["parameters"]
         if parameter.get("in") == "query"
     }
-    assert set(parameters) == {"from", "to", "known_at", "perspective", "consistent_with"}
+    assert set(parameters) == {"from", "to", "known_at", "perspective", "consistent_with", "format"}
     assert parameters["from"]["format"] == "date"
     assert parameters["known_at"] == {"type": "string", "format": "date-time", "pattern": f"^{INSTANT_PATTERN}$"}
 
