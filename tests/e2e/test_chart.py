@@ -53,4 +53,3 @@ def test_the_documented_chart_draws_the_timeline_the_service_answers(serve: Serv
     assert width > 1000 and height > 150 and len(png) > 20_000
     if os.environ.get("PACT_RECORD_EXAMPLES") == "1":
         PICTURE.write_bytes(png)
-
