@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from flask import Response, current_app, g, request
+from werkzeug.datastructures import MIMEAccept
 
 from service.http.problems import NotAcceptable
 from service.http.tables import CSV, Table
@@ -36,10 +37,16 @@ def negotiate(offered: Sequence[str], table: Table | None, asked_format: str | N
     elif not request.accept_mimetypes:
         chosen = offered[0]
     else:
-        chosen = request.accept_mimetypes.best_match(offered)
+        chosen = _types_asked().best_match(offered)
     if chosen is None:
         raise NotAcceptable(offered)
     g.representation, g.table, g.several = chosen, table, len(offered) > 1
+
+
+def _types_asked() -> MIMEAccept:
+    """Accept's media ranges without their parameters: ``text/plain;version=0.0.4`` (a
+    Prometheus scrape) asks for the route's text/plain, whose own writer honours the version."""
+    return MIMEAccept([(value.split(";", 1)[0].strip(), quality) for value, quality in request.accept_mimetypes])
 
 
 def chosen() -> str:

@@ -219,3 +219,25 @@ def test_new_events_reach_the_csv_as_the_json(client: FlaskClient) -> None:
     assert post(client, "/agreements/test-pact/events", signed).status_code == 201
     found = table(client.get("/agreements/test-pact/events?format=csv"))
     assert [row["type"] for row in found] == ["agreement_registered", "signed"]
+
+
+@pytest.mark.parametrize(
+    ("url", "accept", "answered"),
+    [
+        ("/metrics", "text/plain;version=0.0.4", "text/plain"),  # a Prometheus scrape
+        ("/metrics", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1", "text/"),
+        ("/agreements/kr-jp-gsomia/calendar.ics", "text/calendar", "text/calendar"),
+        ("/agreements", "text/csv; charset=utf-8", "text/csv"),
+        ("/", "text/html", "text/html"),
+    ],
+)
+def test_a_media_type_with_parameters_asks_for_the_type(
+    client: FlaskClient, url: str, accept: str, answered: str
+) -> None:
+    response = client.get(url, headers={"Accept": accept})
+    assert response.status_code == 200 and response.mimetype.startswith(answered)
+
+
+def test_a_live_stream_is_asked_for_as_an_event_source_asks(client: FlaskClient) -> None:
+    with client.get("/events/stream", headers={"Accept": "text/event-stream"}) as response:
+        assert response.status_code == 200 and response.mimetype == "text/event-stream"
