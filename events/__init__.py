@@ -35,6 +35,7 @@ from events.codec.fields import (
 from events.codec.payloads import (
     PAYLOAD_SCHEMAS,
     SOURCES,
+    TIMEZONES,
     AgreementRegisteredSchema,
     SourceSchema,
     TermsSchema,
@@ -62,6 +63,7 @@ from events.record.types import (
 )
 from events.replay.changes import changes
 from events.replay.deadlines import Deadline, DeadlineKind, deadlines
+from events.replay.dyads import DyadPhase, DyadSpan, dyads
 from events.replay.fold import Replayer, check_history, continues, developments, replay
 from events.replay.party_status import PartyStatus, party_statuses
 from events.replay.status import Interval, Status, TerminationStatus, TermStatus
@@ -81,6 +83,8 @@ __all__ = [
     "Day",
     "Deadline",
     "DeadlineKind",
+    "DyadPhase",
+    "DyadSpan",
     "EVENT_TYPES",
     "EnteredIntoForce",
     "Event",
@@ -109,6 +113,7 @@ __all__ = [
     "Source",
     "SourceSchema",
     "Status",
+    "TIMEZONES",
     "TYPE_NAMES",
     "TermStatus",
     "TerminationState",
@@ -119,6 +124,7 @@ __all__ = [
     "check_history",
     "continues",
     "deadlines",
+    "dyads",
     "decode",
     "developments",
     "effective",

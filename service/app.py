@@ -20,7 +20,7 @@ from psycopg_pool import ConnectionPool
 from werkzeug.routing import BaseConverter
 
 from events import PARTY_ID_PATTERN
-from service.api import agreement_events, calendar, feed, health, metrics, openapi, relations
+from service.api import agreement_events, calendar, datasets, feed, health, metrics, openapi, relations
 from service.api.errors import register_error_handlers
 from service.api.openapi.document import build as build_document
 from service.clock import Clock
@@ -138,7 +138,17 @@ def _route(app: Flask) -> None:
     app.url_map.converters["party"] = PartyIdConverter
     # The agreements blueprint comes from the module of an agreement's events, which adds
     # its routes to it: so it is registered complete.
-    blueprints = (agreement_events.bp, relations.bp, feed.bp, calendar.bp, health.bp, openapi.bp, metrics.bp, pages.bp)
+    blueprints = (
+        agreement_events.bp,
+        relations.bp,
+        datasets.bp,
+        feed.bp,
+        calendar.bp,
+        health.bp,
+        openapi.bp,
+        metrics.bp,
+        pages.bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

@@ -2,7 +2,8 @@
 
 The read path's questions in one place, each in the domain's words -- an agreement's
 knowledge at an instant, its history, its status on a day, a page of agreements, what
-bound some parties on a day, a party's agreements -- and answered with the domain's
+bound some parties on a day, a party's agreements, which pairs of parties each agreement
+bound and when -- and answered with the domain's
 types; the views only turn them into HTTP. The store keeps every stream's decoded events
 and its replayer in memory, so a question asked again costs no replay.
 ``AgreementNotFound`` is the read path's refusal; writes raise it too.
@@ -12,7 +13,18 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from events import AgreementRegistered, Party, PartyPhase, Phase, Recorded, Replayer, Status, party_statuses
+from events import (
+    AgreementRegistered,
+    DyadSpan,
+    Party,
+    PartyPhase,
+    Phase,
+    Recorded,
+    Replayer,
+    Status,
+    dyads,
+    party_statuses,
+)
 from service.clock import Clock
 from service.storage.results import ConsistencyToken, Cursor, Knowledge
 from service.storage.store import EventStore
@@ -262,3 +274,21 @@ def binds(store: EventStore, agreement: Summary, party_ids: list[str]) -> bool:
     bound = {PartyPhase.IN_FORCE, PartyPhase.WITHDRAWAL_PENDING}
     statuses = {found.party.id: found.status for found in party_statuses(replayer, agreement.on)}
     return all(statuses.get(party_id) in bound for party_id in party_ids)
+
+
+def every_agreement(store: EventStore, known_at: datetime | None) -> dict[str, Knowledge]:
+    """What is known at ``known_at`` of every agreement, by id, in one round trip."""
+    return store.knowledge_of(sorted(store.registrations.every()), known_at)
+
+
+def dyads_of(
+    store: EventStore, known: dict[str, Knowledge], until: dict[str, date], perspective: str | None
+) -> list[tuple[str, DyadSpan]]:
+    """Each agreement's dyad spans up to its day in ``until``, as far as it is ``known``, by
+    agreement id; ``perspective`` reads a contested fact as that party does, where it is one."""
+    found = []
+    for stream_id, knowledge in sorted(known.items()):
+        history = store.history(stream_id, knowledge.version)
+        party = registration_in(history).party(perspective) if perspective is not None else None
+        found += [(stream_id, span) for span in dyads(history, until[stream_id], perspective=party)]
+    return found

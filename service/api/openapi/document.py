@@ -15,7 +15,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 from marshmallow import fields
 
-from events import PARTY_ID_PATTERN, STORABLE_TEXT_PATTERNS
+from events import PARTY_ID_PATTERN, STORABLE_TEXT_PATTERNS, TIMEZONES
 from service.api.openapi import events
 from service.http import answers
 from service.http.inbound import AGREEMENT_ID_PATTERN, REVISION_TYPES, CursorField, DeadlineCursorField
@@ -76,6 +76,7 @@ def build(app: Flask) -> dict[str, Any]:
     document = spec.to_dict()
     _query_parameters_are_never_null(document)
     _state_cross_field_rules(document["components"]["schemas"])
+    _time_zones_once(document["components"]["schemas"])
     events.state_cross_field_rules(document["components"]["schemas"])
     events.discriminate(document["components"]["schemas"])
     events.name_the_streamed_entry(document["components"]["schemas"])
@@ -114,6 +115,32 @@ def _state_cross_field_rules(schemas: dict[str, Any]) -> None:
             },
         },
     ]
+
+
+def _time_zones_once(schemas: dict[str, Any]) -> None:
+    """A time zone as one schema, referred to where one is taken: a pattern that matches
+    the IANA names the server accepts (TIMEZONES), not an enum. Generators make an
+    identifier of each enum value, and ``GMT+0``, ``GMT-0`` and ``GMT0`` make the same one;
+    a pattern they leave to validators, which hold a client to the server's very list."""
+    names = sorted(TIMEZONES)
+    schemas["TimeZone"] = {
+        "type": "string",
+        "description": "an IANA time zone name (the tz database), like Asia/Seoul: one the server's tz database"
+        " holds, as the pattern lists them",
+        "pattern": f"^({'|'.join(_literally(name) for name in names)})$",
+        "examples": ["Asia/Seoul", "Asia/Tokyo", "UTC"],
+    }
+    for schema in schemas.values():
+        properties = schema.get("properties", {})
+        for name, field in properties.items():
+            if field.get("enum") == names:
+                kept = {key: field[key] for key in ("description", "default") if key in field}
+                properties[name] = {"$ref": "#/components/schemas/TimeZone", **kept}
+
+
+def _literally(text: str) -> str:
+    """``text`` as a regular expression that matches it alone (ECMA-262 and Python alike)."""
+    return "".join(f"\\{character}" if character in "\\^$.|?*+()[]{}" else character for character in text)
 
 
 def _query_parameters_are_never_null(document: dict[str, Any]) -> None:

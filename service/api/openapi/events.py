@@ -65,7 +65,8 @@ def discriminate(schemas: dict[str, Any]) -> None:
     """Each carrier becomes a ``oneOf`` of one branch per type: the carrier's own schema
     with ``type`` fixed and the payload of that type. A branch is the whole object, not an
     ``allOf`` of the common part, which client generators turn into one model per branch
-    and field, clashing."""
+    and field, clashing. A branch whose payload has fields it must have requires the
+    payload, as the server does."""
     for carrier, types in CARRIERS.items():
         common = schemas.pop(carrier)
         branches = {event_type: f"{pascal(event_type)}{carrier}" for event_type in types}
@@ -75,6 +76,9 @@ def discriminate(schemas: dict[str, Any]) -> None:
                 "payload": {"$ref": REF + payload_name(event_type)},
             }
             schemas[branch] = {**common, "properties": {**common["properties"], **fixed}}
+            required = common.get("required", [])
+            if schemas[payload_name(event_type)].get("required") and "payload" not in required:
+                schemas[branch]["required"] = [*required, "payload"]
         schemas[carrier] = {
             "oneOf": [{"$ref": REF + branch} for branch in branches.values()],
             "discriminator": {"propertyName": "type", "mapping": {t: REF + b for t, b in branches.items()}},

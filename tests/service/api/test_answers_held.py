@@ -73,6 +73,8 @@ READS = [
     f"{GSOMIA}/timeline?format=csv",
     f"{GSOMIA}/events?limit=3&format=csv",
     "/relations?between=KOR,JPN&on=2019-09-01&format=csv",
+    "/datasets/dyads",
+    "/datasets/dyads?party=KOR&granularity=year&format=csv",
 ]
 # What a request can meet in-process, one problem type each (the server's own 408, 414 and
 # 431, and the database's 503s, are the e2e tests').

@@ -28,6 +28,7 @@ LISTS = {
     "/parties": "/parties",
     "/parties/{party_id}/agreements": "/parties/JPN/agreements?on=2019-12-01",
     "/events": "/events",
+    "/datasets/dyads": "/datasets/dyads?granularity=year&to=2024-12-31",
 }
 
 
