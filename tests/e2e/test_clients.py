@@ -5,6 +5,7 @@ time, never committed; the examples are the README's ("Clients"), in clients/.""
 
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -25,18 +26,20 @@ CLIENTS = ROOT / "clients"
 NODE_TOOLS = CLIENTS / "typescript" / "node_modules" / ".bin"
 
 
-def generate_python_client(base: str, folder: Path) -> None:
-    """openapi-python-client's package ``pact_client`` in ``folder``, as the README generates it."""
+def generate_python_client(base: str, folder: Path) -> str:
+    """openapi-python-client's package ``pact_client`` in ``folder``, as the documentation
+    generates it: with its default settings (which format the code with ruff, from PATH).
+    What the generator said."""
     document = folder / "openapi.json"
     with urlopen(f"{base}/openapi.json", timeout=30) as answer:
         document.write_bytes(answer.read())
-    generator = Path(sys.executable).parent / "openapi-python-client"
-    config = CLIENTS / "python" / "openapi-python-client.yaml"
-    subprocess.run(
-        [generator, "generate", "--path", document, "--output-path", folder / "pact_client", "--meta", "none",
-         "--config", config],
-        check=True, capture_output=True,
+    tools = Path(sys.executable).parent
+    generated = subprocess.run(
+        [tools / "openapi-python-client", "generate", "--path", document, "--output-path", folder / "pact_client",
+         "--meta", "none"],
+        check=True, capture_output=True, text=True, env={**os.environ, "PATH": f"{tools}:{os.environ['PATH']}"},
     )  # fmt: skip
+    return generated.stdout + generated.stderr
 
 
 @pytest.fixture
@@ -76,6 +79,23 @@ def test_a_generated_python_client_reads_registers_appends_and_parses_problems(
     assert (appended.first_version, appended.version) == (2, 4)
     assert (missing.status, missing.type_) == (404, "/problems/agreement-not-found")
     assert (again.status, again.type_) == (409, "/problems/agreement-exists")
+
+
+def test_both_generators_take_the_served_document_with_their_defaults(serve: Serve, tmp_path: Path) -> None:
+    """No settings file and no flag: a time zone, for one, is a pattern, not an enum whose
+    names (GMT+0, GMT-0, GMT0) would make clashing identifiers."""
+    base = serve("--workers", "1").url
+    said = generate_python_client(base, tmp_path)
+    typescript = subprocess.run(
+        [NODE_TOOLS / "openapi-typescript", f"{base}/openapi.json", "-o", tmp_path / "schema.d.ts"],
+        capture_output=True,
+        text=True,
+    )
+
+    assert "Warning" not in said and "Error" not in said, said
+    assert (tmp_path / "pact_client" / "models" / "agreement_registered_payload.py").exists()
+    assert typescript.returncode == 0, typescript.stderr
+    assert "AgreementRegisteredPayload" in (tmp_path / "schema.d.ts").read_text()
 
 
 def typescript_types(document: Path, folder: Path) -> None:
@@ -128,6 +148,7 @@ READS = {
     "/relations": "/relations?between=KOR,JPN&on=2019-09-01",
     "/parties": "/parties",
     "/parties/{party_id}/agreements": "/parties/JPN/agreements",
+    "/datasets/dyads": "/datasets/dyads?granularity=year&limit=1000",
     "/healthz": "/healthz",
     "/readyz": "/readyz",
 }
