@@ -215,11 +215,12 @@ REQUEST_HEADERS: dict[str, dict[str, Any]] = {
     },
     "Consistency-Token": {
         "description": "a write's Consistency-Token: the answer includes that write (a token of another agreement"
-        " changes nothing)",
+        " changes nothing); a value that is not one is refused (400 `invalid-query`, naming `Consistency-Token`)",
         "schema": {"type": "string", "pattern": f"^{TOKEN}$"},
     },
     "Last-Event-ID": {
-        "description": "the cursor of the last event received; an EventSource sends it when it reconnects",
+        "description": "the cursor of the last event received; an EventSource sends it when it reconnects; a value"
+        " that is not one is refused (400 `invalid-query`, naming `Last-Event-ID`)",
         "schema": {"type": "string", "pattern": f"^{CURSOR_PATTERN}$"},
     },
 }

@@ -22,6 +22,7 @@ PAGES = [
     "README.md",
     "docs/tutorial.md",
     "docs/how-to/dashboards.md",
+    "docs/how-to/research.md",
     "docs/how-to/recording.md",
     "docs/how-to/corrections.md",
     "docs/how-to/consistency.md",
