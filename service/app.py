@@ -20,7 +20,7 @@ from psycopg_pool import ConnectionPool
 from werkzeug.routing import BaseConverter
 
 from events import PARTY_ID_PATTERN
-from service.api import agreement_events, calendar, datasets, feed, health, metrics, openapi, relations
+from service.api import agreement_events, calendar, datapackage, feed, health, metrics, openapi, relations
 from service.api.errors import register_error_handlers
 from service.api.openapi.document import build as build_document
 from service.clock import Clock
@@ -136,12 +136,13 @@ def _route(app: Flask) -> None:
     """Every route of the service, with the converters of its ids."""
     app.url_map.converters["agreement"] = AgreementIdConverter
     app.url_map.converters["party"] = PartyIdConverter
-    # The agreements blueprint comes from the module of an agreement's events, which adds
-    # its routes to it: so it is registered complete.
+    # The agreements blueprint comes from the module of an agreement's events, and the
+    # datasets blueprint from the module of their descriptor, each of which adds its routes
+    # to it: so each is registered complete.
     blueprints = (
         agreement_events.bp,
         relations.bp,
-        datasets.bp,
+        datapackage.bp,
         feed.bp,
         calendar.bp,
         health.bp,

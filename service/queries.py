@@ -16,14 +16,17 @@ from datetime import date, datetime
 from events import (
     AgreementRegistered,
     DyadSpan,
+    Interval,
     Party,
     PartyPhase,
     Phase,
     Recorded,
     Replayer,
     Status,
+    developments,
     dyads,
     party_statuses,
+    timeline,
 )
 from service.clock import Clock
 from service.storage.results import ConsistencyToken, Cursor, Knowledge
@@ -108,11 +111,6 @@ def known_past(store: EventStore, agreement_id: str, version: int) -> Known | No
     """The agreement as known now, once it goes past ``version``; else None."""
     found = known(store, agreement_id, None)
     return found if found.version > version else None
-
-
-def every_version(store: EventStore) -> tuple[tuple[str, int], ...]:
-    """Every agreement's id and the version it is at now, by id."""
-    return tuple(store.every_stream_version())
 
 
 def history_at(store: EventStore, agreement_id: str, version: int) -> list[Recorded]:
@@ -292,3 +290,14 @@ def dyads_of(
         party = registration_in(history).party(perspective) if perspective is not None else None
         found += [(stream_id, span) for span in dyads(history, until[stream_id], perspective=party)]
     return found
+
+
+def timeline_of(
+    store: EventStore, agreement_id: str, version: int, until: date, perspective: str | None
+) -> list[Interval]:
+    """The agreement's timeline as far as ``version``, from its first development to
+    ``until``; ``perspective`` reads a contested fact as that party does, where it is one."""
+    history = store.history(agreement_id, version)
+    first = min((record.event.occurred_on for record in developments(history)), default=until)
+    party = registration_in(history).party(perspective) if perspective is not None else None
+    return timeline(history, first, until, perspective=party) if first <= until else []

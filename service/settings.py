@@ -107,6 +107,11 @@ SETTINGS: tuple[Setting, ...] = (
         "origins whose browser scripts may read the API, comma-separated (writes are never offered cross-origin)",
     ),
     Setting(
+        "PACT_DATA_LICENSE",
+        "CC-BY-4.0",
+        "the licence the datasets' descriptor (`GET /datasets/datapackage.json`) gives the tables, as an SPDX id",
+    ),
+    Setting(
         "PROMETHEUS_MULTIPROC_DIR",
         None,
         "where `serve`'s workers keep the metrics `/metrics` adds up",

@@ -18,7 +18,7 @@ from service.http.caching import cached, today_by_default
 from service.http.handles import handles
 from service.http.inbound import CalendarQuery, DeadlinesQuery, party_of
 from service.http.problems import InvalidQuery
-from service.http.promises import DATABASE_PROBLEMS, NOT_MODIFIED, READ_HEADERS, Answer, promises
+from service.http.promises import DATABASE_PROBLEMS, NOT_MODIFIED, PERMALINKED, Answer, promises
 
 bp = Blueprint("calendar", __name__)
 
@@ -45,7 +45,7 @@ WHAT = {
             200,
             "deadlines in date order, paged",
             answers.DeadlinesPage,
-            headers=(*READ_HEADERS, "Link"),
+            headers=PERMALINKED,
             rows=("deadlines",),
         ),
         NOT_MODIFIED,
@@ -54,7 +54,8 @@ WHAT = {
 )
 def list_deadlines() -> Response:
     """Notice deadlines, term ends and pending notices taking effect between ``from``
-    (default today, UTC) and ``to`` (default a year later), at most ten years apart."""
+    (default today, UTC) and ``to`` (default a year later), at most ten years apart, as
+    known at ``known_at``."""
     query = requests.question()
     start = query["start"] or today_by_default("from", "UTC")
     end = query["end"] or min(start + timedelta(days=DEFAULT_DAYS), LATEST_DAY)
@@ -63,7 +64,9 @@ def list_deadlines() -> Response:
     if (end - start).days > MAX_DAYS:
         raise InvalidQuery(ValidationError({"to": ["at most ten years after 'from'"]}))
     after, limit, perspective = query["after"], query["limit"], query["perspective"]
-    streams = queries.every_version(handles().store)
+    known = queries.every_agreement(handles().store, query["known_at"])
+    streams = tuple((stream_id, knowledge.version) for stream_id, knowledge in sorted(known.items()))
+    horizon = max((k.horizon for k in known.values() if k.horizon is not None), default=None)
 
     def answer() -> dict[str, Any]:
         found = sorted(
@@ -89,11 +92,13 @@ def list_deadlines() -> Response:
         parameters: dict[str, object] = {"from": start, "to": end, "after": body["next_after"], "limit": limit}
         if perspective is not None:
             parameters["perspective"] = perspective
+        if query["known_at"] is not None:
+            parameters["known_at"] = query["known_at"].isoformat()
         return url_for(".list_deadlines", **parameters)  # type: ignore[arg-type]
 
     # The answer depends on every stream's version: a dashboard polling it gets a 304, or
     # the body from memory, until one changes.
-    return cached(answer, handles().bodies, knowledge=streams, next_page=next_page)
+    return cached(answer, handles().bodies, knowledge=streams, horizon=horizon, next_page=next_page)
 
 
 def _every_deadline(

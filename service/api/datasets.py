@@ -10,7 +10,8 @@ id (ISO 3166-1 alpha-3 for a state) and, where it has one, its Correlates of War
 (the ``countrycode`` package, the political science standard).
 """
 
-from datetime import date
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -19,23 +20,52 @@ from flask import Blueprint, Response, request, url_for
 from marshmallow import Schema, ValidationError, fields, validate
 
 from events import PARTY_ID_PATTERN, Day, DyadPhase, DyadSpan, Matching, Precision, QueryCount
-from service import queries
+from service import clock, queries
 from service.http import requests
+from service.http.answers import EVENTS, EventOut
 from service.http.caching import cached, today_by_default
 from service.http.handles import handles
 from service.http.inbound import agreement_id, description, known_at
 from service.http.problems import InvalidQuery
 from service.http.promises import DATABASE_PROBLEMS, NOT_MODIFIED, PERMALINKED, Answer, promises
-from service.storage.results import AGREEMENT_ID_PATTERN, Knowledge
+from service.http.statuses import IntervalOut
+from service.storage.results import Knowledge
 
 bp = Blueprint("datasets", __name__, url_prefix="/datasets")
 
 # A window of at most three centuries, as a timeline's: a year row per pair, agreement and
 # year stays a bounded number.
 MAX_DAYS = 300 * 366
+# How far ahead a table of timelines reaches: each renewal to come is an interval.
+MAX_AHEAD_DAYS = 100 * 366
 GRANULARITIES = ("span", "year")
-_DAY = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
-CURSOR_PATTERN = f"({PARTY_ID_PATTERN})~({PARTY_ID_PATTERN})~({AGREEMENT_ID_PATTERN})~({_DAY})"
+# Where a page of a table ended: the sort key of its last row, its parts joined by "~".
+CURSOR_PATTERN = "[A-Za-z0-9_-]{1,63}(~[A-Za-z0-9_-]{1,63}){1,3}"
+# A table is downloaded a page at a time, a large one for a statistics package: bounded, so
+# no request builds an answer of unbounded size.
+MAX_ROWS = 100_000
+
+
+def cursor() -> Matching:
+    return Matching(
+        CURSOR_PATTERN,
+        "not a cursor of this table (take next_after from the previous page)",
+        load_default=None,
+        metadata=description("where the previous page ended: its `next_after`"),
+    )
+
+
+def reading_as() -> Matching:
+    return Matching(
+        f"({PARTY_ID_PATTERN})",
+        "not a party id (like KOR, or nato)",
+        load_default=None,
+        metadata=description("a party's id: its agreements as it reads a contested fact"),
+    )
+
+
+def rows_per_page() -> QueryCount:
+    return QueryCount(load_default=1000, minimum=1, maximum=MAX_ROWS)
 
 
 class DyadsQuery(Schema):
@@ -60,24 +90,14 @@ class DyadsQuery(Schema):
         ),
     )
     known_at = known_at()
-    perspective = Matching(
-        f"({PARTY_ID_PATTERN})",
-        "not a party id (like KOR, or nato)",
-        load_default=None,
-        metadata=description("a party's id: its agreements as it reads a contested fact"),
-    )
+    perspective = reading_as()
     granularity = fields.String(
         load_default="span",
         validate=validate.OneOf(GRANULARITIES),
         metadata=description("`span`: a row per span; `year`: a row per span and calendar year, with its days"),
     )
-    after = Matching(
-        CURSOR_PATTERN,
-        "not a dyads cursor (take next_after from the previous page)",
-        load_default=None,
-        metadata=description("where the previous page ended: its `next_after`"),
-    )
-    limit = QueryCount(load_default=100, minimum=1, maximum=1000)
+    after = cursor()
+    limit = rows_per_page()
 
 
 class DyadOut(Schema):
@@ -132,7 +152,50 @@ class DyadsPage(Schema):
     next_after = fields.String(required=True, allow_none=True)
 
 
+class EventsTableQuery(Schema):
+    agreement = agreement_id(load_default=None, metadata=description("only this agreement's events"))
+    known_at = known_at()
+    after = cursor()
+    limit = rows_per_page()
+
+
+class EventsTable(Schema):
+    known_at = fields.AwareDateTime(required=True, allow_none=True, metadata={"description": "null: all known now"})
+    events = fields.List(fields.Nested(EventOut), required=True)
+    next_after = fields.String(required=True, allow_none=True)
+
+
+class TimelinesQuery(Schema):
+    agreement = agreement_id(load_default=None, metadata=description("only this agreement's timeline"))
+    end = Day(
+        data_key="to",
+        load_default=None,
+        metadata=description("the last day of every timeline; default: today, where each agreement lives"),
+    )
+    known_at = known_at()
+    perspective = reading_as()
+    after = cursor()
+    limit = rows_per_page()
+
+
+class TimelineRow(IntervalOut):
+    """An interval of one agreement's timeline, with the agreement's id first."""
+
+    agreement_id = fields.String(required=True)
+
+    class Meta:
+        fields = ("agreement_id", *IntervalOut._declared_fields)
+
+
+class TimelinesTable(Schema):
+    end = fields.Date(required=True, allow_none=True, data_key="to", metadata={"description": "null: today"})
+    known_at = fields.AwareDateTime(required=True, allow_none=True, metadata={"description": "null: all known now"})
+    intervals = fields.List(fields.Nested(TimelineRow), required=True)
+    next_after = fields.String(required=True, allow_none=True)
+
+
 DYADS = DyadOut(many=True)
+INTERVAL = IntervalOut()
 
 
 @bp.get("/dyads")
@@ -164,35 +227,158 @@ def list_dyads() -> Response:
     _check_window(query["start"], query["end"], until)
 
     def answer() -> dict[str, Any]:
-        found = sorted(
-            (
-                row
-                for stream_id, span in queries.dyads_of(store, known, until, query["perspective"])
-                if query["party"] in (None, span.party_a.id, span.party_b.id)
-                for row in _rows(stream_id, span, query["start"], until[stream_id], query["granularity"])
-                if query["after"] is None or _key(row) > _cursor(query["after"])
-            ),
-            key=_key,
-        )
-        page = found[: query["limit"]]
+        rows = dyad_rows(known, until, query["start"], query["party"], query["perspective"], query["granularity"])
+        page, next_after = _page(rows, query["after"], query["limit"])
         return {
             "from": query["start"].isoformat() if query["start"] else None,
             "to": query["end"].isoformat() if query["end"] else None,
-            "known_at": query["known_at"].isoformat() if query["known_at"] else None,
+            "known_at": _instant(query["known_at"]),
             "granularity": query["granularity"],
-            "dyads": DYADS.dump(row[-1] for row in page),
-            "next_after": "~".join(_key(page[-1])) if len(found) > query["limit"] else None,
+            "dyads": DYADS.dump(page),
+            "next_after": next_after,
         }
 
-    def next_page(body: dict[str, Any]) -> str | None:
-        if body["next_after"] is None:
-            return None
-        asked = {name: value for name, value in request.args.items() if name != "after"}
-        return url_for(".list_dyads", **asked, after=body["next_after"])  # type: ignore[arg-type]
+    return cached(answer, handles().bodies, knowledge=_versions(known), horizon=_horizon(known), next_page=_next_page)
 
-    versions = {stream_id: k.version for stream_id, k in known.items()}
-    horizon = max((k.horizon for k in known.values() if k.horizon is not None), default=None)
-    return cached(answer, handles().bodies, knowledge=versions, horizon=horizon, next_page=next_page)
+
+@bp.get("/events")
+@promises(
+    summary="Every agreement's events, as one table",
+    tag="datasets",
+    query=EventsTableQuery,
+    request_headers=("If-None-Match",),
+    answers=(
+        Answer(
+            200,
+            "events by agreement and version, paged; the next page, if any, in Link",
+            EventsTable,
+            headers=PERMALINKED,
+            rows=("events",),
+        ),
+        NOT_MODIFIED,
+    ),
+    problems=("invalid-query", "agreement-not-found", *DATABASE_PROBLEMS),
+)
+def events_table() -> Response:
+    """Every event of every agreement (or of ``agreement``) as recorded at ``known_at``, in
+    its stream's order, with its sources: what ``GET /agreements/<id>/events`` pages through,
+    for all of them at once."""
+    query = requests.question()
+    store = handles().store
+    known = _concerned(queries.every_agreement(store, query["known_at"]), query["agreement"], None)
+
+    def answer() -> dict[str, Any]:
+        page, next_after = _page(event_rows(known), query["after"], query["limit"])
+        return {"known_at": _instant(query["known_at"]), "events": EVENTS.dump(page), "next_after": next_after}
+
+    return cached(answer, handles().bodies, knowledge=_versions(known), horizon=_horizon(known), next_page=_next_page)
+
+
+@bp.get("/timelines")
+@promises(
+    summary="Every agreement's timeline, as one table",
+    tag="datasets",
+    query=TimelinesQuery,
+    request_headers=("If-None-Match",),
+    answers=(
+        Answer(
+            200,
+            "intervals by agreement and first day, paged; the next page, if any, in Link",
+            TimelinesTable,
+            headers=PERMALINKED,
+            rows=("intervals",),
+        ),
+        NOT_MODIFIED,
+    ),
+    problems=("invalid-query", "agreement-not-found", *DATABASE_PROBLEMS),
+)
+def timelines_table() -> Response:
+    """Every agreement's timeline (or ``agreement``'s), from its first development to ``to``
+    (default today, where it lives), as known at ``known_at``: each interval with its
+    agreement's id, as ``GET /agreements/<id>/timeline`` gives them."""
+    query = requests.question()
+    store = handles().store
+    known = _concerned(queries.every_agreement(store, query["known_at"]), query["agreement"], None)
+    until = {stream_id: query["end"] or today_by_default("to", k.timezone) for stream_id, k in known.items()}
+    if query["end"] is not None and query["end"] > clock.today("UTC") + timedelta(days=MAX_AHEAD_DAYS):
+        raise InvalidQuery(ValidationError({"to": ["at most 100 years from today"]}))
+
+    def answer() -> dict[str, Any]:
+        page, next_after = _page(timeline_rows(known, until, query["perspective"]), query["after"], query["limit"])
+        return {
+            "to": query["end"].isoformat() if query["end"] else None,
+            "known_at": _instant(query["known_at"]),
+            "intervals": [{"agreement_id": agreement_id, **INTERVAL.dump(interval)} for agreement_id, interval in page],
+            "next_after": next_after,
+        }
+
+    return cached(answer, handles().bodies, knowledge=_versions(known), horizon=_horizon(known), next_page=_next_page)
+
+
+Keyed = Iterable[tuple[tuple[str, ...], Any]]
+
+
+def event_rows(known: dict[str, Knowledge]) -> Keyed:
+    """Every event of the agreements ``known``, keyed by agreement and version."""
+    store = handles().store
+    for stream_id, knowledge in sorted(known.items()):
+        for record in store.history(stream_id, knowledge.version):
+            yield (stream_id, f"{record.version:010d}"), record
+
+
+def timeline_rows(known: dict[str, Knowledge], until: dict[str, date], perspective: str | None) -> Keyed:
+    """Every interval of the agreements' timelines up to their day in ``until``, keyed by
+    agreement and first day."""
+    store = handles().store
+    for stream_id, knowledge in sorted(known.items()):
+        for interval in queries.timeline_of(store, stream_id, knowledge.version, until[stream_id], perspective):
+            yield (stream_id, interval.starts_on.isoformat()), (stream_id, interval)
+
+
+def dyad_rows(
+    known: dict[str, Knowledge],
+    until: dict[str, date],
+    start: date | None,
+    party: str | None,
+    perspective: str | None,
+    granularity: str,
+) -> Keyed:
+    """The agreements' dyads up to their day in ``until`` that bind on ``start`` or later
+    (those of ``party`` only, when named), whole or by year, keyed by pair, agreement and
+    first day."""
+    for stream_id, span in queries.dyads_of(handles().store, known, until, perspective):
+        if party in (None, span.party_a.id, span.party_b.id):
+            yield from _rows(stream_id, span, start, until[stream_id], granularity)
+
+
+def _page(rows: Iterable[tuple[tuple[str, ...], Any]], after: str | None, limit: int) -> tuple[list[Any], str | None]:
+    """The rows after the cursor ``after``, by their keys, at most ``limit`` of them, and
+    the cursor of the next page (None on the last)."""
+    keyed = sorted(
+        ((key, row) for key, row in rows if after is None or key > tuple(after.split("~"))), key=lambda kept: kept[0]
+    )
+    following = "~".join(keyed[limit - 1][0]) if len(keyed) > limit else None
+    return [row for _, row in keyed[:limit]], following
+
+
+def _next_page(body: dict[str, Any]) -> str | None:
+    """The same question after the page's end, if the table goes on."""
+    if body["next_after"] is None:
+        return None
+    asked = {name: value for name, value in request.args.items() if name != "after"}
+    return url_for(request.endpoint or "", **asked, after=body["next_after"])  # type: ignore[arg-type]
+
+
+def _versions(known: dict[str, Knowledge]) -> dict[str, int]:
+    return {stream_id: k.version for stream_id, k in known.items()}
+
+
+def _horizon(known: dict[str, Knowledge]) -> datetime | None:
+    return max((k.horizon for k in known.values() if k.horizon is not None), default=None)
+
+
+def _instant(instant: datetime | None) -> str | None:
+    return instant.isoformat() if instant else None
 
 
 def _concerned(known: dict[str, Knowledge], agreement: str | None, party: str | None) -> dict[str, Knowledge]:
@@ -219,18 +405,16 @@ def _check_window(start: date | None, end: date | None, until: dict[str, date]) 
         raise InvalidQuery(ValidationError({"to": ["at most 300 years after 'from'"]}))
 
 
-_Row = tuple[str, str, str, str, dict[str, Any]]
-
-
-def _rows(stream_id: str, span: DyadSpan, start: date | None, until: date, granularity: str) -> list[_Row]:
+def _rows(
+    stream_id: str, span: DyadSpan, start: date | None, until: date, granularity: str
+) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
     """The span as rows -- whole, or its part in each calendar year -- that bind on
     ``start`` or later, each keyed for its page order: pair, agreement, first day."""
     parts = [(None, span)] if granularity == "span" else list(span.years(until))
-    return [
-        (span.party_a.id, span.party_b.id, stream_id, part.starts_on.isoformat(), _row(stream_id, year, part, until))
-        for year, part in parts
-        if start is None or (part.ends_on or until) >= start
-    ]
+    for year, part in parts:
+        if start is None or (part.ends_on or until) >= start:
+            key = (span.party_a.id, span.party_b.id, stream_id, part.starts_on.isoformat())
+            yield key, _row(stream_id, year, part, until)
 
 
 def _row(stream_id: str, year: int | None, span: DyadSpan, until: date) -> dict[str, Any]:
@@ -249,15 +433,6 @@ def _row(stream_id: str, year: int | None, span: DyadSpan, until: date) -> dict[
         "days": span.days(until),
         "based_on": [record.event_id for record in span.based_on],
     }
-
-
-def _key(row: _Row) -> tuple[str, str, str, str]:
-    return row[:4]
-
-
-def _cursor(after: str) -> tuple[str, str, str, str]:
-    party_a, party_b, agreement, first = after.split("~")
-    return party_a, party_b, agreement, first
 
 
 @cache

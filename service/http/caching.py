@@ -93,9 +93,10 @@ def _question() -> dict[str, Any]:
     return {name: value for name, value in requests.question().items() if name not in (*FRESHNESS, "format")}
 
 
-def _answer_tag(knowledge: Any) -> str:
+def _answer_tag(knowledge: Any, by_host: bool) -> str:
     """The strong ETag of this request's answer, built from ``knowledge`` (the version of
-    each agreement it replays): the question, the knowledge, and what it left to now."""
+    each agreement it replays): the question, the knowledge, and what it left to now; and
+    the host it was asked of, for an answer that names its own absolute URLs."""
     parts = [
         SHAPES_EDITION,
         request.endpoint,
@@ -107,6 +108,8 @@ def _answer_tag(knowledge: Any) -> str:
     ]
     if representations.chosen() != representations.JSON:
         parts.append(representations.chosen())
+    if by_host:
+        parts.append(request.host_url)
     return etag(*parts)
 
 
@@ -163,14 +166,16 @@ def cached(
     knowledge: Any,
     horizon: datetime | None = None,
     next_page: Callable[[Any], str | None] = lambda _: None,
+    by_host: bool = False,
 ) -> Response:
     """Answer 304 when the client holds this very answer; otherwise build it once.
     ``knowledge`` is what the answer replays (each agreement's version). A read that takes
     ``known_at`` passes the ``horizon`` of that knowledge, the instant its permalink is
     asked at (``_permalink``), sent as Content-Location and as a Link. For a paged answer,
     ``next_page`` gives the URL of the page after the built one, if any, sent as a Link
-    header (RFC 8288)."""
-    tag = _answer_tag(knowledge)
+    header (RFC 8288). An answer that writes absolute URLs says ``by_host``: its ETag names
+    the host they name."""
+    tag = _answer_tag(knowledge, by_host)
     final = is_final(requests.question().get("known_at")) and _fixed_by_question()
     headers = {"ETag": tag, "Cache-Control": FINAL if final else REVALIDATE}
     canonical = _permalink(horizon)

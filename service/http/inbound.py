@@ -208,6 +208,10 @@ class ListQuery(Schema):
     in_force_on = Day(load_default=None)
 
 
+# The most deadlines one page holds.
+DEADLINES_PER_PAGE = 1000
+
+
 class DeadlineCursorField(fields.Field):
     """Where a page of deadlines ended, as the page hands it out: "<day>~<agreement>~<kind>".
     It is a position in their order, compared as written (a YYYY-MM-DD day sorts as it is
@@ -232,8 +236,9 @@ class DeadlinesQuery(Schema):
             "the last day; default: a year after `from`. Not before `from`, and at most ten years after it (else 400)"
         ),
     )
+    known_at = known_at()
     after = DeadlineCursorField(load_default=None)
-    limit = QueryCount(load_default=100, minimum=1, maximum=1000)
+    limit = QueryCount(load_default=100, minimum=1, maximum=DEADLINES_PER_PAGE)
     perspective = Matching(
         f"({PARTY_ID_PATTERN})",
         "not a party id (like KOR, or nato)",

@@ -46,13 +46,14 @@ _SCALARS = (
 class Column:
     """One column: its name, where its cells come from in a dumped row (the keys to follow,
     and the key within each item when the path ends at a list of objects), what it holds
-    (a JSON Schema type) and what it means."""
+    (a JSON Schema type, and format: ``date``, ``date-time``, ``uuid``) and what it means."""
 
     name: str
     path: tuple[str, ...]
     each: str | None
     kind: str
     description: str
+    format: str | None = None
 
     def cell(self, row: Mapping[str, Any]) -> str:
         value: Any = row
@@ -120,7 +121,7 @@ def _columns(schema: Schema, path: tuple[str, ...], prefix: str) -> Iterable[Col
                 if _kind(inner_field) not in ("object", "array"):
                     yield Column(f"{label}.{inner_key}", where, inner_key, "string", _about(inner_field, each=True))
         else:
-            yield Column(label, where, None, _kind(field), _about(field))
+            yield Column(label, where, None, _kind(field), _about(field), _format(field))
 
 
 def _nested(field: fields.Field) -> Schema | None:
@@ -157,6 +158,18 @@ def _kind(field: fields.Field) -> str:
     if isinstance(field, fields.Function | fields.Method):  # of no declared type: written as JSON
         return "object"
     raise TypeError(f"no column for a {type(field).__name__}")
+
+
+def _format(field: fields.Field) -> str | None:
+    """The JSON Schema format of a text column's cells, where they have one."""
+    if isinstance(field, fields.DateTime):
+        return "date-time"
+    if isinstance(field, fields.Date):
+        return "date"
+    if isinstance(field, fields.UUID):
+        return "uuid"
+    declared = field.metadata.get("format")
+    return str(declared) if declared else None
 
 
 def _about(field: fields.Field, *, each: bool = False) -> str:

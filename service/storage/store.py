@@ -237,13 +237,6 @@ class EventStore:
         with self.pool.connection() as connection:
             return [(row[0], row[1]) for row in connection.execute(sql.STREAM_VERSIONS, (after, limit)).fetchall()]
 
-    def every_stream_version(self) -> list[tuple[str, int]]:
-        """Every stream and the version it is at, by id, a thousand streams a query."""
-        streams: list[tuple[str, int]] = []
-        while page := self.stream_versions(streams[-1][0] if streams else "", 1000):
-            streams += page
-        return streams
-
     def stream_ids(self) -> list[str]:
         with self.pool.connection() as connection:
             return [row[0] for row in connection.execute(sql.STREAM_IDS).fetchall()]

@@ -149,6 +149,10 @@ READS = {
     "/parties": "/parties",
     "/parties/{party_id}/agreements": "/parties/JPN/agreements",
     "/datasets/dyads": "/datasets/dyads?granularity=year&limit=1000",
+    "/datasets/events": "/datasets/events",
+    "/datasets/timelines": "/datasets/timelines",
+    "/datasets": "/datasets",
+    "/datasets/datapackage.json": "/datasets/datapackage.json",
     "/healthz": "/healthz",
     "/readyz": "/readyz",
 }

@@ -258,6 +258,7 @@ def _csv(table: Table) -> dict[str, Any]:
             {
                 "name": column.name,
                 "type": column.kind,
+                **({"format": column.format} if column.format else {}),
                 **({"description": column.description} if column.description else {}),
             }
             for column in columns

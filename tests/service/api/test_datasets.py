@@ -4,6 +4,7 @@ JSON or CSV, paged, filtered, and refused with a problem when the question is no
 
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from flask.testing import FlaskClient
@@ -170,3 +171,83 @@ def _in_an_imprecise_end(row: dict[str, Any], day: str) -> bool:
     return (row["from_precision"] == "month" and day[:7] == row["from"][:7]) or (
         row["to_precision"] == "month" and row["to"] is not None and day[:7] == row["to"][:7]
     )
+
+
+def test_the_datasets_are_listed_as_csv_permalinks_pinned_to_what_was_known(client: FlaskClient) -> None:
+    index = client.get("/datasets").get_json()
+    document = client.get("/openapi.json").get_json()
+
+    assert [dataset["name"] for dataset in index["datasets"]] == [
+        "events",
+        "timelines",
+        "dyads",
+        "dyad-years",
+        "deadlines",
+    ]
+    for dataset in index["datasets"]:
+        url = urlsplit(dataset["path"])
+        assert url.scheme == "http" and "format=csv" in url.query
+        assert "known_at=" in url.query
+        answer = client.get(f"{url.path}?{url.query}")
+        assert answer.status_code == 200 and answer.mimetype == "text/csv"
+        header = answer.get_data(as_text=True).splitlines()[0].split(",")
+        stated = document["paths"][url.path]["get"]["responses"]["200"]["content"]["text/csv"]["x-columns"]
+        assert header == [column["name"] for column in stated]
+        assert answer.headers["Cache-Control"] in ("no-cache", "public, max-age=31536000, immutable")
+
+
+def test_the_descriptor_states_each_tables_fields_licence_sources_and_citation(client: FlaskClient) -> None:
+    index = client.get("/datasets").get_json()
+    descriptor = client.get("/datasets/datapackage.json").get_json()
+
+    assert descriptor["profile"] == "tabular-data-package" and descriptor["known_at"] == index["known_at"]
+    assert descriptor["licenses"] == [{"name": "CC-BY-4.0", "path": "https://spdx.org/licenses/CC-BY-4.0.html"}]
+    assert descriptor["citation"]["known_at"] == index["known_at"]
+    assert descriptor["citation"]["url"] == index["datapackage"]
+    assert any("yna.co.kr" in source.get("path", "") for source in descriptor["sources"])
+    by_name = {resource["name"]: resource for resource in descriptor["resources"]}
+    assert [resource["path"] for resource in descriptor["resources"]] == [d["path"] for d in index["datasets"]]
+    fields = {field["name"]: field for field in by_name["dyads"]["schema"]["fields"]}
+    assert (fields["from"]["type"], fields["days"]["type"], fields["ccode_a"]["type"]) == ("date", "integer", "integer")
+    assert by_name["events"]["schema"]["fields"][0] == {"name": "id", "type": "string", "format": "uuid"}
+
+
+def test_the_events_table_holds_every_agreements_events_as_known(client: FlaskClient) -> None:
+    table = client.get("/datasets/events?limit=100000").get_json()
+    gsomia = client.get("/agreements/kr-jp-gsomia/events?limit=1000").get_json()["events"]
+    first = client.get("/datasets/events?limit=5").get_json()
+    second = client.get(f"/datasets/events?limit=5&after={first['next_after']}").get_json()
+
+    assert [e["id"] for e in table["events"] if e["agreement_id"] == "kr-jp-gsomia"] == [e["id"] for e in gsomia]
+    assert first["events"] + second["events"] == table["events"][:10]
+    assert client.get("/datasets/events?known_at=2000-01-01T00:00:00Z").get_json()["events"] == []
+
+
+def test_the_timelines_table_holds_each_agreements_timeline(client: FlaskClient) -> None:
+    table = client.get("/datasets/timelines?to=2024-01-01").get_json()["intervals"]
+    gsomia = client.get("/agreements/kr-jp-gsomia/timeline?to=2024-01-01").get_json()["intervals"]
+
+    rows = [row for row in table if row["agreement_id"] == "kr-jp-gsomia"]
+    assert [{key: value for key, value in row.items() if key != "agreement_id"} for row in rows] == gsomia
+    assert list(table[0])[0] == "agreement_id"
+
+
+def test_deadlines_as_known_at_an_instant(client: FlaskClient) -> None:
+    known = client.get("/deadlines?from=2019-01-01&to=2020-12-31&known_at=2000-01-01T00:00:00Z").get_json()
+    now = client.get("/deadlines?from=2019-01-01&to=2020-12-31").get_json()
+
+    assert known["deadlines"] == [] and len(now["deadlines"]) == 4
+
+
+@pytest.mark.parametrize(
+    ("url", "named"),
+    [
+        ("/datasets/timelines?to=8999-01-01", "to"),
+        ("/datasets/events?limit=100001", "limit"),
+        ("/datasets/events?after=a~b~c~d~e", "after"),
+        ("/datasets?known_at=yesterday", "known_at"),
+    ],
+)
+def test_a_table_question_that_is_not_one_is_400(client: FlaskClient, url: str, named: str) -> None:
+    body = problem(client.get(url), 400, "invalid-query")
+    assert named in {error["parameter"] for error in body["errors"]}

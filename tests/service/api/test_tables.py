@@ -29,6 +29,9 @@ LISTS = {
     "/parties/{party_id}/agreements": "/parties/JPN/agreements?on=2019-12-01",
     "/events": "/events",
     "/datasets/dyads": "/datasets/dyads?granularity=year&to=2024-12-31",
+    "/datasets/events": "/datasets/events",
+    "/datasets/timelines": "/datasets/timelines?to=2024-12-31",
+    "/datasets": "/datasets",
 }
 
 
