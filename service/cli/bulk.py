@@ -16,7 +16,7 @@ as version 1: written by hand today, or by ``export`` before versions existed.
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
@@ -196,11 +196,13 @@ def _already(stored: dict[Any, Recorded], number: int, new: NewEvent) -> bool:
     return True
 
 
-def export_events(store: EventStore, stream_ids: Sequence[str]) -> Iterator[str]:
-    """Every event of the agreements, a JSON line each, oldest version first."""
+def export_events(store: EventStore, stream_ids: Sequence[str], known_at: datetime | None = None) -> Iterator[str]:
+    """Every event of the agreements (as recorded at ``known_at``, if given), a JSON line
+    each, oldest version first."""
     for stream_id in stream_ids:
         after = 0
         while page := store.read(stream_id, after_version=after, limit=BATCH):
             for record in page:
-                yield json_line({**EVENT.dump(record), "schema_version": CURRENT[type_name(record.event)]})
+                if known_at is None or record.recorded_at <= known_at:
+                    yield json_line({**EVENT.dump(record), "schema_version": CURRENT[type_name(record.event)]})
             after = page[-1].version

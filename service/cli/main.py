@@ -13,14 +13,17 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO, TypeVar
 
 import click
+from marshmallow import ValidationError
 from tqdm import tqdm
 
+from events import Instant
 from service.app import replica_urls
-from service.cli import bootstrapping, bulk, questions, token, verification
+from service.cli import bootstrapping, bulk, questions, tables, token, verification
 from service.cli.seeding import seed as seed_store
 from service.clock import Clock, ClockSettingError
 from service.settings import default, number
@@ -148,18 +151,50 @@ def import_(file: TextIO) -> None:
 
 
 @main.command()
+@click.option(
+    "--table",
+    type=click.Choice(list(tables.TABLES)),
+    default="events",
+    show_default=True,
+    help="which table: every event, every timeline, the dyads, or the dyad-years",
+)
+@click.option(
+    "--format",
+    "written_as",
+    type=click.Choice(["ndjson", "csv"]),
+    default="ndjson",
+    show_default=True,
+    help="one JSON row a line, or CSV with one header row",
+)
+@click.option("--known-at", help="as recorded at this instant (ISO 8601 with its offset); default: all known now")
 @click.option("--agreement", "agreements", multiple=True, help="only this agreement (repeatable); default: all")
 @click.argument("file", type=click.File("w", encoding="utf-8"), default="-")
-def export(agreements: tuple[str, ...], file: TextIO) -> None:
-    """Write every event as NDJSON to FILE (default: standard output), one event a line,
-    agreement by agreement, oldest first -- what `import` reads."""
+def export(table: str, written_as: str, known_at: str | None, agreements: tuple[str, ...], file: TextIO) -> None:
+    """Write a table to FILE (default: standard output), with a progress bar on standard
+    error. The default, every event as NDJSON agreement by agreement, oldest first, is what
+    `import` reads; the other tables are the ones GET /datasets lists, as the API answers
+    them."""
     url = bootstrapping.database_url()
-    with bootstrapping.event_store(url) as store:
-        stream_ids = list(agreements) or store.stream_ids()
-        with tqdm(unit="event", disable=None, file=sys.stderr) as bar:
-            for line in bulk.export_events(store, stream_ids):
-                file.write(line + "\n")
-                bar.update()
+    if table == "events" and written_as == "ndjson":
+        with bootstrapping.event_store(url) as store:
+            stream_ids = list(agreements) or store.stream_ids()
+            with tqdm(unit="event", disable=None, file=sys.stderr) as bar:
+                for line in bulk.export_events(store, stream_ids, _instant(known_at)):
+                    file.write(line + "\n")
+                    bar.update()
+        return
+    with questions.api(url) as client:
+        tables.write(client, table, written_as == "csv", known_at, agreements, file)
+
+
+def _instant(text: str | None) -> datetime | None:
+    """``--known-at`` read as the API reads ``known_at``."""
+    if text is None:
+        return None
+    try:
+        return Instant().deserialize(text)
+    except ValidationError as error:
+        raise click.BadParameter(" ".join(error.messages), param_hint="--known-at") from None
 
 
 main.add_command(questions.status)
