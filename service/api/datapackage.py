@@ -124,7 +124,10 @@ class Descriptor(Schema):
     tag="datasets",
     query=DatasetsQuery,
     request_headers=("If-None-Match",),
-    answers=(Answer(200, "the descriptor, its resources pinned to known_at", Descriptor, headers=PERMALINKED),),
+    answers=(
+        Answer(200, "the descriptor, its resources pinned to known_at", Descriptor, headers=PERMALINKED),
+        NOT_MODIFIED,
+    ),
     problems=("invalid-query", *DATABASE_PROBLEMS),
 )
 def datapackage() -> Response:

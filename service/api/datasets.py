@@ -36,7 +36,7 @@ bp = Blueprint("datasets", __name__, url_prefix="/datasets")
 # A window of at most three centuries, as a timeline's: a year row per pair, agreement and
 # year stays a bounded number.
 MAX_DAYS = 300 * 366
-# How far ahead a table of timelines reaches: each renewal to come is an interval.
+# How far ahead a table reaches: each renewal to come is an interval, each year a dyad-year.
 MAX_AHEAD_DAYS = 100 * 366
 GRANULARITIES = ("span", "year")
 # Where a page of a table ended: the sort key of its last row, its parts joined by "~".
@@ -86,7 +86,8 @@ class DyadsQuery(Schema):
         load_default=None,
         metadata=description(
             "the last day asked: only spans that bind on it or earlier, and a span binding that day has no `to`;"
-            " default: today, where each agreement lives. Not before `from`, and at most 300 years after it (else 400)"
+            " default: today, where each agreement lives. Not before `from`, at most 300 years after it and at most"
+            " 100 years from today (else 400)"
         ),
     )
     known_at = known_at()
@@ -170,7 +171,9 @@ class TimelinesQuery(Schema):
     end = Day(
         data_key="to",
         load_default=None,
-        metadata=description("the last day of every timeline; default: today, where each agreement lives"),
+        metadata=description(
+            "the last day of every timeline; default: today, where each agreement lives; at most 100 years from today"
+        ),
     )
     known_at = known_at()
     perspective = reading_as()
@@ -224,6 +227,7 @@ def list_dyads() -> Response:
     store = handles().store
     known = _concerned(queries.every_agreement(store, query["known_at"]), query["agreement"], query["party"])
     until = {stream_id: query["end"] or today_by_default("to", k.timezone) for stream_id, k in known.items()}
+    _not_far_ahead(query["end"])
     _check_window(query["start"], query["end"], until)
 
     def answer() -> dict[str, Any]:
@@ -300,8 +304,7 @@ def timelines_table() -> Response:
     store = handles().store
     known = _concerned(queries.every_agreement(store, query["known_at"]), query["agreement"], None)
     until = {stream_id: query["end"] or today_by_default("to", k.timezone) for stream_id, k in known.items()}
-    if query["end"] is not None and query["end"] > clock.today("UTC") + timedelta(days=MAX_AHEAD_DAYS):
-        raise InvalidQuery(ValidationError({"to": ["at most 100 years from today"]}))
+    _not_far_ahead(query["end"])
 
     def answer() -> dict[str, Any]:
         page, next_after = _page(timeline_rows(known, until, query["perspective"]), query["after"], query["limit"])
@@ -392,6 +395,12 @@ def _concerned(known: dict[str, Knowledge], agreement: str | None, party: str | 
         parties_of = handles().store.registrations.of_party(party)
         return {stream_id: k for stream_id, k in known.items() if stream_id in parties_of}
     return known
+
+
+def _not_far_ahead(end: date | None) -> None:
+    """A table's last day at most MAX_AHEAD_DAYS from today: each year ahead is rows more."""
+    if end is not None and end > clock.today("UTC") + timedelta(days=MAX_AHEAD_DAYS):
+        raise InvalidQuery(ValidationError({"to": ["at most 100 years from today"]}))
 
 
 def _check_window(start: date | None, end: date | None, until: dict[str, date]) -> None:

@@ -37,6 +37,8 @@ DOCUMENTED_REFUSALS = {
     "invalid-query: must not be before 'from'": "`to` before `from` (described under `to`)",
     "invalid-query: is before 'from'": "`to` before `from` (described under `to`)",
     "invalid-query: at most ten years": "/deadlines spans at most ten years (described under `to`)",
+    "invalid-query: at most 300 years after 'from'": "a dyads window spans at most 300 years (described under `to`)",
+    "invalid-query: at most 100 years from today": "a table reaches at most a century ahead (described under `to`)",
     "invalid-query: names a party twice": "/relations asks of distinct parties (described under `between`)",
     "invalid-query: is not a party to the agreement": "a perspective is a party's (described under `perspective`)",
     "invalid-body: is in the future": "a development is not dated after today (described under occurred_on)",

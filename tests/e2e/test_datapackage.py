@@ -23,7 +23,7 @@ def test_frictionless_validates_the_descriptor_and_every_tables_data(serve: Serv
 
     assert report.valid, report.flatten(["type", "note"])
     rows = {task.name: task.stats["rows"] for task in report.tasks}
-    assert list(rows) == TABLES
+    assert list(rows) == list(TABLES)
     assert all(rows[name] > 0 for name in ("events", "timelines", "dyads", "dyad-years"))
     for path in TABLES.values():  # each resource's data was read from the service
         server.wait_for_log(f'"path": "{path}"')
