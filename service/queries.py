@@ -274,6 +274,17 @@ def binds(store: EventStore, agreement: Summary, party_ids: list[str]) -> bool:
     return all(statuses.get(party_id) in bound for party_id in party_ids)
 
 
+def versions(known: dict[str, Knowledge]) -> dict[str, int]:
+    """The knowledge a question across agreements replays: each one's version."""
+    return {stream_id: k.version for stream_id, k in known.items()}
+
+
+def horizon(known: dict[str, Knowledge]) -> datetime | None:
+    """The instant of the newest knowledge a question across agreements used: its permalink's
+    ``known_at``, which pins every agreement's knowledge at once."""
+    return max((k.horizon for k in known.values() if k.horizon is not None), default=None)
+
+
 def every_agreement(store: EventStore, known_at: datetime | None) -> dict[str, Knowledge]:
     """What is known at ``known_at`` of every agreement, by id, in one round trip."""
     return store.knowledge_of(sorted(store.registrations.every()), known_at)

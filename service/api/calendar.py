@@ -65,8 +65,7 @@ def list_deadlines() -> Response:
         raise InvalidQuery(ValidationError({"to": ["at most ten years after 'from'"]}))
     after, limit, perspective = query["after"], query["limit"], query["perspective"]
     known = queries.every_agreement(handles().store, query["known_at"])
-    streams = tuple((stream_id, knowledge.version) for stream_id, knowledge in sorted(known.items()))
-    horizon = max((k.horizon for k in known.values() if k.horizon is not None), default=None)
+    streams = tuple(sorted(queries.versions(known).items()))
 
     def answer() -> dict[str, Any]:
         found = sorted(
@@ -98,7 +97,7 @@ def list_deadlines() -> Response:
 
     # The answer depends on every stream's version: a dashboard polling it gets a 304, or
     # the body from memory, until one changes.
-    return cached(answer, handles().bodies, knowledge=streams, horizon=horizon, next_page=next_page)
+    return cached(answer, handles().bodies, knowledge=streams, horizon=queries.horizon(known), next_page=next_page)
 
 
 def _every_deadline(

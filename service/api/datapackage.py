@@ -18,13 +18,14 @@ from typing import Any
 from flask import Response, current_app, url_for
 from marshmallow import Schema, fields
 
+from events import Day
 from service import queries
 from service.api.calendar import DEFAULT_DAYS
 from service.api.datasets import MAX_ROWS, bp, event_rows
 from service.http import requests
 from service.http.caching import cached, today_by_default
 from service.http.handles import handles
-from service.http.inbound import DEADLINES_PER_PAGE, known_at
+from service.http.inbound import DEADLINES_PER_PAGE, description, known_at
 from service.http.promises import DATABASE_PROBLEMS, NOT_MODIFIED, PERMALINKED, Answer, promise_of, promises
 from service.http.tables import Column, Table
 from service.storage.results import Knowledge
@@ -44,7 +45,8 @@ _FIELD_TYPES = {
 @dataclass(frozen=True)
 class Dataset:
     """A downloadable table: its name, title and meaning, the route that answers it (by
-    endpoint), the question pinned (beside ``known_at``), and its rows."""
+    endpoint), the question pinned (beside ``known_at``), and the most rows one answer of
+    that route holds."""
 
     name: str
     title: str
@@ -55,6 +57,13 @@ class Dataset:
 
 
 class DatasetsQuery(Schema):
+    on = Day(
+        load_default=None,
+        metadata=description(
+            "the day the tables are cut: timelines and dyads run to it, deadlines run a year from it; default: today"
+            " (UTC)"
+        ),
+    )
     known_at = known_at()
 
 
@@ -91,16 +100,17 @@ def list_datasets() -> Response:
     (default: all known now, pinned to the newest event's recorded_at) and to today's
     days, which answers the same for ever: what a paper cites."""
     known, pinned_at = _known()
+    datasets = _datasets()  # before the ETag is made: it names the day they are cut on
 
     def answer() -> dict[str, Any]:
         return {
             "known_at": _instant(pinned_at),
             "version": version("pact-chronology"),
             "datapackage": _descriptor(pinned_at),
-            "datasets": [_listed(dataset, pinned_at) for dataset in _datasets()],
+            "datasets": [_listed(dataset, pinned_at) for dataset in datasets],
         }
 
-    return cached(answer, handles().bodies, knowledge=_versions(known), horizon=pinned_at, by_host=True)
+    return cached(answer, handles().bodies, knowledge=queries.versions(known), horizon=pinned_at, by_host=True)
 
 
 class Descriptor(Schema):
@@ -134,6 +144,7 @@ def datapackage() -> Response:
     """Each table as a resource (its CSV, its fields with their types and meanings), the
     licence, the sources its events rest on, the release, ``known_at`` and a citation."""
     known, pinned_at = _known()
+    datasets = _datasets()  # before the ETag is made: it names the day they are cut on
 
     def answer() -> dict[str, Any]:
         return {
@@ -151,10 +162,10 @@ def datapackage() -> Response:
                 "known_at": _instant(pinned_at),
                 "url": _descriptor(pinned_at),
             },
-            "resources": [_resource(dataset, pinned_at) for dataset in _datasets()],
+            "resources": [_resource(dataset, pinned_at) for dataset in datasets],
         }
 
-    return cached(answer, handles().bodies, knowledge=_versions(known), horizon=pinned_at, by_host=True)
+    return cached(answer, handles().bodies, knowledge=queries.versions(known), horizon=pinned_at, by_host=True)
 
 
 def _known() -> tuple[dict[str, Knowledge], datetime | None]:
@@ -162,13 +173,12 @@ def _known() -> tuple[dict[str, Knowledge], datetime | None]:
     are pinned to: that, or the newest recorded_at now."""
     asked = requests.question()["known_at"]
     known = queries.every_agreement(handles().store, asked)
-    newest = max((k.horizon for k in known.values() if k.horizon is not None), default=None)
-    return known, asked or newest
+    return known, asked or queries.horizon(known)
 
 
 def _datasets() -> list[Dataset]:
-    """The tables, their days pinned to today (UTC): a table about today is cut on the day asked."""
-    today = today_by_default("to", "UTC")
+    """The tables, cut on the day asked (default today, UTC): each pins its days to it."""
+    today = requests.question()["on"] or today_by_default("on", "UTC")
     ahead = today + timedelta(days=DEFAULT_DAYS)
     return [
         Dataset("events", "Events", "every event of every agreement, with its sources", "datasets.events_table", {}),
@@ -274,10 +284,6 @@ def _table(dataset: Dataset) -> Table:
     if table is None:
         raise LookupError(f"{dataset.endpoint} answers no table")
     return table
-
-
-def _versions(known: dict[str, Knowledge]) -> dict[str, int]:
-    return {stream_id: k.version for stream_id, k in known.items()}
 
 
 def _instant(instant: datetime | None) -> str | None:

@@ -10,7 +10,7 @@ id (ISO 3166-1 alpha-3 for a state) and, where it has one, its Correlates of War
 (the ``countrycode`` package, the political science standard).
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
@@ -242,7 +242,7 @@ def list_dyads() -> Response:
             "next_after": next_after,
         }
 
-    return cached(answer, handles().bodies, knowledge=_versions(known), horizon=_horizon(known), next_page=_next_page)
+    return _cached(answer, known)
 
 
 @bp.get("/events")
@@ -275,7 +275,7 @@ def events_table() -> Response:
         page, next_after = _page(event_rows(known), query["after"], query["limit"])
         return {"known_at": _instant(query["known_at"]), "events": EVENTS.dump(page), "next_after": next_after}
 
-    return cached(answer, handles().bodies, knowledge=_versions(known), horizon=_horizon(known), next_page=_next_page)
+    return _cached(answer, known)
 
 
 @bp.get("/timelines")
@@ -315,7 +315,7 @@ def timelines_table() -> Response:
             "next_after": next_after,
         }
 
-    return cached(answer, handles().bodies, knowledge=_versions(known), horizon=_horizon(known), next_page=_next_page)
+    return _cached(answer, known)
 
 
 Keyed = Iterable[tuple[tuple[str, ...], Any]]
@@ -354,6 +354,18 @@ def dyad_rows(
             yield from _rows(stream_id, span, start, until[stream_id], granularity)
 
 
+def _cached(answer: Callable[[], dict[str, Any]], known: dict[str, Knowledge]) -> Response:
+    """A table's answer, through the cache: it replays every agreement ``known``, and its
+    permalink pins the newest of that knowledge."""
+    return cached(
+        answer,
+        handles().bodies,
+        knowledge=queries.versions(known),
+        horizon=queries.horizon(known),
+        next_page=_next_page,
+    )
+
+
 def _page(rows: Iterable[tuple[tuple[str, ...], Any]], after: str | None, limit: int) -> tuple[list[Any], str | None]:
     """The rows after the cursor ``after``, by their keys, at most ``limit`` of them, and
     the cursor of the next page (None on the last)."""
@@ -370,14 +382,6 @@ def _next_page(body: dict[str, Any]) -> str | None:
         return None
     asked = {name: value for name, value in request.args.items() if name != "after"}
     return url_for(request.endpoint or "", **asked, after=body["next_after"])  # type: ignore[arg-type]
-
-
-def _versions(known: dict[str, Knowledge]) -> dict[str, int]:
-    return {stream_id: k.version for stream_id, k in known.items()}
-
-
-def _horizon(known: dict[str, Knowledge]) -> datetime | None:
-    return max((k.horizon for k in known.values() if k.horizon is not None), default=None)
 
 
 def _instant(instant: datetime | None) -> str | None:

@@ -143,7 +143,7 @@ def relations() -> Response:
             "uncertain": AGREEMENTS.dump([a for a in found if a.status.phase is Phase.UNCERTAIN]),
         }
 
-    return cached(answer, handles().bodies, knowledge=_versions(known), horizon=_horizon(known))
+    return cached(answer, handles().bodies, knowledge=queries.versions(known), horizon=queries.horizon(known))
 
 
 @bp.get("/parties")
@@ -195,7 +195,7 @@ def party_agreements(party_id: str) -> Response:
         kept = [a for a in found if phase is None or a.status.phase.value == phase]
         return {**_echo(on, known_at), "party": party, "agreements": AGREEMENTS.dump(kept)}
 
-    return cached(answer, handles().bodies, knowledge=_versions(known), horizon=_horizon(known))
+    return cached(answer, handles().bodies, knowledge=queries.versions(known), horizon=queries.horizon(known))
 
 
 class PartyNoticeOut(Schema):
@@ -277,14 +277,3 @@ def _echo(on: date | None, known_at: datetime | None) -> dict[str, Any]:
 def _days(known: dict[str, Knowledge], on: date | None) -> dict[str, date]:
     """The day asked of each agreement: ``on``, or today where the agreement lives."""
     return {stream_id: on or today_by_default("on", k.timezone) for stream_id, k in known.items()}
-
-
-def _versions(known: dict[str, Knowledge]) -> dict[str, int]:
-    """The knowledge a question across agreements replays: each one's version."""
-    return {stream_id: k.version for stream_id, k in known.items()}
-
-
-def _horizon(known: dict[str, Knowledge]) -> datetime | None:
-    """The instant of the newest knowledge a question across agreements used: its permalink's
-    ``known_at``, which pins every agreement's knowledge at once."""
-    return max((k.horizon for k in known.values() if k.horizon is not None), default=None)

@@ -67,6 +67,7 @@ def today_by_default(parameter: str, zone: str) -> date:
     """Today where ``zone`` is, as the value of the query's day ``parameter`` (its name in
     the query string) the client left out. The answer then depends on the day it is asked:
     its ETag names the day, its permalink pins it, and no cache may keep it for ever."""
+    _before_the_tag(parameter)
     day = clock.today(zone)
     days: dict[str, set[date]] = g.setdefault("days_by_default", {})
     days.setdefault(parameter, set()).add(day)
@@ -77,9 +78,17 @@ def taken_now(name: str, value: Any) -> Any:
     """``value``, a part of the answer that neither the question nor the knowledge fixes
     (a name as the registrations give it now): the ETag names it, and no cache may keep the
     answer for ever."""
+    _before_the_tag(name)
     taken: dict[str, Any] = g.setdefault("taken_now", {})
     taken[name] = value
     return value
+
+
+def _before_the_tag(what: str) -> None:
+    """Refuse what the answer takes from now once its ETag is made: the tag would not name
+    it, and a cache would keep the answer past the day it holds (a bug, so a 500)."""
+    if g.get("tagged"):
+        raise RuntimeError(f"{what} was taken from now after the answer's ETag was made: take it before `cached`")
 
 
 def _days_by_default() -> dict[str, list[date]]:
@@ -176,6 +185,7 @@ def cached(
     header (RFC 8288). An answer that writes absolute URLs says ``by_host``: its ETag names
     the host they name."""
     tag = _answer_tag(knowledge, by_host)
+    g.tagged = True
     final = is_final(requests.question().get("known_at")) and _fixed_by_question()
     headers = {"ETag": tag, "Cache-Control": FINAL if final else REVALIDATE}
     canonical = _permalink(horizon)

@@ -252,3 +252,19 @@ def test_deadlines_as_known_at_an_instant(client: FlaskClient) -> None:
 def test_a_table_question_that_is_not_one_is_400(client: FlaskClient, url: str, named: str) -> None:
     body = problem(client.get(url), 400, "invalid-query")
     assert named in {error["parameter"] for error in body["errors"]}
+
+
+def test_the_index_and_the_descriptor_name_permalinks_that_answer_the_same(client: FlaskClient) -> None:
+    for path in ("/datasets", "/datasets/datapackage.json"):
+        now = client.get(path)
+        pinned = client.get(now.headers["Content-Location"])
+
+        assert "on=" in now.headers["Content-Location"] and "known_at=" in now.headers["Content-Location"]
+        assert pinned.status_code == 200 and pinned.get_data() == now.get_data()
+
+
+def test_the_tables_cut_on_a_day(client: FlaskClient) -> None:
+    index = client.get("/datasets?on=2020-01-01").get_json()
+    paths = {dataset["name"]: dataset["path"] for dataset in index["datasets"]}
+
+    assert "to=2020-01-01" in paths["dyads"] and "from=2020-01-01" in paths["deadlines"]
