@@ -21,7 +21,7 @@ from marshmallow import Schema, fields
 from events import Day
 from service import queries
 from service.api.calendar import DEFAULT_DAYS
-from service.api.datasets import MAX_ROWS, bp, event_rows
+from service.api.datasets import MAX_ROWS, bp, event_rows, instant_or_none
 from service.http import requests
 from service.http.caching import cached, today_by_default
 from service.http.handles import handles
@@ -104,7 +104,7 @@ def list_datasets() -> Response:
 
     def answer() -> dict[str, Any]:
         return {
-            "known_at": _instant(pinned_at),
+            "known_at": instant_or_none(pinned_at),
             "version": version("pact-chronology"),
             "datapackage": _descriptor(pinned_at),
             "datasets": [_listed(dataset, pinned_at) for dataset in datasets],
@@ -152,14 +152,14 @@ def datapackage() -> Response:
             "name": "pact-chronology",
             "title": TITLE,
             "version": version("pact-chronology"),
-            "created": _instant(pinned_at),
-            "known_at": _instant(pinned_at),
+            "created": instant_or_none(pinned_at),
+            "known_at": instant_or_none(pinned_at),
             "licenses": [_licence(str(current_app.config["DATA_LICENSE"]))],
             "sources": _sources(known),
             "citation": {
                 "title": TITLE,
                 "version": version("pact-chronology"),
-                "known_at": _instant(pinned_at),
+                "known_at": instant_or_none(pinned_at),
                 "url": _descriptor(pinned_at),
             },
             "resources": [_resource(dataset, pinned_at) for dataset in datasets],
@@ -242,12 +242,14 @@ def _resource(dataset: Dataset, pinned_at: datetime | None) -> dict[str, Any]:
 def _download(dataset: Dataset, pinned_at: datetime | None) -> str:
     """The table's CSV, pinned, as many rows as one answer holds (the whole table at any
     size this service has seen; past it, the answer's Link names the next page)."""
-    pinned = {**dataset.pinned, **({"known_at": _instant(pinned_at)} if pinned_at else {})}
+    pinned = {**dataset.pinned, **({"known_at": instant_or_none(pinned_at)} if pinned_at else {})}
     return url_for(dataset.endpoint, _external=True, **pinned, limit=dataset.rows, format="csv")
 
 
 def _descriptor(pinned_at: datetime | None) -> str:
-    return url_for("datasets.datapackage", _external=True, **({"known_at": _instant(pinned_at)} if pinned_at else {}))
+    return url_for(
+        "datasets.datapackage", _external=True, **({"known_at": instant_or_none(pinned_at)} if pinned_at else {})
+    )
 
 
 def _field(column: Column) -> dict[str, Any]:
@@ -284,7 +286,3 @@ def _table(dataset: Dataset) -> Table:
     if table is None:
         raise LookupError(f"{dataset.endpoint} answers no table")
     return table
-
-
-def _instant(instant: datetime | None) -> str | None:
-    return instant.isoformat() if instant else None

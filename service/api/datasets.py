@@ -236,7 +236,7 @@ def list_dyads() -> Response:
         return {
             "from": query["start"].isoformat() if query["start"] else None,
             "to": query["end"].isoformat() if query["end"] else None,
-            "known_at": _instant(query["known_at"]),
+            "known_at": instant_or_none(query["known_at"]),
             "granularity": query["granularity"],
             "dyads": DYADS.dump(page),
             "next_after": next_after,
@@ -273,7 +273,7 @@ def events_table() -> Response:
 
     def answer() -> dict[str, Any]:
         page, next_after = _page(event_rows(known), query["after"], query["limit"])
-        return {"known_at": _instant(query["known_at"]), "events": EVENTS.dump(page), "next_after": next_after}
+        return {"known_at": instant_or_none(query["known_at"]), "events": EVENTS.dump(page), "next_after": next_after}
 
     return _cached(answer, known)
 
@@ -310,7 +310,7 @@ def timelines_table() -> Response:
         page, next_after = _page(timeline_rows(known, until, query["perspective"]), query["after"], query["limit"])
         return {
             "to": query["end"].isoformat() if query["end"] else None,
-            "known_at": _instant(query["known_at"]),
+            "known_at": instant_or_none(query["known_at"]),
             "intervals": [{"agreement_id": agreement_id, **INTERVAL.dump(interval)} for agreement_id, interval in page],
             "next_after": next_after,
         }
@@ -366,7 +366,7 @@ def _cached(answer: Callable[[], dict[str, Any]], known: dict[str, Knowledge]) -
     )
 
 
-def _page(rows: Iterable[tuple[tuple[str, ...], Any]], after: str | None, limit: int) -> tuple[list[Any], str | None]:
+def _page(rows: Keyed, after: str | None, limit: int) -> tuple[list[Any], str | None]:
     """The rows after the cursor ``after``, by their keys, at most ``limit`` of them, and
     the cursor of the next page (None on the last)."""
     keyed = sorted(
@@ -384,7 +384,8 @@ def _next_page(body: dict[str, Any]) -> str | None:
     return url_for(request.endpoint or "", **asked, after=body["next_after"])  # type: ignore[arg-type]
 
 
-def _instant(instant: datetime | None) -> str | None:
+def instant_or_none(instant: datetime | None) -> str | None:
+    """An instant as an answer writes it, or None."""
     return instant.isoformat() if instant else None
 
 
