@@ -41,6 +41,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PACT_WORKERS", 2, "server worker processes (also `--workers`)"),
     Setting("PACT_THREADS", 8, "request threads per worker (also `--threads`)"),
     Setting("PACT_READ_TIMEOUT", 10, "seconds a client has to send a whole request (line, headers, body) before a 408"),
+    Setting(
+        "PACT_STOP_TIMEOUT",
+        20,
+        "seconds a server told to stop (SIGTERM) gives the requests in flight before it closes their connections;"
+        " live streams and long-polls end within a second (also `--stop-timeout`)",
+    ),
     Setting("PACT_POOL_MIN_SIZE", 1, "database connections a worker keeps open"),
     Setting("PACT_POOL_MAX_SIZE", 10, "database connections a worker may open (keep it at least `PACT_THREADS`)"),
     Setting("PACT_POOL_TIMEOUT", 1.5, "seconds a request waits for a connection before a 503"),

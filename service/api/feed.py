@@ -18,7 +18,7 @@ from marshmallow import ValidationError
 
 from events import Recorded
 from service import queries
-from service.api.waiting import POLL_SECONDS, Waiter, long_poll, open_waiter
+from service.api.waiting import POLL_SECONDS, Waiter, long_poll, open_waiter, stopping
 from service.http import answers, representations, requests
 from service.http.answers import EVENT
 from service.http.caching import link_to_next
@@ -33,6 +33,8 @@ from service.storage.store import EventStore
 bp = Blueprint("feed", __name__, url_prefix="/events")
 
 PAGE = 100
+# How soon an EventSource reconnects after its stream ends (SSE `retry`, in milliseconds).
+RECONNECT = f"retry: {int(POLL_SECONDS * 1000)}\n\n"
 
 
 @bp.get("")
@@ -104,12 +106,17 @@ def _resume_point(query: dict[str, Any]) -> Cursor:
 def _events(store: EventStore, waiter: Waiter, after: Cursor, seconds: float, heartbeat: float) -> Iterator[str]:
     """The stream's body: whatever is there after ``after``, then each event as it comes,
     with a comment line after ``heartbeat`` seconds of quiet for proxies that drop silent
-    connections. It stops as soon as the client goes away."""
-    yield f"retry: {int(POLL_SECONDS * 1000)}\n\n"
+    connections. It stops as soon as the client goes away; when the server is stopping, it
+    ends within POLL_SECONDS, telling the client to reconnect (to another server, or to this
+    one restarted) from its last event id."""
+    yield RECONNECT
     now = time.monotonic()
     deadline, quiet_since = now + seconds, now
     watched = waiter.client  # whose hang-up ends the wait at once
     while time.monotonic() < deadline and not waiter.gone():
+        if stopping():
+            yield ": the server is stopping\n" + RECONNECT
+            return
         page = queries.feed(store, after, PAGE)
         for cursor, record in page:
             yield f"id: {cursor}\nevent: event\ndata: {json_line(_entry(cursor, record))}\n\n"

@@ -26,6 +26,19 @@ from service.storage.sql import CHANNEL
 
 T = TypeVar("T")
 POLL_SECONDS = 1.0
+_STOPPING = threading.Event()
+
+
+def stop_waiting() -> None:
+    """The server is stopping: every wait ends at its next look, a long-poll with what it
+    has found (its empty page), a stream with a hint to reconnect; a wait begun from now on
+    ends at its first look. Safe to call from a signal handler."""
+    _STOPPING.set()
+
+
+def stopping() -> bool:
+    """Whether this process has begun to stop (stop_waiting)."""
+    return _STOPPING.is_set()
 
 
 @dataclass
@@ -37,13 +50,14 @@ class Waiter:
 
     def until(self, look: Callable[[], T | None], seconds: float) -> T | None:
         """What ``look`` finds, asked now and after each notification or poll, as soon as
-        it finds something; None once ``seconds`` have passed or the client has gone."""
+        it finds something; None once ``seconds`` have passed, the client has gone or the
+        server is stopping."""
         deadline = time.monotonic() + seconds
         watched = self.client
         while True:
             found = look()
             left = deadline - time.monotonic()
-            if found is not None or left <= 0 or self.gone():
+            if found is not None or left <= 0 or self.gone() or stopping():
                 return found
             if self.wait(min(left, POLL_SECONDS), watched) and not self.gone():
                 watched = None  # the client sent bytes instead of hanging up: see wait()

@@ -79,10 +79,22 @@ def seed() -> None:
 @click.option("--port", default=int(number("PACT_PORT")), show_default=True, envvar="PACT_PORT", type=int)
 @click.option("--workers", default=int(number("PACT_WORKERS")), show_default=True, envvar="PACT_WORKERS", type=int)
 @click.option("--threads", default=int(number("PACT_THREADS")), show_default=True, envvar="PACT_THREADS", type=int)
-def serve(host: str, port: int, workers: int, threads: int) -> None:
+@click.option(
+    "--stop-timeout",
+    default=int(number("PACT_STOP_TIMEOUT")),
+    show_default=True,
+    envvar="PACT_STOP_TIMEOUT",
+    type=click.IntRange(1, 3600),
+    help="seconds requests in flight get once the server is told to stop (SIGTERM)",
+)
+def serve(host: str, port: int, workers: int, threads: int, stop_timeout: int) -> None:
     """Migrate, load the chronologies into an empty store, import the files PACT_IMPORT
     names, read and replay every stored event (service/cli/verification.py), and serve the
-    API with gunicorn, connected as the least-privilege service role."""
+    API with gunicorn, connected as the least-privilege service role.
+
+    On SIGTERM it stops taking connections, ends live streams (with a hint to reconnect)
+    and long-polls (with their empty page) within a second, answers the requests in flight,
+    and exits: within --stop-timeout seconds, whatever the clients do."""
     try:
         replica_urls(os.environ.get("PACT_REPLICA_URLS"))
     except ValueError as error:
@@ -98,6 +110,7 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
         "--worker-class", "service.server.worker.ProblemThreadWorker",
         "--threads", str(threads),
         "--keep-alive", "5",
+        "--graceful-timeout", str(stop_timeout),
         "--no-control-socket",
         "--access-logfile", "-",
         "--logger-class", "service.server.logs.JsonLogger",

@@ -13,7 +13,11 @@ than its Content-Length could take every thread. This worker
   keep-alive time. A body the loop does not collect (chunked, or behind
   ``Expect: 100-continue``) is read by the thread under the same deadline;
 - answers every error gunicorn itself produces (400, 408, 414, 431, 500, ...) as
-  application/problem+json, like the application does, instead of an HTML page.
+  application/problem+json, like the application does, instead of an HTML page;
+- on SIGTERM, besides gunicorn's own graceful stop (no new connections, requests in flight
+  answered within its graceful timeout), ends the requests that wait for the store -- live
+  streams with a hint to reconnect, long-polls with their empty page -- so the worker exits
+  in seconds, not when the last client would have stopped waiting.
 """
 
 import json
@@ -29,6 +33,7 @@ from typing import Any
 from gunicorn import util
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
+from service.api.waiting import stop_waiting
 from service.http.problems import PROBLEM_JSON, ClientTimeout, slug
 from service.settings import number
 
@@ -49,12 +54,18 @@ class _DeadlineSocket(socket.socket):
     stalled its request: ClientTimeout, answered with 408. Reads after the answer are
     gunicorn draining what is left of the request, bounded by gunicorn itself. After a
     ClientTimeout the socket reads as closed, so nobody waits on that client again.
+
+    Once its sending side is shut (gunicorn closing the connection after an answer), a
+    read takes only what has already arrived: gunicorn then drains the socket on its event
+    loop, and a client that neither sends nor closes would hold that loop -- and every other
+    connection of the worker -- for as long as gunicorn lingers.
     """
 
     read_timeout: float = READ_TIMEOUT
     deadline: float = 0.0
     answered: bool = False
     timed_out: bool = False
+    closing: bool = False
 
     def setblocking(self, flag: bool) -> None:
         # gunicorn calls setblocking(True) as it starts on each request: the clock starts.
@@ -69,9 +80,18 @@ class _DeadlineSocket(socket.socket):
         self.answered = True
         super().sendall(data, flags)
 
+    def shutdown(self, how: int) -> None:
+        self.closing = True
+        super().shutdown(how)
+
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
         if self.timed_out:
             return b""
+        if self.closing:
+            read = self.recv_available(bufsize)
+            if read is None:
+                raise TimeoutError  # nothing more has arrived: stop draining
+            return read
         if self.answered:
             return super().recv(bufsize, flags)
         try:
@@ -208,6 +228,11 @@ class ProblemThreadWorker(ThreadWorker):
             pass
         self.nr_conns -= 1
         conn.close()
+
+    def handle_exit(self, sig: int, frame: Any) -> None:
+        """SIGTERM: stop gracefully, and end every wait (service/api/waiting.py)."""
+        stop_waiting()
+        super().handle_exit(sig, frame)
 
     def handle_error(self, req: Any, client: socket.socket, addr: Any, exc: BaseException) -> None:
         if isinstance(exc, ClientTimeout):

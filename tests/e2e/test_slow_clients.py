@@ -107,6 +107,18 @@ def test_a_stalled_body_is_408_whoever_sends_it(server: str) -> None:
         assert sock.recv(1) == b""
 
 
+def test_clients_that_never_close_after_a_last_answer_hold_nobody(server: str) -> None:
+    """After an answer with Connection: close the server drains the socket before closing
+    it; a client that neither sends nor closes must not make the worker wait there."""
+    with ExitStack() as stack:
+        for _ in range(THREADS):
+            lingering = stack.enter_context(connect(server))
+            lingering.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            assert read_response(lingering)[0] == 200
+        with urlopen(server + "/healthz", timeout=1) as response:
+            assert response.status == 200
+
+
 def test_clients_that_reset_their_connection_half_way_harm_nobody(server: str) -> None:
     for partial_request in (b"GET /healthz HTTP/1.1\r\nHo", stalled_append("Bearer pact_x")):
         with connect(server) as sock:
