@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from urllib.parse import quote
 
 import psycopg
@@ -21,7 +22,7 @@ from psycopg.conninfo import make_conninfo
 from bench.harness import REPETITIONS, Row, compare
 from bench.http_load import connect, percentile, requests_per_second
 from bench.replication import free_port, replicated
-from bench.rows import DAYS, GSOMIA, note
+from bench.rows import DAYS, GSOMIA, etag_of, note
 from events import AgreementRegistered, NewEvent, Party, Terms
 from service.settings import DEFAULTS
 from service.storage.database import SERVICE_ROLE, migrate, service_role_url
@@ -113,19 +114,41 @@ def replica_reads(password: str, serve: Callable[..., AbstractContextManager[tup
 
 
 def servers(base: str, service_url: str) -> list[Row]:
-    """P11: /healthz under the service's gunicorn worker against Granian's WSGI mode, on the
-    same app with the same number of workers and threads."""
+    """P11: the same reads under `serve` (gunicorn with the service's worker) and under
+    Granian's WSGI mode, on the same app and database with as many workers and threads,
+    interleaved: what the HTTP server itself costs a read."""
+    status = [f"{GSOMIA}/status?on={day}" for day in DAYS]
+    reads: dict[str, list[str]] = {
+        HELLO: [HELLO],
+        "status on a day": status,
+        "status about now": [f"{GSOMIA}/status"],
+        "timeline": [f"{GSOMIA}/timeline?from=2011-01-01&to={day}" for day in DAYS],
+        "events page": [f"{GSOMIA}/events?limit=10&after_version={version}" for version in range(20)],
+    }
     with _granian(service_url) as granian:
-        requests_per_second(granian, [HELLO])  # untimed warm-up
-        return [
+        for server in (base, granian):  # untimed: each server's first replays and connections
+            requests_per_second(server, [path for paths in reads.values() for path in paths])
+        rows = [
             compare(
-                "P11 /healthz, gunicorn vs Granian (WSGI)",
-                ("gunicorn", lambda: requests_per_second(base, [HELLO])),
-                ("granian", lambda: requests_per_second(granian, [HELLO])),
+                f"P11 {name}, gunicorn vs Granian (WSGI)",
+                ("gunicorn", partial(requests_per_second, base, paths)),
+                ("granian", partial(requests_per_second, granian, paths)),
                 "req/s",
                 1.0,
             )
+            for name, paths in reads.items()
         ]
+        revalidations = {server: {"If-None-Match": etag_of(server + status[0])} for server in (base, granian)}
+        rows.append(
+            compare(
+                "P11 304 revalidation, gunicorn vs Granian (WSGI)",
+                ("gunicorn", partial(requests_per_second, base, status[:1], revalidations[base])),
+                ("granian", partial(requests_per_second, granian, status[:1], revalidations[granian])),
+                "req/s",
+                1.0,
+            )
+        )
+        return rows
 
 
 def _append_over_http(base: str, token: str, stream: str) -> str:

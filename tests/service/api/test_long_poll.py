@@ -14,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from service.api import waiting
 from service.app import create_app
 from service.http.handles import Handles
 from service.storage import tokens
@@ -150,6 +151,21 @@ def test_the_server_may_end_a_wait_sooner(waiting_app: WaitingApp) -> None:
     asked = Asked(client, f"/events?after={end_of_feed(client, 0)}&wait=30")
 
     assert asked.answer(within=10).get_json()["events"] == []
+
+
+def test_every_wait_ends_once_the_server_begins_to_stop(
+    api: FlaskClient, connection: psycopg.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(waiting, "_STOPPING", threading.Event())  # this test's process only
+    asked = Asked(api, f"/events?after={end_of_feed(api, 1)}&wait=30")
+    until(lambda: listening(connection) == 1)
+
+    waiting.stop_waiting()
+
+    assert asked.answer(within=5).get_json()["events"] == []
+    with api.get("/events/stream") as stream:  # one asked for now ends at once, telling to come back
+        assert stream.get_data(as_text=True).endswith("\n\n: the server is stopping\nretry: 1000\n\n")
+    until(lambda: listening(connection) == 0)
 
 
 def test_waiting_requests_share_the_worker_s_slots_with_live_streams(
