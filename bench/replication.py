@@ -1,4 +1,4 @@
-"""A primary and a hot standby on 127.0.0.1, from the embedded server's own binaries:
+"""A primary and hot standbys on 127.0.0.1, from the embedded server's own binaries:
 initdb, then pg_basebackup -R, as an operator would set up streaming replication. The
 replica test (tests/service/storage/test_replicas.py) and row P10 of `make bench` use it."""
 
@@ -25,6 +25,7 @@ class Cluster:
     folder: Path
     primary_port: int
     standby_port: int
+    more_standby_ports: tuple[int, ...] = ()  # further standbys, never stopped by the methods below
 
     def url(self, port: int, database: str = "postgres", user: str = "postgres", password: str = "") -> str:
         secret = f":{password}" if password else ""
@@ -44,25 +45,28 @@ class Cluster:
 
 
 @contextmanager
-def replicated() -> Iterator[Cluster]:
+def replicated(standbys: int = 1) -> Iterator[Cluster]:
+    """A primary and ``standbys`` hot standbys of it, each on a port of its own."""
     folder = Path(tempfile.mkdtemp(prefix="pact-replication-"))
     _give(folder)
-    cluster = Cluster(folder, free_port(), free_port())
-    primary, standby = folder / "primary", folder / "standby"
+    cluster = Cluster(folder, free_port(), free_port(), tuple(free_port() for _ in range(standbys - 1)))
+    primary = folder / "primary"
+    standby_data = [folder / "standby", *(folder / f"standby-{n}" for n in range(2, standbys + 1))]
     try:
         _run(BIN / "initdb", "-D", str(primary), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
         _configure(primary, cluster.primary_port, folder)
         _pg_ctl(primary, "start", "-l", str(folder / "primary.log"))
-        _run(
-            BIN / "pg_basebackup", "-h", "127.0.0.1", "-p", str(cluster.primary_port), "-U", "postgres",
-            "-D", str(standby), "-R", "-X", "stream", "--checkpoint=fast",
-        )  # fmt: skip
-        with (standby / "postgresql.auto.conf").open("a") as settings:
-            settings.write(f"port = {cluster.standby_port}\n")
-        cluster.start_standby()
+        for data, port in zip(standby_data, (cluster.standby_port, *cluster.more_standby_ports), strict=True):
+            _run(
+                BIN / "pg_basebackup", "-h", "127.0.0.1", "-p", str(cluster.primary_port), "-U", "postgres",
+                "-D", str(data), "-R", "-X", "stream", "--checkpoint=fast",
+            )  # fmt: skip
+            with (data / "postgresql.auto.conf").open("a") as settings:
+                settings.write(f"port = {port}\n")
+            _pg_ctl(data, "start", "-l", str(folder / f"{data.name}.log"))
         yield cluster
     finally:
-        for data in (standby, primary):
+        for data in (*standby_data, primary):
             if (data / "postmaster.pid").exists():
                 _pg_ctl(data, "stop", "-m", "immediate")
         shutil.rmtree(folder, ignore_errors=True)

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import TextIO, TypeVar
 
 import click
+import psycopg
 from marshmallow import ValidationError
 from tqdm import tqdm
 
@@ -47,6 +49,28 @@ def migrate() -> None:
     url = bootstrapping.database_url()
     database.migrate(url)
     click.echo(f"schema at revision {database.head_revision()}")
+
+
+@main.command("wait-for-schema")
+@click.option("--timeout", default=300, show_default=True, type=click.IntRange(0, 86400), help="seconds at most")
+def wait_for_schema(timeout: int) -> None:
+    """Wait until the database's schema is at the revision this code needs: connected as any
+    role that may read it (the service role too), for an init container that holds an API
+    back until the bootstrap of its release has migrated. Exits 1 if it is not by then."""
+    url = bootstrapping.database_url(create=False)
+    needed, deadline = database.head_revision(), time.monotonic() + timeout
+    while True:
+        try:
+            with psycopg.connect(url, connect_timeout=5) as connection:
+                found = database.current_revision(connection)
+        except psycopg.OperationalError as error:
+            found = f"unreachable ({str(error).strip()})"
+        if found == needed:
+            click.echo(f"schema at revision {needed}")
+            return
+        if time.monotonic() >= deadline:
+            raise click.ClickException(f"the schema is at {found}, not {needed}, after {timeout} s: has bootstrap run?")
+        time.sleep(1)
 
 
 @main.command()

@@ -158,8 +158,8 @@ class EventStore:
             with connection.cursor(row_factory=dict_row) as cursor:
                 return cursor.execute(sql.STREAM, (stream_id, after_version, known_at, limit)).fetchall()
 
-        replica = self.replicas.past(0) if expected is not None else None
-        rows = self.replicas.read(replica, ask, lambda found: len(found) >= (expected or 0))
+        route = self.replicas.past(0) if expected is not None else None
+        rows = self.replicas.read(route, ask, lambda found: len(found) >= (expected or 0))
         return [recorded(row) for row in rows]
 
     def knowledge(
@@ -181,14 +181,14 @@ class EventStore:
         seen = self.known.newest_seen(stream_id) if self.known is not None and known_at is None else None
         at_least = max(at_least, seen.version if seen else 0)
         position = max(token.lsn if token else 0, seen.lsn if seen else 0)
-        replica = self.replicas.settled(known_at) if known_at is not None else self.replicas.past(position)
+        route = self.replicas.settled(known_at) if known_at is not None else self.replicas.past(position)
 
         def ask(connection: psycopg.Connection) -> Knowledge | None:
             with connection.cursor(row_factory=dict_row) as cursor:
                 row = cursor.execute(sql.KNOWLEDGE, {"stream": stream_id, "known_at": known_at}).fetchone()
             return Knowledge(**row) if row and row["timezone"] is not None else None
 
-        return self.replicas.read(replica, ask, lambda found: found is not None and found.version >= at_least)
+        return self.replicas.read(route, ask, lambda found: found is not None and found.version >= at_least)
 
     def _known_now(self, newest: Write) -> Knowledge | None:
         """Knowledge of the stream at its ``newest`` version; its time zone is its

@@ -10,8 +10,14 @@ A monitor thread asks, every INTERVAL seconds, the primary for its WAL position 
 replica for the position it has replayed. A replica whose replay is more than
 ``max_lag`` seconds behind the primary, or that fails, leaves the rotation, and comes back
 once it has caught up. What the monitor read is a lower bound of what a replica holds
-(replay only moves forward), so a read routed by it never lands on a replica that lacks
-what it needs.
+(replay only moves forward), so it picks the replicas a read may go to.
+
+A replica's URL may name a balancer rather than one server -- CloudNativePG's `-ro`
+Service hands each new connection to any of the replicas -- so the monitor's connection and
+a read's may reach different standbys. A read that needs a position therefore asks the
+very connection it is given how far that standby has replayed, and goes to the primary
+when it is not that far: no replica answer is ever older than the caller's knowledge,
+however the connections are balanced.
 """
 
 import itertools
@@ -54,6 +60,15 @@ class Replica:
     probe: psycopg.Connection | None = None
     pool: ConnectionPool | None = None
     down_until: float = 0.0
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a read may go: a replica, and the WAL position the standby that answers must
+    have replayed (checked on the connection that answers)."""
+
+    replica: Replica
+    position: int
 
 
 @dataclass
@@ -99,30 +114,33 @@ class Replicas:
         if self.replicas:
             self._thread.start()
 
-    def past(self, position: int) -> Replica | None:
+    def past(self, position: int) -> Route | None:
         """A replica in rotation that has replayed ``position``, taking turns; None: the primary."""
         ready = [replica for replica in self.replicas if replica.in_rotation and replica.replayed >= position]
-        return ready[next(self._turn) % len(ready)] if ready else None
+        return Route(ready[next(self._turn) % len(ready)], position) if ready else None
 
-    def settled(self, instant: datetime) -> Replica | None:
+    def settled(self, instant: datetime) -> Route | None:
         """A replica that holds everything ever recorded up to ``instant``; None: the primary."""
         with self._lock:
             position = self.positions.settled_by(instant)
         return self.past(position) if position is not None else None
 
-    def read(self, replica: Replica | None, run: Callable[[psycopg.Connection], T], good: Callable[[T], bool]) -> T:
-        """``run`` on ``replica``, and on the primary when there is none, it fails, or what
-        it answered is not ``good`` (it lacks what the caller knows exists)."""
-        if replica is not None and replica.pool is not None:
+    def read(self, route: Route | None, run: Callable[[psycopg.Connection], T], good: Callable[[T], bool]) -> T:
+        """``run`` on the route's replica, and on the primary when there is none, the standby
+        that answers has not replayed the route's position, it fails, or what it answered is
+        not ``good`` (it lacks what the caller knows exists)."""
+        pool = route.replica.pool if route is not None else None
+        if route is not None and pool is not None:
             try:
-                with replica.pool.connection() as connection:
-                    found = run(connection)
-                if good(found):
-                    READS.labels("replica").inc()
-                    return found
+                with pool.connection() as connection:
+                    if _replayed(connection, route.position):
+                        found = run(connection)
+                        if good(found):
+                            READS.labels("replica").inc()
+                            return found
             except psycopg.Error as error:
-                log.warning("replica %s failed, taken out of rotation: %s", replica.name, error)
-                replica.in_rotation = False
+                log.warning("replica %s failed, taken out of rotation: %s", route.replica.name, error)
+                route.replica.in_rotation = False
         READS.labels("primary").inc()
         with self.primary.connection() as connection:
             return run(connection)
@@ -175,3 +193,12 @@ class Replicas:
             level = logging.INFO if fit else logging.WARNING
             log.log(level, "replica %s %s rotation (%.1f s behind)", replica.name, "in" if fit else "out of", lag)
         replica.in_rotation = fit
+
+
+def _replayed(connection: psycopg.Connection, position: int) -> bool:
+    """Whether the standby behind ``connection`` has replayed ``position`` (no question
+    asked for position 0, which every standby holds)."""
+    if position == 0:
+        return True
+    row = connection.execute(REPLAYED).fetchone()
+    return bool(row and row[0] is not None and int(row[0]) >= position)

@@ -20,19 +20,30 @@ from service.storage.results import ConsistencyToken
 from tests.command_line import cli
 from tests.service.api.test_long_poll import until
 from tests.service.client import PACT, event, post
+from tests.service.storage.balancer import Balancer
 
 PASSWORD = "replica-test"
 
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Cluster]:
-    with replicated() as cluster:
+    with replicated(standbys=2) as cluster:
         owner = cluster.url(cluster.primary_port)
         with psycopg.connect(owner, autocommit=True) as connection:
             connection.execute("CREATE DATABASE pact")
         migrate(cluster.url(cluster.primary_port, "pact"))
         service_role_url(cluster.url(cluster.primary_port, "pact"), PASSWORD)
+        for port in (cluster.standby_port, *cluster.more_standby_ports):
+            until(lambda port=port: caught_up(cluster, port))  # type: ignore[misc]
         yield cluster
+
+
+def caught_up(cluster: Cluster, standby_port: int) -> bool:
+    """Whether a standby has replayed everything the primary has written so far."""
+    with psycopg.connect(cluster.url(cluster.primary_port)) as primary:
+        written = primary.execute("SELECT pg_current_wal_lsn()").fetchone()
+    with psycopg.connect(cluster.url(standby_port)) as standby:
+        return bool(standby.execute("SELECT pg_last_wal_replay_lsn() >= %s", written).fetchone()[0])  # type: ignore[index]
 
 
 @pytest.fixture
@@ -127,6 +138,47 @@ def test_with_replay_paused_reads_go_to_the_primary_and_stay_right(
             standby.execute("SELECT pg_wal_replay_resume()")
     until(lambda: in_rotation(app))
     assert newest(client, pact) == version
+
+
+def test_through_one_address_that_balances_each_connection_no_answer_is_older_than_known(
+    cluster: Cluster, pact: str, client: FlaskClient
+) -> None:
+    """As through CloudNativePG's -ro Service: the monitor's connection reaches the first
+    standby, which is current; the reads' connections reach either, the second with its
+    replay paused. A question about an instant after the writes, once that instant is
+    settled, must be answered as the primary answers it, whichever standby a connection
+    reached."""
+    until(lambda: caught_up(cluster, cluster.more_standby_ports[0]))  # it knows the agreement, ...
+    lagging = cluster.url(cluster.more_standby_ports[0], "pact")
+    with (
+        Balancer([("127.0.0.1", port) for port in (cluster.standby_port, *cluster.more_standby_ports)]) as balancer,
+        psycopg.connect(lagging, autocommit=True) as paused,
+    ):
+        primary = cluster.url(cluster.primary_port, "pact", SERVICE_ROLE, PASSWORD)
+        behind_service = cluster.url(balancer.port, "pact", SERVICE_ROLE, PASSWORD)
+        settings = {"DATABASE_URL": primary, "REPLICA_URLS": behind_service, "POOL_MIN_SIZE": 2, "TESTING": True}
+        app = create_app({**settings, "REPLICA_MAX_LAG": 30})
+        primary_only = create_app({"DATABASE_URL": primary, "TESTING": True})
+        reader = app.test_client()
+        paused.execute("SELECT pg_wal_replay_pause()")  # ... and none of what follows
+        try:
+            signed = [event("signed", "2016-08-31"), event("entered_into_force", "2016-08-31")]
+            assert post(client, f"{pact}/events", {"events": signed}).status_code == 201
+            known_at = datetime.now(UTC)
+            replicas = app.extensions["pact"].store.replicas
+            until(lambda: replicas.settled(known_at) is not None)  # the instant is settled, a standby may answer
+            before = replica_reads()
+
+            question = f"{pact}/status?known_at={quote(known_at.isoformat())}"
+            answers = [reader.get(question).get_json() for _ in range(8)]
+
+            assert answers == [primary_only.test_client().get(question).get_json()] * 8
+            assert answers[0]["phase"] == "in_force"
+            assert replica_reads() > before  # the current standby answered some of them
+        finally:
+            paused.execute("SELECT pg_wal_replay_resume()")
+            for each in (app, primary_only):
+                each.extensions["pact"].close()
 
 
 def test_with_the_standby_stopped_reads_keep_working(
