@@ -31,8 +31,9 @@ class Cluster:
         secret = f":{password}" if password else ""
         return f"postgresql://{user}{secret}@127.0.0.1:{port}/{database}"
 
-    def stop_primary(self) -> None:
-        _pg_ctl(self.folder / "primary", "stop", "-m", "fast")
+    def stop_primary(self, mode: str = "fast") -> None:
+        """Stop the primary: cleanly (``fast``), or as a crash would (``immediate``)."""
+        _pg_ctl(self.folder / "primary", "stop", "-m", mode)
 
     def start_primary(self) -> None:
         _pg_ctl(self.folder / "primary", "start", "-l", str(self.folder / "primary.log"))
@@ -42,6 +43,10 @@ class Cluster:
 
     def start_standby(self) -> None:
         _pg_ctl(self.folder / "standby", "start", "-l", str(self.folder / "standby.log"))
+
+    def promote_standby(self) -> None:
+        """Make the (first) standby the primary, as a failover does."""
+        _pg_ctl(self.folder / "standby", "promote")
 
 
 @contextmanager

@@ -12,7 +12,9 @@ that for every stream, fed by
   writes from elsewhere (another server, the CLI's import) within the notification's
   delivery;
 - a read of every stream's newest version each time that connection is (re)opened, after
-  LISTEN, so nothing committed while it was down is missed.
+  LISTEN, so nothing committed while it was down is missed; and memory forgets any version
+  that read shows the database does not hold (after a failover to a standby that had not
+  received it), so it is never ahead of the database it answers for.
 
 Memory is trusted only while it cannot miss anything: the listener is connected and caught
 up, has nothing received but unread, and was heard from in the last few heartbeats.
@@ -190,6 +192,7 @@ class KnownVersions:
             if self._reload:
                 self._reload = False
                 rows = listener.execute(sql.EVERY_STREAM_NEWEST).fetchall()
+                self._forget_beyond({stream: version for stream, version, _ in rows})
                 self._heard += [Write(stream, version, recorded_at, 0) for stream, version, recorded_at in rows]
                 self._refresh(listener)
                 self._live = not self._reload
@@ -203,6 +206,24 @@ class KnownVersions:
             self._busy = True
             self._refresh(listener)
             self._busy = False
+
+    def _forget_beyond(self, stored: dict[str, int]) -> None:
+        """Forget every version newer than the database's ``stored`` ones. Memory ahead of
+        the database means it lost writes (a promoted standby that had not received them,
+        with asynchronous replication): only the database can say what is there now. A
+        write of this server's committed meanwhile may be forgotten too; its stream is then
+        read from the database, which holds it."""
+        with self._changed:
+            ahead = [stream for stream, write in self._table.items() if write.version > stored.get(stream, 0)]
+            for stream in ahead:
+                del self._table[stream]
+        if ahead:
+            log.warning(
+                "the database holds older versions of %d agreements than this server knew of (%s): reading them"
+                " from the database; after a failover, writes acknowledged before it may be lost",
+                len(ahead),
+                ", ".join(ahead[:5]),
+            )
 
     def _refresh(self, listener: psycopg.Connection) -> None:
         """Apply what was heard, each with a WAL position the primary reached after its

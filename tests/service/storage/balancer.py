@@ -1,5 +1,6 @@
 """A TCP balancer for tests, as a Kubernetes Service balances: each new connection goes to
-the next backend in turn, and its bytes are relayed both ways until either side closes."""
+the next backend in turn, and its bytes are relayed both ways until either side closes.
+With one backend, and switched to another, it is the -rw Service through a failover."""
 
 import itertools
 import socket
@@ -15,6 +16,11 @@ class Balancer:
         self._open: list[socket.socket] = []
         self._lock = threading.Lock()
         threading.Thread(target=self._accept, name="test-balancer", daemon=True).start()
+
+    def switch(self, backends: list[tuple[str, int]]) -> None:
+        """Send new connections to ``backends`` from now on, as a Service whose endpoints
+        changed (the -rw Service after a failover); connections open stay where they are."""
+        self._turn = itertools.cycle(backends)
 
     def __enter__(self) -> "Balancer":
         return self

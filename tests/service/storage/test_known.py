@@ -128,6 +128,24 @@ def test_memory_is_not_trusted_while_the_listener_is_down_and_again_once_it_caug
         assert (found := known.current("jp-ukr-test")) is not None and found.version == version
 
 
+def test_versions_the_database_does_not_hold_are_forgotten_when_the_listener_reconnects(
+    known: KnownVersions, elsewhere: EventStore, connection: psycopg.Connection, tmp_path: Path
+) -> None:
+    """As after a failover to a standby that had not received a write this server knew of."""
+    elsewhere.append("jp-ukr-test", [registration()], 0)
+    until_live(known)
+    SharedWrites(tmp_path / "writes").put(Write("jp-ukr-test", 7, NOW, 1))
+    assert (found := known.current("jp-ukr-test")) is not None and found.version == 7
+
+    connection.execute(
+        "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE application_name = %s"
+        " AND datname = current_database()",
+        (LISTENER_NAME,),
+    )
+
+    until(lambda: known.live and (again := known.current("jp-ukr-test")) is not None and again.version == 1)
+
+
 def test_a_reader_that_fell_behind_the_ring_learns_every_version_again(
     known: KnownVersions, tmp_path: Path, elsewhere: EventStore
 ) -> None:
