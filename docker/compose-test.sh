@@ -3,7 +3,7 @@
 # whatever container engine is here (`docker compose`, or `docker-compose`). It builds the
 # images, starts the stack, checks it from outside (tests/stack: start order, GSOMIA's
 # status, a write with a token made by the CLI, the replica profile's standby serving reads,
-# PostgreSQL stopped and restarted), runs
+# PostgreSQL stopped and restarted, the scale profile's two servers behind nginx), runs
 # the example integration tests (tests/compose) against it, with the API's today fixed
 # (PACT_TODAY) and ./fixtures imported, and the whole suite in its tests container, then
 # removes it all (down -v), whatever happened.
@@ -22,9 +22,9 @@ stage() { printf '\n=== %s (%d s in)\n' "$*" "$SECONDS"; }
 
 finish() {
     local status=$?
-    [ "$status" = 0 ] || "${compose[@]}" --profile test --profile replica logs --no-color --tail 100 || true
+    [ "$status" = 0 ] || "${compose[@]}" --profile test --profile replica --profile scale logs --no-color --tail 100 || true
     stage "down -v"
-    "${compose[@]}" --profile test --profile replica down --volumes --remove-orphans >/dev/null 2>&1 || true
+    "${compose[@]}" --profile test --profile replica --profile scale down --volumes --remove-orphans >/dev/null 2>&1 || true
     stage "compose stage $([ "$status" = 0 ] && echo passed || echo failed)"
     exit "$status"
 }
@@ -50,6 +50,12 @@ COMPOSE="${compose[*]}" PACT_BASE_URL=$base_url "$pytest" -p no:cacheprovider \
 stage "the replica profile: a hot standby of postgres, which the api reads from"
 "${compose[@]}" --profile replica up --detach replica
 COMPOSE="${compose[*]}" PACT_BASE_URL=$base_url "$pytest" -p no:cacheprovider tests/stack/test_replica.py
+
+stage "the scale profile: two API servers behind nginx, which balances them and caches"
+"${compose[@]}" --profile scale --profile replica up --detach api-2 front
+COMPOSE="${compose[*]} --profile scale --profile replica" PACT_BASE_URL=http://127.0.0.1:8080 "$pytest" \
+    -p no:cacheprovider tests/stack/test_scale.py
+"${compose[@]}" --profile scale stop front api-2
 
 stage "the example integration tests (tests/compose)"
 PACT_TOKEN=$("${compose[@]}" run --rm -T migrate pact-chronology token create --name "example-$RANDOM" | tail -n 1)

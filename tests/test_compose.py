@@ -22,8 +22,20 @@ def compose() -> dict[str, Any]:
 
 
 def test_the_stack_has_database_migration_api_and_tests(compose: dict[str, Any]) -> None:
-    assert set(compose["services"]) == {"postgres", "migrate", "api", "tests", "replica"}
+    assert set(compose["services"]) == {"postgres", "migrate", "api", "tests", "replica", "api-2", "front"}
     assert compose["services"]["tests"]["profiles"] == ["test"]
+
+
+def test_the_scale_profile_puts_nginx_in_front_of_two_servers_of_one_database(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    api, second, front = services["api"], services["api-2"], services["front"]
+    config = (ROOT / "docker" / "nginx.conf").read_text()
+
+    assert second["profiles"] == front["profiles"] == ["scale"]
+    assert (second["command"], second["environment"]) == (api["command"], api["environment"])
+    assert "./docker/nginx.conf:/etc/nginx/nginx.conf:ro" in front["volumes"]
+    assert re.search(r"server api:8000\b", config) and re.search(r"server api-2:8000\b", config)
+    assert "proxy_next_upstream error timeout" in config and "proxy_cache pact;" in config
 
 
 def test_the_replica_profile_streams_from_postgres_and_the_api_reads_from_it(compose: dict[str, Any]) -> None:

@@ -47,8 +47,16 @@ class Stack:
         printed = self.run("run", "--rm", "-T", "migrate", "pact-chronology", "token", "create", "--name", name)
         return printed.split()[-1]
 
-    def ask(self, method: str, path: str, body: Any = None, token: str | None = None, timeout: float = 10) -> Answer:
-        headers = {"Content-Type": "application/json"} if body is not None else {}
+    def ask(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        token: str | None = None,
+        timeout: float = 10,
+        headers: dict[str, str] | None = None,
+    ) -> Answer:
+        headers = {**({"Content-Type": "application/json"} if body is not None else {}), **(headers or {})}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         data = None if body is None else json.dumps(body).encode()
