@@ -106,48 +106,48 @@ class DyadOut(Schema):
     in one calendar year."""
 
     party_a = fields.String(
-        required=True, metadata={"description": "the pair's first party id (ISO 3166-1 alpha-3 for a state)"}
+        required=True, metadata=description("the pair's first party id (ISO 3166-1 alpha-3 for a state)")
     )
-    party_b = fields.String(required=True, metadata={"description": "the other, sorting after it"})
+    party_b = fields.String(required=True, metadata=description("the other, sorting after it"))
     ccode_a = fields.Integer(
-        required=True, allow_none=True, metadata={"description": "party_a's Correlates of War state code (null: none)"}
+        required=True, allow_none=True, metadata=description("party_a's Correlates of War state code (null: none)")
     )
     ccode_b = fields.Integer(
-        required=True, allow_none=True, metadata={"description": "party_b's Correlates of War state code (null: none)"}
+        required=True, allow_none=True, metadata=description("party_b's Correlates of War state code (null: none)")
     )
     agreement_id = fields.String(required=True)
     phase = fields.Enum(DyadPhase, by_value=True, required=True)
-    year = fields.Integer(required=True, allow_none=True, metadata={"description": "with granularity=year: the year"})
-    start = fields.Date(required=True, data_key="from", metadata={"description": "its first day"})
+    year = fields.Integer(required=True, allow_none=True, metadata=description("with granularity=year: the year"))
+    start = fields.Date(required=True, data_key="from", metadata=description("its first day"))
     from_precision = fields.Enum(
         Precision,
         by_value=True,
         required=True,
-        metadata={"description": "`month`: bound from some day of that month on (`from` is its first day)"},
+        metadata=description("`month`: bound from some day of that month on (`from` is its first day)"),
     )
     end = fields.Date(
         required=True,
         allow_none=True,
         data_key="to",
-        metadata={"description": "its last day; null while it binds them on the last day asked"},
+        metadata=description("its last day; null while it binds them on the last day asked"),
     )
     to_precision = fields.Enum(
         Precision,
         by_value=True,
         required=True,
         allow_none=True,
-        metadata={"description": "`month`: bound until some day of that month (`to` is its last day)"},
+        metadata=description("`month`: bound until some day of that month (`to` is its last day)"),
     )
-    days = fields.Integer(required=True, metadata={"description": "how many days it covers, to the last day asked"})
+    days = fields.Integer(required=True, metadata=description("how many days it covers, to the last day asked"))
     based_on = fields.List(
-        fields.UUID(), required=True, metadata={"description": "the events it rests on: how it began, and ended"}
+        fields.UUID(), required=True, metadata=description("the events it rests on: how it began, and ended")
     )
 
 
 class DyadsPage(Schema):
     start = fields.Date(required=True, allow_none=True, data_key="from")
-    end = fields.Date(required=True, allow_none=True, data_key="to", metadata={"description": "null: today"})
-    known_at = fields.AwareDateTime(required=True, allow_none=True, metadata={"description": "null: all known now"})
+    end = fields.Date(required=True, allow_none=True, data_key="to", metadata=description("null: today"))
+    known_at = fields.AwareDateTime(required=True, allow_none=True, metadata=description("null: all known now"))
     granularity = fields.String(required=True, metadata={"enum": list(GRANULARITIES)})
     dyads = fields.List(fields.Nested(DyadOut), required=True)
     next_after = fields.String(required=True, allow_none=True)
@@ -161,7 +161,7 @@ class EventsTableQuery(Schema):
 
 
 class EventsTable(Schema):
-    known_at = fields.AwareDateTime(required=True, allow_none=True, metadata={"description": "null: all known now"})
+    known_at = fields.AwareDateTime(required=True, allow_none=True, metadata=description("null: all known now"))
     events = fields.List(fields.Nested(EventOut), required=True)
     next_after = fields.String(required=True, allow_none=True)
 
@@ -191,8 +191,8 @@ class TimelineRow(IntervalOut):
 
 
 class TimelinesTable(Schema):
-    end = fields.Date(required=True, allow_none=True, data_key="to", metadata={"description": "null: today"})
-    known_at = fields.AwareDateTime(required=True, allow_none=True, metadata={"description": "null: all known now"})
+    end = fields.Date(required=True, allow_none=True, data_key="to", metadata=description("null: today"))
+    known_at = fields.AwareDateTime(required=True, allow_none=True, metadata=description("null: all known now"))
     intervals = fields.List(fields.Nested(TimelineRow), required=True)
     next_after = fields.String(required=True, allow_none=True)
 
